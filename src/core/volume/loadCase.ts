@@ -1,0 +1,53 @@
+import { type Volume, describeGrid, sameGrid } from './volume';
+import { readNifti } from './nifti';
+import { resampleToGrid } from './resample';
+import { checkImage, checkMask } from './checks';
+
+export interface CaseFiles {
+  flair: { name: string; bytes: ArrayBuffer | Uint8Array };
+  mprage: { name: string; bytes: ArrayBuffer | Uint8Array };
+  mask?: { name: string; bytes: ArrayBuffer | Uint8Array };
+}
+
+/** A FLAIR + MPRAGE pair (and optional ground truth), all on the FLAIR grid. */
+export interface LoadedCase {
+  flair: Volume;
+  mprage: Volume;
+  mask?: Volume;
+  /** Everything that was changed or noticed on the way in, in words for the user. */
+  notices: string[];
+}
+
+/**
+ * Reads and checks a case. The FLAIR grid is the reference: MPRAGE (trilinear) and the mask (nearest)
+ * are resampled onto it when their grids differ, and the user is told from what to what.
+ * Bad inputs throw InputError with a message for the user.
+ */
+export function loadCase(files: CaseFiles): LoadedCase {
+  const notices: string[] = [];
+  const flairRead = readNifti(files.flair.bytes, `FLAIR (${files.flair.name})`);
+  const mprageRead = readNifti(files.mprage.bytes, `MPRAGE (${files.mprage.name})`);
+  notices.push(...flairRead.warnings, ...mprageRead.warnings);
+  const flair = flairRead.volume;
+  checkImage(flair, `FLAIR (${files.flair.name})`);
+  checkImage(mprageRead.volume, `MPRAGE (${files.mprage.name})`);
+  let mprage = mprageRead.volume;
+  if (!sameGrid(flair, mprage)) {
+    notices.push(`MPRAGE was resampled (trilinear) from ${describeGrid(mprage)} onto the FLAIR grid of ${describeGrid(flair)}.`);
+    mprage = resampleToGrid(mprage, flair, 'linear');
+  }
+  let mask: Volume | undefined;
+  if (files.mask) {
+    const label = `Ground-truth mask (${files.mask.name})`;
+    const maskRead = readNifti(files.mask.bytes, label);
+    notices.push(...maskRead.warnings);
+    const checked = checkMask(maskRead.volume, label);
+    notices.push(...checked.warnings);
+    mask = checked.mask;
+    if (!sameGrid(flair, mask)) {
+      notices.push(`The ground-truth mask was resampled (nearest neighbour) from ${describeGrid(mask)} onto the FLAIR grid of ${describeGrid(flair)}.`);
+      mask = resampleToGrid(mask, flair, 'nearest');
+    }
+  }
+  return { flair, mprage, mask, notices };
+}

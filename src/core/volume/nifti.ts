@@ -1,0 +1,303 @@
+import * as nifti from 'nifti-reader-js';
+import { gunzipSync, gzipSync } from 'fflate';
+import { type Volume, gridFromAffine, voxelCount } from './volume';
+import { type Mat4, columnNorms } from './affine';
+import { InputError } from './inputError';
+
+export interface NiftiRead {
+  volume: Volume;
+  version: 1 | 2;
+  datatype: string;
+  /** Things the user should know that did not stop the load (e.g. NaN voxels set to 0). */
+  warnings: string[];
+}
+
+const DATATYPES: Record<number, { name: string; bytes: number }> = {
+  2: { name: 'uint8', bytes: 1 },
+  4: { name: 'int16', bytes: 2 },
+  8: { name: 'int32', bytes: 4 },
+  16: { name: 'float32', bytes: 4 },
+  64: { name: 'float64', bytes: 8 },
+  256: { name: 'int8', bytes: 1 },
+  512: { name: 'uint16', bytes: 2 },
+  768: { name: 'uint32', bytes: 4 },
+};
+
+const GZIP_MAGIC = [0x1f, 0x8b];
+
+function toArrayBuffer(bytes: ArrayBuffer | Uint8Array): ArrayBuffer {
+  if (bytes instanceof ArrayBuffer) return bytes;
+  return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+}
+
+function gunzip(raw: Uint8Array, fileName: string): Uint8Array {
+  try {
+    return gunzipSync(raw);
+  } catch (e) {
+    throw new InputError(
+      `${fileName}: the gzip data is truncated or corrupt (${(e as Error).message}). ` +
+        'Copy or export the file again and reopen it.',
+    );
+  }
+}
+
+/** Reads a NIfTI-1 or NIfTI-2 file (.nii or .nii.gz) into a float32 Volume, or throws an InputError. */
+export function readNifti(bytes: ArrayBuffer | Uint8Array, fileName = 'file'): NiftiRead {
+  let raw: Uint8Array = new Uint8Array(toArrayBuffer(bytes));
+  if (raw.length >= 2 && raw[0] === GZIP_MAGIC[0] && raw[1] === GZIP_MAGIC[1]) raw = gunzip(raw, fileName);
+  const buf = toArrayBuffer(raw);
+  if (raw.length < 348 || !nifti.isNIFTI(buf)) {
+    throw new InputError(
+      `${fileName} is not a NIfTI image (no NIfTI-1 or NIfTI-2 header found). ` +
+        'Open a .nii or .nii.gz file; convert DICOM series first (e.g. with dcm2niix).',
+    );
+  }
+  let header: nifti.NIFTI1 | nifti.NIFTI2;
+  try {
+    header = nifti.readHeader(buf);
+  } catch (e) {
+    throw new InputError(`${fileName}: the NIfTI header cannot be read (${(e as Error).message}).`);
+  }
+  const version: 1 | 2 = header instanceof nifti.NIFTI2 ? 2 : 1;
+  const dims = checkDims(header.dims, fileName);
+  const type = DATATYPES[header.datatypeCode];
+  if (!type) {
+    throw new InputError(
+      `${fileName} stores voxels as NIfTI datatype ${header.datatypeCode}, which is not a scalar type this app reads ` +
+        '(uint8, int8, int16, uint16, int32, uint32, float32, float64). Convert it to float32.',
+    );
+  }
+  const n = dims[0] * dims[1] * dims[2];
+  const offset = Math.max(Number(header.vox_offset), version === 1 ? 352 : 544);
+  const needed = offset + n * type.bytes;
+  if (raw.length < needed) {
+    throw new InputError(
+      `${fileName} is truncated: the header promises ${needed} bytes of image but the file has ${raw.length}. ` +
+        'Copy or export the file again.',
+    );
+  }
+  const data = decodeVoxels(raw, offset, n, header.datatypeCode, header.littleEndian);
+  const warnings: string[] = [];
+  applyScaling(data, header.scl_slope, header.scl_inter);
+  const nonFinite = zeroNonFinite(data);
+  if (nonFinite > 0) warnings.push(`${fileName}: ${nonFinite} voxels were NaN or infinite; they are treated as 0.`);
+  const voxToMm = affineOf(header, fileName);
+  return {
+    volume: { ...gridFromAffine(dims, voxToMm), data },
+    version,
+    datatype: type.name,
+    warnings,
+  };
+}
+
+function checkDims(dimsIn: number[], fileName: string): [number, number, number] {
+  const ndim = dimsIn[0];
+  const d = dimsIn.slice(1, 8).map((v, i) => (i < ndim ? v : 1));
+  if (!(ndim >= 1 && ndim <= 7) || d.some((v) => !Number.isInteger(v) || v < 1)) {
+    throw new InputError(`${fileName} has impossible dimensions in its header (${dimsIn.join(', ')}). The file is damaged.`);
+  }
+  const extra = d.slice(3).reduce((a, b) => a * b, 1);
+  if (extra > 1) {
+    throw new InputError(
+      `${fileName} is a ${ndim}D series (${d.slice(0, ndim).join(' x ')}), not one 3D volume. ` +
+        'Extract the single volume you want (e.g. with fslroi) and open that.',
+    );
+  }
+  const spatial = d.slice(0, 3).filter((v) => v > 1).length;
+  if (spatial < 3) {
+    throw new InputError(
+      `${fileName} is a ${spatial}D image (${d.slice(0, 3).join(' x ')} voxels); a 3D volume is needed. ` +
+        'Open the whole 3D scan, not a single slice.',
+    );
+  }
+  return [d[0], d[1], d[2]];
+}
+
+function decodeVoxels(raw: Uint8Array, offset: number, n: number, code: number, little: boolean): Float32Array {
+  const view = new DataView(raw.buffer, raw.byteOffset + offset, raw.length - offset);
+  const out = new Float32Array(n);
+  const read: Record<number, (i: number) => number> = {
+    2: (i) => view.getUint8(i),
+    256: (i) => view.getInt8(i),
+    4: (i) => view.getInt16(2 * i, little),
+    512: (i) => view.getUint16(2 * i, little),
+    8: (i) => view.getInt32(4 * i, little),
+    768: (i) => view.getUint32(4 * i, little),
+    16: (i) => view.getFloat32(4 * i, little),
+    64: (i) => view.getFloat64(8 * i, little),
+  };
+  const get = read[code];
+  for (let i = 0; i < n; i++) out[i] = get(i);
+  return out;
+}
+
+function applyScaling(data: Float32Array, slope: number, inter: number): void {
+  // NIfTI: slope 0 (or not finite) means "no scaling".
+  if (!Number.isFinite(slope) || slope === 0) return;
+  const b = Number.isFinite(inter) ? inter : 0;
+  if (slope === 1 && b === 0) return;
+  for (let i = 0; i < data.length; i++) data[i] = data[i] * slope + b;
+}
+
+function zeroNonFinite(data: Float32Array): number {
+  let count = 0;
+  for (let i = 0; i < data.length; i++)
+    if (!Number.isFinite(data[i])) {
+      data[i] = 0;
+      count++;
+    }
+  return count;
+}
+
+function affineOf(header: nifti.NIFTI1 | nifti.NIFTI2, fileName: string): number[] {
+  const m = header.affine.flat().map(Number);
+  const norms = columnNorms(m);
+  if (m.some((v) => !Number.isFinite(v)) || norms.some((s) => !(s > 1e-6) || s > 1e4)) {
+    throw new InputError(
+      `${fileName} has an impossible voxel-to-world transform (voxel sizes ${norms.map((s) => s.toPrecision(3)).join(', ')} mm). ` +
+        'Check the pixdim, qform and sform fields of the file.',
+    );
+  }
+  return m;
+}
+
+// ---------------------------------------------------------------- writing
+
+export type WriteDatatype = 'uint8' | 'int16' | 'uint16' | 'float32';
+const WRITE_CODES: Record<WriteDatatype, { code: number; bytes: number }> = {
+  uint8: { code: 2, bytes: 1 },
+  int16: { code: 4, bytes: 2 },
+  uint16: { code: 512, bytes: 2 },
+  float32: { code: 16, bytes: 4 },
+};
+
+export interface WriteOptions {
+  datatype?: WriteDatatype;
+  version?: 1 | 2;
+  gzip?: boolean;
+  description?: string;
+}
+
+/** Writes a Volume as NIfTI (sform and qform both set, code 2 "aligned"), little-endian. */
+export function writeNifti(vol: Volume, opts: WriteOptions = {}): Uint8Array {
+  const { datatype = 'float32', version = 1, gzip = true, description = 'LesionLens' } = opts;
+  const { code, bytes } = WRITE_CODES[datatype];
+  const headerBytes = version === 1 ? 352 : 544;
+  const n = voxelCount(vol);
+  const out = new Uint8Array(headerBytes + n * bytes);
+  const view = new DataView(out.buffer);
+  const q = quaternionOf(vol.voxToMm);
+  const pixdim = [q.qfac, ...columnNorms(vol.voxToMm), 0, 0, 0, 0];
+  const dim = [3, ...vol.dims, 1, 1, 1, 1];
+  const h = { code, bitpix: 8 * bytes, dim, pixdim, voxOffset: headerBytes, q, m: vol.voxToMm, description };
+  if (version === 1) writeHeader1(view, out, h);
+  else writeHeader2(view, out, h);
+  writeVoxels(view, headerBytes, vol.data, datatype);
+  return gzip ? gzipSync(out) : out;
+}
+
+interface HeaderFields {
+  code: number;
+  bitpix: number;
+  dim: number[];
+  pixdim: number[];
+  voxOffset: number;
+  q: Quaternion;
+  m: Mat4;
+  description: string;
+}
+
+function writeAscii(out: Uint8Array, at: number, text: string, max: number): void {
+  for (let i = 0; i < Math.min(text.length, max - 1); i++) out[at + i] = text.charCodeAt(i) & 0x7f;
+}
+
+function writeHeader1(v: DataView, out: Uint8Array, h: HeaderFields): void {
+  v.setInt32(0, 348, true);
+  out[38] = 'r'.charCodeAt(0);
+  h.dim.forEach((d, i) => v.setInt16(40 + 2 * i, d, true));
+  v.setInt16(70, h.code, true);
+  v.setInt16(72, h.bitpix, true);
+  h.pixdim.forEach((p, i) => v.setFloat32(76 + 4 * i, p, true));
+  v.setFloat32(108, h.voxOffset, true);
+  v.setFloat32(112, 1, true); // scl_slope
+  out[123] = 2 + 8; // xyzt_units: mm, s
+  writeAscii(out, 148, h.description, 80);
+  v.setInt16(252, 2, true); // qform_code: aligned
+  v.setInt16(254, 2, true); // sform_code: aligned
+  [h.q.b, h.q.c, h.q.d, h.m[3], h.m[7], h.m[11]].forEach((x, i) => v.setFloat32(256 + 4 * i, x, true));
+  for (let i = 0; i < 12; i++) v.setFloat32(280 + 4 * i, h.m[i], true);
+  writeAscii(out, 344, 'n+1', 4);
+}
+
+function writeHeader2(v: DataView, out: Uint8Array, h: HeaderFields): void {
+  v.setInt32(0, 540, true);
+  [0x6e, 0x2b, 0x32, 0, 0x0d, 0x0a, 0x1a, 0x0a].forEach((b, i) => (out[4 + i] = b));
+  v.setInt16(12, h.code, true);
+  v.setInt16(14, h.bitpix, true);
+  h.dim.forEach((d, i) => v.setBigInt64(16 + 8 * i, BigInt(d), true));
+  h.pixdim.forEach((p, i) => v.setFloat64(104 + 8 * i, p, true));
+  v.setBigInt64(168, BigInt(h.voxOffset), true);
+  v.setFloat64(176, 1, true); // scl_slope
+  writeAscii(out, 240, h.description, 80);
+  v.setInt32(344, 2, true);
+  v.setInt32(348, 2, true);
+  [h.q.b, h.q.c, h.q.d, h.m[3], h.m[7], h.m[11]].forEach((x, i) => v.setFloat64(352 + 8 * i, x, true));
+  for (let i = 0; i < 12; i++) v.setFloat64(400 + 8 * i, h.m[i], true);
+  v.setInt32(500, 2 + 8, true);
+}
+
+function writeVoxels(v: DataView, at: number, data: Float32Array, type: WriteDatatype): void {
+  const clampRound = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, Math.round(x)));
+  for (let i = 0; i < data.length; i++) {
+    const x = data[i];
+    if (type === 'float32') v.setFloat32(at + 4 * i, x, true);
+    else if (type === 'uint8') v.setUint8(at + i, clampRound(x, 0, 255));
+    else if (type === 'int16') v.setInt16(at + 2 * i, clampRound(x, -32768, 32767), true);
+    else v.setUint16(at + 2 * i, clampRound(x, 0, 65535), true);
+  }
+}
+
+interface Quaternion {
+  b: number;
+  c: number;
+  d: number;
+  qfac: 1 | -1;
+}
+
+/** The qform quaternion of an affine's rotation (NIfTI-1 convention: qfac flips the third axis). */
+function quaternionOf(m: Mat4): Quaternion {
+  const s = columnNorms(m);
+  const r = [0, 1, 2].map((row) => [0, 1, 2].map((col) => m[4 * row + col] / s[col]));
+  const det =
+    r[0][0] * (r[1][1] * r[2][2] - r[1][2] * r[2][1]) -
+    r[0][1] * (r[1][0] * r[2][2] - r[1][2] * r[2][0]) +
+    r[0][2] * (r[1][0] * r[2][1] - r[1][1] * r[2][0]);
+  const qfac: 1 | -1 = det < 0 ? -1 : 1;
+  if (qfac < 0) for (let row = 0; row < 3; row++) r[row][2] = -r[row][2];
+  const trace = r[0][0] + r[1][1] + r[2][2];
+  let a: number, b: number, c: number, d: number;
+  if (trace > -0.5) {
+    a = 0.5 * Math.sqrt(1 + trace);
+    b = (r[2][1] - r[1][2]) / (4 * a);
+    c = (r[0][2] - r[2][0]) / (4 * a);
+    d = (r[1][0] - r[0][1]) / (4 * a);
+  } else if (r[0][0] >= r[1][1] && r[0][0] >= r[2][2]) {
+    b = 0.5 * Math.sqrt(1 + r[0][0] - r[1][1] - r[2][2]);
+    a = (r[2][1] - r[1][2]) / (4 * b);
+    c = (r[0][1] + r[1][0]) / (4 * b);
+    d = (r[0][2] + r[2][0]) / (4 * b);
+  } else if (r[1][1] >= r[2][2]) {
+    c = 0.5 * Math.sqrt(1 + r[1][1] - r[0][0] - r[2][2]);
+    a = (r[0][2] - r[2][0]) / (4 * c);
+    b = (r[0][1] + r[1][0]) / (4 * c);
+    d = (r[1][2] + r[2][1]) / (4 * c);
+  } else {
+    d = 0.5 * Math.sqrt(1 + r[2][2] - r[0][0] - r[1][1]);
+    a = (r[1][0] - r[0][1]) / (4 * d);
+    b = (r[0][2] + r[2][0]) / (4 * d);
+    c = (r[1][2] + r[2][1]) / (4 * d);
+  }
+  // NIfTI stores only b, c, d and takes a >= 0.
+  if (a < 0) [b, c, d] = [-b, -c, -d];
+  return { b, c, d, qfac };
+}
