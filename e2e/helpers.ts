@@ -1,0 +1,42 @@
+import { type Page, expect } from '@playwright/test';
+import { PNG } from 'pngjs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeNifti, gridFromAffine, type Volume } from '../src/core/volume';
+
+/** Where e2e tests leave screenshots for people to look at (ignored by git). */
+export const OUTPUT_DIR = 'e2e-output';
+
+export async function canvasPng(page: Page, file?: string): Promise<PNG> {
+  const bytes = await page.getByTestId('viewer-canvas').screenshot();
+  if (file) {
+    mkdirSync(OUTPUT_DIR, { recursive: true });
+    writeFileSync(`${OUTPUT_DIR}/${file}`, bytes);
+  }
+  return PNG.sync.read(bytes);
+}
+
+/** Fraction of pixels that are not (near) black: a blank canvas gives 0. */
+export function litFraction(png: PNG): number {
+  let lit = 0;
+  for (let i = 0; i < png.data.length; i += 4) if (png.data[i] + png.data[i + 1] + png.data[i + 2] > 30) lit++;
+  return lit / (png.width * png.height);
+}
+
+export async function waitForCase(page: Page) {
+  await expect(page.getByTestId('viewer-canvas')).toHaveAttribute('data-loaded', 'true');
+  // NiiVue draws on the next animation frame
+  await page.waitForTimeout(300);
+}
+
+/** A small synthetic head: a bright ellipsoid with a darker core, as NIfTI bytes. */
+export function phantomNifti(dims: [number, number, number], spacingMm: number, name: string): { name: string; mimeType: string; buffer: Buffer } {
+  const g = gridFromAffine(dims, [spacingMm, 0, 0, -dims[0] * spacingMm / 2, 0, spacingMm, 0, -dims[1] * spacingMm / 2, 0, 0, spacingMm, -dims[2] * spacingMm / 2, 0, 0, 0, 1]);
+  const vol: Volume = { ...g, data: new Float32Array(dims[0] * dims[1] * dims[2]) };
+  for (let k = 0; k < dims[2]; k++)
+    for (let j = 0; j < dims[1]; j++)
+      for (let i = 0; i < dims[0]; i++) {
+        const r = Math.hypot(i / dims[0] - 0.5, j / dims[1] - 0.5, k / dims[2] - 0.5);
+        vol.data[i + dims[0] * (j + dims[1] * k)] = r < 0.4 ? (r < 0.15 ? 300 : 800) : 0;
+      }
+  return { name, mimeType: 'application/octet-stream', buffer: Buffer.from(writeNifti(vol)) };
+}

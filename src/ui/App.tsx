@@ -1,0 +1,86 @@
+import { useEffect, useState } from 'react';
+import { useApp } from './store';
+import { Toolbar } from './Toolbar';
+import { Viewer } from './Viewer';
+import { StatusBar } from './StatusBar';
+import { RoleDialog } from './OpenFiles';
+import { openDemo, stageFiles } from './caseLoading';
+import { useKeyboard } from './keyboard';
+
+export function App() {
+  const busy = useApp((s) => s.busy);
+  const error = useApp((s) => s.error);
+  const notices = useApp((s) => s.notices);
+  const caseInfo = useApp((s) => s.caseInfo);
+  const dismiss = useApp((s) => s.dismissNotice);
+  const [dragging, setDragging] = useState(false);
+  useKeyboard();
+
+  useEffect(() => {
+    if (new URLSearchParams(location.search).has('demo')) openDemo();
+  }, []);
+
+  return (
+    <div
+      className={`app ${dragging ? 'dragging' : ''}`}
+      onDragOver={(e) => {
+        e.preventDefault();
+        setDragging(true);
+      }}
+      onDragLeave={(e) => {
+        if (e.currentTarget === e.target) setDragging(false);
+      }}
+      onDrop={(e) => {
+        e.preventDefault();
+        setDragging(false);
+        const files = Array.from(e.dataTransfer.files);
+        if (files.length) stageFiles(files);
+      }}
+    >
+      <header>
+        <h1>LesionLens</h1>
+        <span className="case-name" data-testid="case-name">
+          {caseInfo ? `${caseInfo.name}: ${caseInfo.flairName} + ${caseInfo.mprageName}${caseInfo.maskName ? ` + ${caseInfo.maskName}` : ''}` : 'no scan open'}
+        </span>
+        <span className="disclaimer" role="note">
+          Research and demonstration only — not for clinical use. Models are trained on synthetic data. Scans never leave this computer.
+        </span>
+      </header>
+      <Toolbar />
+      {error && (
+        <div className="banner error" role="alert" data-testid="error">
+          {error}
+          <button aria-label="Dismiss" onClick={() => useApp.getState().setError(null)}>
+            ×
+          </button>
+        </div>
+      )}
+      {notices.map((n, i) => (
+        <div className="banner notice" role="status" key={i} data-testid="notice">
+          {n}
+          <button aria-label="Dismiss" onClick={() => dismiss(i)}>
+            ×
+          </button>
+        </div>
+      ))}
+      <main>
+        <Viewer />
+        {!caseInfo && !busy && (
+          <div className="empty">
+            <p>Drop a FLAIR and an MPRAGE (.nii or .nii.gz), and optionally a ground-truth lesion mask, anywhere on this page,</p>
+            <p>
+              or <button onClick={() => openDemo()}>open the demo case</button>.
+            </p>
+          </div>
+        )}
+        {busy && (
+          <div className="busy" role="progressbar" aria-busy="true" data-testid="busy">
+            <div className="spinner" /> {busy}
+          </div>
+        )}
+      </main>
+      <StatusBar />
+      <RoleDialog />
+    </div>
+  );
+}

@@ -1,0 +1,146 @@
+import { useEffect, useRef } from 'react';
+import { Niivue, NVImage, SLICE_TYPE, SHOW_RENDER } from '@niivue/niivue';
+import { applyAffine, invert4, writeNifti, voxelIndex, type Volume } from '../core/volume';
+import { useApp, type Background, type Layout } from './store';
+
+const SLICE_OF: Record<Layout, SLICE_TYPE> = {
+  multiplanar: SLICE_TYPE.MULTIPLANAR,
+  axial: SLICE_TYPE.AXIAL,
+  coronal: SLICE_TYPE.CORONAL,
+  sagittal: SLICE_TYPE.SAGITTAL,
+  render: SLICE_TYPE.RENDER,
+};
+
+/** NiiVue reads NIfTI bytes; hand it our (already checked and resampled) volumes that way. */
+function toNVImage(vol: Volume, name: string, colormap: string, opacity: number): Promise<NVImage> {
+  const bytes = writeNifti(vol, { gzip: false });
+  return NVImage.loadFromUrl({ url: name, name, buffer: bytes.buffer as ArrayBuffer, colormap, opacity });
+}
+
+interface Loaded {
+  flair: NVImage;
+  mprage: NVImage;
+  mask?: NVImage;
+}
+
+/** Shows the current case; reads the store, writes only the crosshair readout and window back. */
+export function Viewer() {
+  const canvasRef = useRef<HTMLCanvasElement>(null);
+  const nvRef = useRef<Niivue | null>(null);
+  const loadedRef = useRef<Loaded | null>(null);
+  const scan = useApp((s) => s.scan);
+  const background = useApp((s) => s.background);
+  const layout = useApp((s) => s.layout);
+  const showMask = useApp((s) => s.showMask);
+  const windowLevel = useApp((s) => s.window[s.background]);
+
+  useEffect(() => {
+    const nv = new Niivue({
+      backColor: [0, 0, 0, 1],
+      crosshairColor: [0.2, 0.8, 1, 1],
+      show3Dcrosshair: true,
+      multiplanarShowRender: SHOW_RENDER.ALWAYS,
+      isColorbar: false,
+      logLevel: 'error',
+    });
+    nv.attachToCanvas(canvasRef.current!);
+    // right-drag window/level in the viewer: keep the toolbar's numbers in step
+    nv.onIntensityChange = (img) => {
+      const s = useApp.getState();
+      if (img === loadedRef.current?.[s.background]) s.setWindow(s.background, { min: img.cal_min ?? 0, max: img.cal_max ?? 1 });
+    };
+    nvRef.current = nv;
+    return () => {
+      nvRef.current = null;
+      loadedRef.current = null;
+    };
+  }, []);
+
+  // A new case: hand all volumes to NiiVue once; later switches only reorder or fade them.
+  useEffect(() => {
+    const nv = nvRef.current;
+    const canvas = canvasRef.current;
+    if (!nv || !scan) return;
+    let cancelled = false;
+    (async () => {
+      const [flair, mprage, mask] = await Promise.all([
+        toNVImage(scan.flair, 'flair.nii', 'gray', 1),
+        toNVImage(scan.mprage, 'mprage.nii', 'gray', 0),
+        scan.mask ? toNVImage(scan.mask, 'lesions.nii', 'red', 0.5) : undefined,
+      ]);
+      if (cancelled) return;
+      while (nv.volumes.length) nv.removeVolumeByIndex(0);
+      nv.addVolume(flair);
+      nv.addVolume(mprage);
+      if (mask) nv.addVolume(mask);
+      loadedRef.current = { flair, mprage, mask };
+      const inv = invert4(scan.flair.voxToMm);
+      nv.onLocationChange = (loc) => {
+        const mm = (loc as { mm: number[] }).mm;
+        const mmXyz: [number, number, number] = [mm[0], mm[1], mm[2]];
+        const v = applyAffine(inv, mmXyz).map(Math.round) as [number, number, number];
+        const inside = v.every((c, a) => c >= 0 && c < scan.flair.dims[a]);
+        if (!inside) return;
+        const idx = voxelIndex(scan.flair, ...v);
+        useApp.getState().setCrosshair({
+          vox: v,
+          mm: mmXyz,
+          flair: scan.flair.data[idx],
+          mprage: scan.mprage.data[idx],
+          mask: scan.mask?.data[idx],
+        });
+      };
+      applyView(nv, loadedRef.current, useApp.getState().background, useApp.getState().showMask);
+      nv.createOnLocationChange(); // report the starting crosshair (volume centre)
+      const s = useApp.getState();
+      for (const b of ['flair', 'mprage'] as const) {
+        const img = loadedRef.current[b];
+        if (!s.window[b]) s.setWindow(b, { min: img.cal_min ?? 0, max: img.cal_max ?? 1 });
+      }
+      canvas?.setAttribute('data-loaded', 'true');
+    })();
+    return () => {
+      cancelled = true;
+      canvas?.removeAttribute('data-loaded');
+    };
+  }, [scan]);
+
+  useEffect(() => {
+    const nv = nvRef.current;
+    if (nv && loadedRef.current) applyView(nv, loadedRef.current, background, showMask);
+  }, [background, showMask]);
+
+  useEffect(() => {
+    nvRef.current?.setSliceType(SLICE_OF[layout]);
+  }, [layout]);
+
+  useEffect(() => {
+    const nv = nvRef.current;
+    const img = loadedRef.current?.[background];
+    if (!nv || !img || !windowLevel) return;
+    applyWindow(nv, img, windowLevel.min, windowLevel.max);
+  }, [windowLevel, background]);
+
+  return (
+    <div className="viewer">
+      <canvas ref={canvasRef} data-testid="viewer-canvas" aria-label="MRI viewer" />
+    </div>
+  );
+}
+
+function applyView(nv: Niivue, loaded: Loaded, background: Background, showMask: boolean) {
+  const bg = loaded[background];
+  const other = background === 'flair' ? loaded.mprage : loaded.flair;
+  nv.setVolume(bg, 0);
+  bg.opacity = 1;
+  other.opacity = 0;
+  if (loaded.mask) loaded.mask.opacity = showMask ? 0.5 : 0;
+  nv.updateGLVolume();
+}
+
+function applyWindow(nv: Niivue, img: NVImage, min: number, max: number) {
+  if (img.cal_min === min && img.cal_max === max) return;
+  img.cal_min = min;
+  img.cal_max = max;
+  nv.updateGLVolume();
+}

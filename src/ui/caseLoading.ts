@@ -1,0 +1,89 @@
+import { InputError, loadCase, type CaseFiles } from '../core/volume';
+import { guessRole, isNiftiName } from '../core/volume/roles';
+import { useApp, type PendingFile } from './store';
+
+/** Shipped demo case (synthetic MS lesions on the Colin27 brain, see public/samples/README.md). */
+export const DEMO_FILES = {
+  flair: 'samples/demo_flair.nii.gz',
+  mprage: 'samples/demo_mprage.nii.gz',
+  mask: 'samples/demo_lesions.nii.gz',
+};
+
+// Let the browser paint the progress message before a synchronous parse blocks the thread.
+const nextFrame = () => new Promise((r) => setTimeout(r, 30));
+
+async function openCase(files: CaseFiles, caseName: string) {
+  const app = useApp.getState();
+  app.setBusy(`Reading ${caseName}…`);
+  app.setError(null);
+  await nextFrame();
+  try {
+    const scan = loadCase(files);
+    app.setCase(scan, { name: caseName, flairName: files.flair.name, mprageName: files.mprage.name, maskName: files.mask?.name });
+  } catch (e) {
+    app.setError(e instanceof InputError ? e.message : `Could not open ${caseName}: ${(e as Error).message}`);
+    if (!(e instanceof InputError)) console.error(e);
+  } finally {
+    app.setBusy(null);
+  }
+}
+
+export async function openDemo(): Promise<void> {
+  const app = useApp.getState();
+  app.setBusy('Downloading the demo case…');
+  try {
+    const base = import.meta.env.BASE_URL;
+    const fetchBytes = async (path: string) => {
+      const res = await fetch(base + path);
+      if (!res.ok) throw new Error(`${path}: HTTP ${res.status}`);
+      return { name: path.split('/').pop()!, bytes: await res.arrayBuffer() };
+    };
+    const [flair, mprage, mask] = await Promise.all([DEMO_FILES.flair, DEMO_FILES.mprage, DEMO_FILES.mask].map(fetchBytes));
+    await openCase({ flair, mprage, mask }, 'demo');
+  } catch (e) {
+    app.setBusy(null);
+    app.setError(`The demo case could not be loaded (${(e as Error).message}). Is the app installed completely?`);
+  }
+}
+
+/** Files dropped or picked: guess each role, then let the user confirm before anything is read. */
+export function stageFiles(files: File[]): void {
+  const app = useApp.getState();
+  const pending: PendingFile[] = files.map((file) => ({ file, role: guessRole(file.name) ?? 'ignore' }));
+  // Two files and no guess: the usual order is FLAIR, then MPRAGE.
+  const unguessed = pending.filter((p) => p.role === 'ignore' && isNiftiName(p.file.name));
+  const taken = new Set(pending.map((p) => p.role));
+  for (const p of unguessed) {
+    const free = (['flair', 'mprage'] as const).find((r) => !taken.has(r));
+    if (free) {
+      p.role = free;
+      taken.add(free);
+    }
+  }
+  app.setPending(pending);
+  app.setError(null);
+}
+
+/** What is wrong with the chosen roles, in words, or null when the case can be opened. */
+export function rolesProblem(pending: PendingFile[]): string | null {
+  const count = (r: string) => pending.filter((p) => p.role === r).length;
+  if (count('flair') !== 1) return 'Choose exactly one FLAIR file.';
+  if (count('mprage') !== 1) return 'Choose exactly one MPRAGE (T1) file.';
+  if (count('mask') > 1) return 'Choose at most one ground-truth mask.';
+  return null;
+}
+
+export async function openPending(pending: PendingFile[]): Promise<void> {
+  const problem = rolesProblem(pending);
+  if (problem) {
+    useApp.getState().setError(problem);
+    return;
+  }
+  const read = async (role: string) => {
+    const p = pending.find((q) => q.role === role);
+    return p ? { name: p.file.name, bytes: await p.file.arrayBuffer() } : undefined;
+  };
+  const [flair, mprage, mask] = await Promise.all([read('flair'), read('mprage'), read('mask')]);
+  const caseName = flair!.name.replace(/\.nii(\.gz)?$/i, '').replace(/[_-]?flair/i, '') || 'case';
+  await openCase({ flair: flair!, mprage: mprage!, mask }, caseName);
+}

@@ -1,0 +1,22 @@
+import { useEffect } from 'react';
+import { useApp, type Layout } from './store';
+
+const LAYOUT_KEYS: Record<string, Layout> = { '1': 'axial', '2': 'coronal', '3': 'sagittal', '4': 'render', '5': 'multiplanar' };
+
+/** Viewer shortcuts: 1-5 layouts, B FLAIR/MPRAGE background, G ground truth on/off, O open files. */
+export function useKeyboard(): void {
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const t = e.target as HTMLElement;
+      if (t && (t.tagName === 'INPUT' || t.tagName === 'SELECT' || t.tagName === 'TEXTAREA')) return;
+      if (e.ctrlKey || e.metaKey || e.altKey) return;
+      const s = useApp.getState();
+      if (LAYOUT_KEYS[e.key]) s.setLayout(LAYOUT_KEYS[e.key]);
+      else if (e.key === 'b' || e.key === 'B') s.setBackground(s.background === 'flair' ? 'mprage' : 'flair');
+      else if (e.key === 'g' || e.key === 'G') s.setShowMask(!s.showMask);
+      else if (e.key === 'o' || e.key === 'O') document.querySelector<HTMLInputElement>('[data-testid=file-input]')?.click();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+}
