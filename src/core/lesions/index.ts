@@ -1,0 +1,3 @@
+export * from './components';
+export * from './metrics';
+export * from './measures';
