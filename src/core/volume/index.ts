@@ -6,3 +6,4 @@ export * from './checks';
 export * from './inputError';
 export * from './roles';
 export * from './loadCase';
+export * from './normalise';
