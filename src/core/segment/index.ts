@@ -1,0 +1,2 @@
+export * from './slidingWindow';
+export * from './segmentVolume';
