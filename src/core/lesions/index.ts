@@ -1,3 +1,4 @@
 export * from './components';
 export * from './metrics';
 export * from './measures';
+export * from './analyse';
