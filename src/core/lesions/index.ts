@@ -2,3 +2,4 @@ export * from './components';
 export * from './metrics';
 export * from './measures';
 export * from './analyse';
+export * from './outline';
