@@ -1,2 +1,3 @@
 export * from './slidingWindow';
 export * from './segmentVolume';
+export * from './modelGrid';
