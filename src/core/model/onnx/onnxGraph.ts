@@ -1,0 +1,131 @@
+// An ONNX graph made ready to run with tfjs ops: decoded, checked (every op supported, else a load
+// error naming it), constant subgraphs folded on the host, and wrapped as a Dag.
+import * as tf from '@tensorflow/tfjs';
+import { Dag, type DagNode, type DagValue } from '../dag.ts';
+import { isHost, toTf, type HostTensor } from './hostTensor.ts';
+import { OPS, Attrs, type OpContext } from './ops/index.ts';
+import { decodeOnnx, type OnnxGraph, type OnnxNode, type OnnxValueInfo } from './proto.ts';
+
+export interface LoadedOnnx {
+  dag: Dag;
+  input: OnnxValueInfo;
+  output: OnnxValueInfo;
+  opset: number;
+  producer: string;
+  /** Op type counts of the executed (not folded) graph. */
+  opCounts: Map<string, number>;
+  dispose(): void;
+}
+
+class Context implements OpContext {
+  private readonly converted = new Map<HostTensor, tf.Tensor>();
+  private readonly derived = new Map<object, Map<string, tf.Tensor[]>>();
+  constructor(readonly opset: number, private readonly constants: Set<HostTensor>) {}
+
+  tensor(v: DagValue): tf.Tensor {
+    if (!isHost(v)) return v;
+    if (!this.constants.has(v)) return toTf(v); // runtime shape value: freed by the node's tidy
+    let t = this.converted.get(v);
+    if (!t) {
+      t = tf.keep(toTf(v));
+      this.converted.set(v, t);
+    }
+    return t;
+  }
+
+  cached(key: object, variant: string, make: () => tf.Tensor[]): tf.Tensor[] {
+    let byVariant = this.derived.get(key);
+    if (!byVariant) this.derived.set(key, (byVariant = new Map()));
+    let ts = byVariant.get(variant);
+    if (!ts) {
+      ts = make().map((t) => tf.keep(t));
+      byVariant.set(variant, ts);
+    }
+    return ts;
+  }
+
+  dispose(): void {
+    this.converted.forEach((t) => t.dispose());
+    this.derived.forEach((m) => m.forEach((ts) => ts.forEach((t) => t.dispose())));
+    this.converted.clear();
+    this.derived.clear();
+  }
+}
+
+/** Refuses unsupported ops (all of them listed) and unsupported attributes. */
+function checkOps(graph: OnnxGraph): void {
+  const problems: string[] = [];
+  const unsupported = new Map<string, string[]>();
+  for (const node of graph.nodes) {
+    const op = node.domain && node.domain !== 'ai.onnx' ? undefined : OPS[node.opType];
+    if (!op) {
+      const key = node.domain ? `${node.domain}.${node.opType}` : node.opType;
+      unsupported.set(key, [...(unsupported.get(key) ?? []), node.name]);
+      continue;
+    }
+    const why = op.check?.(node, graph.initializers);
+    if (why) problems.push(`${node.opType} node '${node.name}': ${why}`);
+    if (node.opType === 'Dropout' && node.outputs.length > 1 && node.outputs[1]) {
+      problems.push(`Dropout node '${node.name}': the mask output is not supported`);
+    }
+  }
+  for (const [op, names] of unsupported) {
+    problems.unshift(`unsupported ONNX op '${op}' (${names.length} node${names.length > 1 ? 's' : ''}, e.g. '${names[0]}')`);
+  }
+  if (problems.length) throw new Error(`ONNX model refused: ${problems.join('; ')}`);
+}
+
+export function loadOnnxGraph(bytes: Uint8Array): LoadedOnnx {
+  const graph = decodeOnnx(bytes);
+  checkOps(graph);
+  if (graph.inputs.length !== 1) {
+    throw new Error(`ONNX model refused: expected 1 input (the image), found ${graph.inputs.length}: ${graph.inputs.map((i) => i.name).join(', ')}`);
+  }
+  if (graph.outputs.length < 1) throw new Error('ONNX model refused: it has no output');
+
+  const constants = new Map<string, DagValue>(graph.initializers);
+  const constantSet = new Set<HostTensor>(graph.initializers.values());
+  const ctx = new Context(graph.opset, constantSet);
+  const nodes: DagNode[] = [];
+  const opCounts = new Map<string, number>();
+  const makeRun = (node: OnnxNode) => {
+    const op = OPS[node.opType];
+    const attrs = new Attrs(node);
+    return (inputs: (DagValue | undefined)[]) => op.run(inputs, attrs, ctx, node);
+  };
+
+  for (const node of graph.nodes) {
+    const run = makeRun(node);
+    const inputs = node.inputs.filter((v) => v !== '');
+    // Fold: all inputs constant and the op computes on the host (shape arithmetic, constants).
+    if (inputs.every((v) => constants.has(v)) && node.opType !== 'Resize') {
+      const values = node.inputs.map((v) => (v === '' ? undefined : constants.get(v)));
+      let outs: DagValue[] | null = null;
+      try {
+        outs = run(values);
+      } catch (e) {
+        throw new Error(`ONNX model refused: ${node.opType} node '${node.name}': ${(e as Error).message}`);
+      }
+      if (outs.every(isHost)) {
+        node.outputs.forEach((o, j) => {
+          constants.set(o, outs![j]);
+          constantSet.add(outs![j] as HostTensor);
+        });
+        continue;
+      }
+      outs.forEach((t) => !isHost(t) && t.dispose());
+    }
+    nodes.push({ name: node.name, opType: node.opType, inputs: node.inputs, outputs: node.outputs, run });
+    opCounts.set(node.opType, (opCounts.get(node.opType) ?? 0) + 1);
+  }
+
+  return {
+    dag: new Dag(nodes, constants),
+    input: graph.inputs[0],
+    output: graph.outputs[0],
+    opset: graph.opset,
+    producer: graph.producer,
+    opCounts,
+    dispose: () => ctx.dispose(),
+  };
+}

@@ -1,0 +1,135 @@
+// Conv and ConvTranspose (3D), channels-last inside (see ../layout.ts).
+// Dilations and flips are baked into the constant filters once, so only tf.conv3d (whose input
+// gradient is correct on cpu, webgl and webgpu) runs; tfjs has no gradient for conv3dTranspose.
+import * as tf from '@tensorflow/tfjs';
+import { isHost, type HostTensor } from '../hostTensor.ts';
+import { toChannelsFirst, toChannelsLast } from '../layout.ts';
+import type { Attrs, OpContext, OpDef, Value } from './types.ts';
+import { need, padOrCrop } from './util.ts';
+
+function checkConv(node: { inputs: string[]; attributes: Map<string, unknown> }, constants: Map<string, HostTensor>): string | null {
+  const w = constants.get(node.inputs[1]);
+  if (!w) return 'weights must be constant (an initializer)';
+  if (w.shape.length !== 5) return `only 3D convolutions are supported (weights have rank ${w.shape.length})`;
+  return null;
+}
+
+/** tfjs conv3d filters [kd, kh, kw, in, out] per group from ONNX weights, dilated with zeros and,
+ * for transposed convolutions, flipped. ONNX: Conv [M, C/g, k..], ConvTranspose [C, M/g, k..]. */
+function makeFilters(w: HostTensor, group: number, dil: number[], transposed: boolean): tf.Tensor[] {
+  const [a, b, kd, kh, kw] = w.shape;
+  const ke = [kd, kh, kw].map((k, i) => (k - 1) * dil[i] + 1);
+  const inPerGroup = transposed ? a / group : b;
+  const outPerGroup = transposed ? b : a / group;
+  const filters: tf.Tensor[] = [];
+  for (let g = 0; g < group; g++) {
+    const f = new Float32Array(ke[0] * ke[1] * ke[2] * inPerGroup * outPerGroup);
+    for (let i = 0; i < inPerGroup; i++) {
+      for (let o = 0; o < outPerGroup; o++) {
+        const base = transposed ? ((g * inPerGroup + i) * b + o) : ((g * outPerGroup + o) * b + i);
+        for (let z = 0; z < kd; z++) for (let y = 0; y < kh; y++) for (let x = 0; x < kw; x++) {
+          let ez = z * dil[0], ey = y * dil[1], ex = x * dil[2];
+          if (transposed) { ez = ke[0] - 1 - ez; ey = ke[1] - 1 - ey; ex = ke[2] - 1 - ex; }
+          const dst = (((ez * ke[1] + ey) * ke[2] + ex) * inPerGroup + i) * outPerGroup + o;
+          f[dst] = w.data[((base * kd + z) * kh + y) * kw + x];
+        }
+      }
+    }
+    filters.push(tf.tensor5d(f, [ke[0], ke[1], ke[2], inPerGroup, outPerGroup]));
+  }
+  return filters;
+}
+
+function groupedConv(x: tf.Tensor5D, filters: tf.Tensor[], strides: number[], group: number): tf.Tensor5D {
+  const channels = x.shape[4] / group;
+  const parts = filters.map((f, g) => {
+    const xg = group === 1 ? x : tf.slice(x, [0, 0, 0, 0, g * channels], [-1, -1, -1, -1, channels]);
+    return tf.conv3d(xg, f as tf.Tensor5D, strides as [number, number, number], 'valid');
+  });
+  return (parts.length === 1 ? parts[0] : tf.concat(parts, 4)) as tf.Tensor5D;
+}
+
+function addBias(y: tf.Tensor, bias: Value | undefined, ctx: OpContext): tf.Tensor {
+  return bias === undefined ? y : tf.add(y, ctx.tensor(bias));
+}
+
+/** Explicit [begin..., end...] pads from auto_pad for the given input size. */
+function autoPads(attrs: Attrs, inSize: number[], kernel: number[], strides: number[], dil: number[]): number[] {
+  const mode = attrs.string('auto_pad', 'NOTSET');
+  const n = inSize.length;
+  if (mode === 'NOTSET') return attrs.ints('pads', new Array(2 * n).fill(0));
+  if (mode === 'VALID') return new Array(2 * n).fill(0);
+  const pads = new Array(2 * n).fill(0);
+  for (let i = 0; i < n; i++) {
+    const out = Math.ceil(inSize[i] / strides[i]);
+    const total = Math.max(0, (out - 1) * strides[i] + (kernel[i] - 1) * dil[i] + 1 - inSize[i]);
+    const small = Math.floor(total / 2);
+    pads[i] = mode === 'SAME_UPPER' ? small : total - small;
+    pads[i + n] = total - pads[i];
+  }
+  return pads;
+}
+
+export const Conv: OpDef = {
+  check: checkConv,
+  run([xv, wv, bv], attrs, ctx) {
+    const w = need(wv, 'W') as HostTensor;
+    const group = attrs.int('group', 1);
+    const dil = attrs.ints('dilations', [1, 1, 1]);
+    const strides = attrs.ints('strides', [1, 1, 1]);
+    const filters = ctx.cached(w, `conv g${group} d${dil}`, () => makeFilters(w, group, dil, false));
+    let x = toChannelsLast(ctx.tensor(need(xv, 'X'))) as tf.Tensor5D;
+    const pads = autoPads(attrs, x.shape.slice(1, 4), w.shape.slice(2), strides, dil);
+    for (let i = 0; i < 3; i++) x = padOrCrop(x, i + 1, pads[i], pads[i + 3]) as tf.Tensor5D;
+    const y = addBias(groupedConv(x, filters, strides, group), bv, ctx);
+    return [toChannelsFirst(y)];
+  },
+};
+
+/** Insert (s - 1) zeros between neighbours along an axis: length L -> (L - 1) * s + 1. */
+function zeroInsert(x: tf.Tensor, axis: number, s: number): tf.Tensor {
+  if (s === 1) return x;
+  const shape = x.shape;
+  let y = tf.reshape(x, [...shape.slice(0, axis + 1), 1, ...shape.slice(axis + 1)]);
+  const pads = y.shape.map((): [number, number] => [0, 0]);
+  pads[axis + 1] = [0, s - 1];
+  y = tf.pad(y, pads);
+  y = tf.reshape(y, [...shape.slice(0, axis), shape[axis] * s, ...shape.slice(axis + 1)]);
+  return padOrCrop(y, axis, 0, -(s - 1));
+}
+
+export const ConvTranspose: OpDef = {
+  check: checkConv,
+  run([xv, wv, bv], attrs, ctx) {
+    const w = need(wv, 'W') as HostTensor;
+    if (!isHost(w)) throw new Error('weights must be constant');
+    const group = attrs.int('group', 1);
+    const dil = attrs.ints('dilations', [1, 1, 1]);
+    const strides = attrs.ints('strides', [1, 1, 1]);
+    const kernel = w.shape.slice(2);
+    const filters = ctx.cached(w, `convT g${group} d${dil}`, () => makeFilters(w, group, dil, true));
+    let x = toChannelsLast(ctx.tensor(need(xv, 'X'))) as tf.Tensor5D;
+    const inSize = x.shape.slice(1, 4);
+    const outPad = attrs.ints('output_padding', [0, 0, 0]);
+    let pads = attrs.ints('pads', [0, 0, 0, 0, 0, 0]);
+    if (attrs.has('output_shape')) {
+      const outShape = attrs.ints('output_shape', []).slice(-3);
+      const upper = attrs.string('auto_pad', 'NOTSET') === 'SAME_UPPER';
+      pads = [0, 0, 0, 0, 0, 0];
+      for (let i = 0; i < 3; i++) {
+        const total = strides[i] * (inSize[i] - 1) + outPad[i] + (kernel[i] - 1) * dil[i] + 1 - outShape[i];
+        const half = Math.floor(total / 2);
+        pads[i] = upper ? half : total - half;
+        pads[i + 3] = total - pads[i];
+      }
+      outPad.fill(0);
+    }
+    for (let i = 0; i < 3; i++) {
+      const reach = (kernel[i] - 1) * dil[i];
+      x = zeroInsert(x, i + 1, strides[i]) as tf.Tensor5D;
+      x = padOrCrop(x, i + 1, reach - pads[i], reach - pads[i + 3] + outPad[i]) as tf.Tensor5D;
+    }
+    const y = addBias(groupedConv(x, filters, [1, 1, 1], group), bv, ctx);
+    return [toChannelsFirst(y)];
+  },
+};

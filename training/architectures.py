@@ -1,0 +1,313 @@
+"""Compact PyTorch versions of the paper's three architectures, written for ONNX export.
+
+Widths are small so the exported files and fixtures stay small; the structure (which layers,
+norms, activations, skip paths) follows the paper's models. Every shape-dependent step uses tensor
+shapes or tensor ops rather than Python branching, so one export with dynamic spatial axes runs at
+any input size that is a multiple of the model's stride.
+Tensor layout: [batch, channel, z, y, x] with channel 0 = FLAIR, 1 = MPRAGE.
+"""
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+# ---------------------------------------------------------------- 3D U-Net (MONAI UNet style)
+class DownConv(nn.Sequential):
+    """Conv (stride) -> BatchNorm -> PReLU, as a U-Net layer without residual units."""
+
+    def __init__(self, cin, cout, stride):
+        super().__init__(nn.Conv3d(cin, cout, 3, stride=stride, padding=1),
+                         nn.BatchNorm3d(cout), nn.PReLU(cout))
+
+
+class UpConv(nn.Sequential):
+    """Transposed conv (stride 2, output_padding 1) -> BatchNorm -> PReLU, or conv only at the top."""
+
+    def __init__(self, cin, cout, top):
+        layers = [nn.ConvTranspose3d(cin, cout, 3, stride=2, padding=1, output_padding=1)]
+        if not top:
+            layers += [nn.BatchNorm3d(cout), nn.PReLU(cout)]
+        super().__init__(*layers)
+
+
+class UNet3D(nn.Module):
+    """Encoder of stride-2 convs, bottom at stride 1, decoder of transposed convs over concatenations.
+    Input sizes: multiples of 8."""
+
+    stride = 8
+
+    def __init__(self, channels=(8, 16, 32, 64), in_channels=2, out_channels=2):
+        super().__init__()
+        c0, c1, c2, c3 = channels
+        self.down0 = DownConv(in_channels, c0, 2)
+        self.down1 = DownConv(c0, c1, 2)
+        self.down2 = DownConv(c1, c2, 2)
+        self.bottom = DownConv(c2, c3, 1)
+        self.up2 = UpConv(c2 + c3, c1, top=False)
+        self.up1 = UpConv(c1 + c1, c0, top=False)   # decoder layer at half resolution (Grad-CAM++)
+        self.up0 = UpConv(c0 + c0, out_channels, top=True)
+
+    def forward(self, x):
+        d0 = self.down0(x)
+        d1 = self.down1(d0)
+        d2 = self.down2(d1)
+        b = self.bottom(d2)
+        u2 = self.up2(torch.cat([d2, b], 1))
+        u1 = self.up1(torch.cat([d1, u2], 1))
+        return self.up0(torch.cat([d0, u1], 1))
+
+
+# ---------------------------------------------------------------- dynamic U-Net (nnU-Net style)
+class ResBlock(nn.Module):
+    """conv-IN-LReLU-conv-IN plus a (1x1 conv + IN) shortcut when the shape changes, then LReLU."""
+
+    def __init__(self, cin, cout, stride=1):
+        super().__init__()
+        self.conv1 = nn.Conv3d(cin, cout, 3, stride=stride, padding=1, bias=False)
+        self.norm1 = nn.InstanceNorm3d(cout, affine=True)
+        self.conv2 = nn.Conv3d(cout, cout, 3, padding=1, bias=False)
+        self.norm2 = nn.InstanceNorm3d(cout, affine=True)
+        self.act = nn.LeakyReLU(0.01)
+        self.shortcut = None
+        if cin != cout or stride != 1:
+            self.shortcut = nn.Sequential(nn.Conv3d(cin, cout, 1, stride=stride, bias=False),
+                                          nn.InstanceNorm3d(cout, affine=True))
+
+    def forward(self, x):
+        y = self.act(self.norm1(self.conv1(x)))
+        y = self.norm2(self.conv2(y))
+        skip = x if self.shortcut is None else self.shortcut(x)
+        return self.act(y + skip)
+
+
+class UpBlock(nn.Module):
+    """Transposed conv (kernel = stride = 2), concatenation with the skip, residual block."""
+
+    def __init__(self, cin, cout):
+        super().__init__()
+        self.up = nn.ConvTranspose3d(cin, cout, 2, stride=2, bias=False)
+        self.block = ResBlock(2 * cout, cout)
+
+    def forward(self, x, skip):
+        return self.block(torch.cat([self.up(x), skip], 1))
+
+
+class DynUNet(nn.Module):
+    """3 levels, filters 8-16-32, strides 1-2-2. Input sizes: multiples of 4."""
+
+    stride = 4
+
+    def __init__(self, filters=(8, 16, 32), in_channels=2, out_channels=2):
+        super().__init__()
+        f0, f1, f2 = filters
+        self.enc0 = ResBlock(in_channels, f0, 1)
+        self.enc1 = ResBlock(f0, f1, 2)
+        self.bottleneck = ResBlock(f1, f2, 2)
+        self.dec1 = UpBlock(f2, f1)   # decoder layer at half resolution (Grad-CAM++)
+        self.dec0 = UpBlock(f1, f0)
+        self.out = nn.Conv3d(f0, out_channels, 1)
+
+    def forward(self, x):
+        e0 = self.enc0(x)
+        e1 = self.enc1(e0)
+        b = self.bottleneck(e1)
+        return self.out(self.dec0(self.dec1(b, e1), e0))
+
+
+# ---------------------------------------------------------------- Swin UNETR
+def window_partition(x, ws):
+    """[B, D, H, W, C] -> [B * windows, ws^3, C]."""
+    b, d, h, w, c = x.shape
+    x = x.reshape(b, d // ws, ws, h // ws, ws, w // ws, ws, c)
+    return x.permute(0, 1, 3, 5, 2, 4, 6, 7).reshape(-1, ws * ws * ws, c)
+
+
+def window_reverse(windows, ws, b, d, h, w):
+    """[B * windows, ws^3, C] -> [B, D, H, W, C]."""
+    c = windows.shape[-1]
+    x = windows.reshape(b, d // ws, h // ws, w // ws, ws, ws, ws, c)
+    return x.permute(0, 1, 4, 2, 5, 3, 6, 7).reshape(b, d, h, w, c)
+
+
+def shift_region_labels(x, ws, shift):
+    """Region label of each position after a cyclic shift, built from x's shape with tensor ops so
+    that it follows a dynamic input size. Along one axis of length L the regions are
+    [0, L-ws) -> 0, [L-ws, L-shift) -> 1, [L-shift, L) -> 2; the 3 axes combine to 0..26.
+    x: [B, D, H, W, C]; returns [1, D, H, W, 1]."""
+    zero = x[:1, :, :, :, :1] * 0.0
+    labels = 0.0
+    for axis, weight in ((1, 9.0), (2, 3.0), (3, 1.0)):
+        line = zero
+        for other in (1, 2, 3):
+            if other != axis:
+                line = line.narrow(other, 0, 1)         # [1, L, 1, 1, 1] along this axis
+        index = [slice(None)] * 5
+        index[axis] = slice(0, -ws)
+        shape = [1] * 5
+        shape[axis] = ws
+        tail = torch.tensor([1.0] * (ws - shift) + [2.0] * shift).reshape(shape)
+        labels = labels + weight * torch.cat([line[tuple(index)], tail], axis)
+    return labels
+
+
+class WindowAttention(nn.Module):
+    def __init__(self, dim, heads, ws):
+        super().__init__()
+        self.heads = heads
+        self.scale = (dim // heads) ** -0.5
+        self.qkv = nn.Linear(dim, 3 * dim)
+        self.proj = nn.Linear(dim, dim)
+        self.bias_table = nn.Parameter(torch.randn((2 * ws - 1) ** 3, heads) * 0.02)
+        coords = torch.stack(torch.meshgrid(torch.arange(ws), torch.arange(ws), torch.arange(ws),
+                                            indexing='ij')).flatten(1)          # [3, N]
+        rel = (coords[:, :, None] - coords[:, None, :]).permute(1, 2, 0) + (ws - 1)
+        index = rel[..., 0] * (2 * ws - 1) ** 2 + rel[..., 1] * (2 * ws - 1) + rel[..., 2]
+        self.register_buffer('bias_index', index.flatten(), persistent=False)
+        self.n = ws ** 3
+
+    def forward(self, x, mask):
+        bw, n, c = x.shape
+        qkv = self.qkv(x).reshape(bw, n, 3, self.heads, c // self.heads).permute(2, 0, 3, 1, 4)
+        q, k, v = qkv[0] * self.scale, qkv[1], qkv[2]
+        attn = q @ k.transpose(-2, -1)
+        bias = self.bias_table[self.bias_index].reshape(self.n, self.n, -1).permute(2, 0, 1)
+        attn = attn + bias.unsqueeze(0)
+        if mask is not None:
+            nw = mask.shape[0]
+            attn = attn.reshape(-1, nw, self.heads, n, n) + mask.unsqueeze(1).unsqueeze(0)
+            attn = attn.reshape(-1, self.heads, n, n)
+        attn = attn.softmax(-1)
+        out = (attn @ v).transpose(1, 2).reshape(bw, n, c)
+        return self.proj(out)
+
+
+class SwinBlock(nn.Module):
+    def __init__(self, dim, heads, ws, shift):
+        super().__init__()
+        self.ws, self.shift = ws, shift
+        self.norm1 = nn.LayerNorm(dim)
+        self.attn = WindowAttention(dim, heads, ws)
+        self.norm2 = nn.LayerNorm(dim)
+        self.mlp = nn.Sequential(nn.Linear(dim, 4 * dim), nn.GELU(), nn.Linear(4 * dim, dim))
+
+    def forward(self, x):                                   # x: [B, D, H, W, C]
+        b, d, h, w, c = x.shape
+        y = self.norm1(x)
+        mask = None
+        if self.shift:
+            s = self.shift
+            y = torch.roll(y, shifts=(-s, -s, -s), dims=(1, 2, 3))
+            ids = window_partition(shift_region_labels(x, self.ws, s), self.ws)[:, :, 0]
+            mask = (ids.unsqueeze(1) != ids.unsqueeze(2)).to(x.dtype) * -100.0
+        y = window_reverse(self.attn(window_partition(y, self.ws), mask), self.ws, b, d, h, w)
+        if self.shift:
+            s = self.shift
+            y = torch.roll(y, shifts=(s, s, s), dims=(1, 2, 3))
+        x = x + y
+        return x + self.mlp(self.norm2(x))
+
+
+class PatchMerging(nn.Module):
+    """2x2x2 neighbours concatenated on channels, LayerNorm, linear 8C -> 2C."""
+
+    def __init__(self, dim):
+        super().__init__()
+        self.norm = nn.LayerNorm(8 * dim)
+        self.reduction = nn.Linear(8 * dim, 2 * dim, bias=False)
+
+    def forward(self, x):
+        parts = [x[:, i::2, j::2, k::2, :] for i in (0, 1) for j in (0, 1) for k in (0, 1)]
+        return self.reduction(self.norm(torch.cat(parts, -1)))
+
+
+class SwinStage(nn.Module):
+    def __init__(self, dim, depth, heads, ws):
+        super().__init__()
+        self.blocks = nn.ModuleList(
+            [SwinBlock(dim, heads, ws, 0 if i % 2 == 0 else ws // 2) for i in range(depth)])
+        self.merge = PatchMerging(dim)
+
+    def forward(self, x):                                   # [B, C, D, H, W] -> [B, 2C, D/2, ...]
+        x = x.permute(0, 2, 3, 4, 1)
+        for block in self.blocks:
+            x = block(x)
+        return self.merge(x).permute(0, 4, 1, 2, 3)
+
+
+class ChannelLayerNorm(nn.LayerNorm):
+    """LayerNorm over channels of [B, C, D, H, W] (the ViT's normalised outputs). MONAI's is
+    parameter-free; ours has an affine part because opset 17 LayerNormalization requires a scale."""
+
+    def forward(self, x):
+        return super().forward(x.permute(0, 2, 3, 4, 1)).permute(0, 4, 1, 2, 3)
+
+
+class SwinUNETR(nn.Module):
+    """Swin transformer encoder (patch 2, window 2, 3 stages; compact: MONAI's default has 4 stages
+    and window 7) with a convolutional U-Net decoder. Input sizes: multiples of 16."""
+
+    stride = 16
+
+    def __init__(self, feature=6, depths=(2, 2, 2), heads=(1, 2, 4), ws=2,
+                 in_channels=2, out_channels=2):
+        super().__init__()
+        f = feature
+        self.patch_embed = nn.Conv3d(in_channels, f, 2, stride=2)
+        self.out_norms = nn.ModuleList([ChannelLayerNorm(f * 2 ** i) for i in range(len(depths) + 1)])
+        self.stages = nn.ModuleList(
+            [SwinStage(f * 2 ** i, depths[i], heads[i], ws) for i in range(len(depths))])
+        self.enc1 = ResBlock(in_channels, f)
+        self.enc2 = ResBlock(f, f)
+        self.enc3 = ResBlock(2 * f, 2 * f)
+        self.enc4 = ResBlock(4 * f, 4 * f)
+        self.enc10 = ResBlock(8 * f, 8 * f)
+        self.dec4 = UpBlock(8 * f, 4 * f)
+        self.dec3 = UpBlock(4 * f, 2 * f)
+        self.dec2 = UpBlock(2 * f, f)   # decoder layer at half resolution (Grad-CAM++)
+        self.dec1 = UpBlock(f, f)
+        self.out = nn.Conv3d(f, out_channels, 1)
+
+    def forward(self, x):
+        h = [self.patch_embed(x)]                       # /2
+        for stage in self.stages:
+            h.append(stage(h[-1]))                      # /4, /8, /16
+        h = [norm(t) for norm, t in zip(self.out_norms, h)]
+        d = self.dec4(self.enc10(h[3]), self.enc4(h[2]))
+        d = self.dec3(d, self.enc3(h[1]))
+        d = self.dec2(d, self.enc2(h[0]))
+        d = self.dec1(d, self.enc1(x))
+        return self.out(d)
+
+
+# ---------------------------------------------------------------- op zoo (rarer exporter ops)
+class OpZoo(nn.Module):
+    """Not a segmentation model: a small net that makes the exporter emit the listed ops that the
+    three architectures do not (pools, Resize, Pad, Sigmoid, Gemm, dilated/grouped convs...).
+    Input sizes: multiples of 4."""
+
+    stride = 4
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv3d(2, 8, 3, padding=2, dilation=2)
+        self.grouped = nn.Conv3d(8, 8, 3, padding=1, groups=4)
+        self.bn = nn.BatchNorm3d(8)
+        self.fc = nn.Linear(8, 8)
+        self.tconv = nn.ConvTranspose3d(8, 4, 3, stride=2, padding=1, output_padding=1, groups=2)
+        self.ln = nn.LayerNorm(4)
+        self.out = nn.Conv3d(8, 2, 1)
+
+    def forward(self, x):
+        a = self.bn(self.grouped(torch.relu(self.conv(x))))
+        p = F.max_pool3d(a, 2) + F.avg_pool3d(a, 2)                     # /2
+        q = F.pad(p, (1, 0, 0, 1, 1, 1))                                  # uneven pads
+        q = q[:, :, 1:-1, :-1, 1:]                                        # back to /2
+        g = self.fc(q.mean(dim=(2, 3, 4)))                                # Gemm on [B, C]
+        q = q * torch.sigmoid(g)[:, :, None, None, None]                  # channel gate
+        up = F.interpolate(q, scale_factor=2, mode='trilinear', align_corners=False)
+        near = F.interpolate(F.avg_pool3d(q, 2), scale_factor=4, mode='nearest')
+        t = self.tconv(q).permute(0, 2, 3, 4, 1)
+        t = F.gelu(self.ln(t)).permute(0, 4, 1, 2, 3)
+        y = torch.cat([up[:, :4] * t - near[:, 4:] / (1.5 + near[:, :4] ** 2).sqrt(), up[:, 4:]], 1)
+        y = torch.where(y > 0, y, 0.2 * y)
+        return self.out(torch.softmax(y, 1) + y)
