@@ -6,6 +6,10 @@ import { StatusBar } from './StatusBar';
 import { RoleDialog } from './OpenFiles';
 import { openDemo, stageFiles } from './caseLoading';
 import { useKeyboard } from './keyboard';
+import { ModelPanel } from './ModelPanel';
+import { LesionPanel } from './LesionPanel';
+import { OverlayControls } from './OverlayControls';
+import { loadModelList } from './segmentationActions';
 
 export function App() {
   const busy = useApp((s) => s.busy);
@@ -17,6 +21,7 @@ export function App() {
   useKeyboard();
 
   useEffect(() => {
+    loadModelList();
     if (new URLSearchParams(location.search).has('demo')) openDemo();
   }, []);
 
@@ -63,6 +68,7 @@ export function App() {
           </button>
         </div>
       ))}
+      <div className="workspace">
       <main>
         <Viewer />
         {!caseInfo && !busy && (
@@ -79,6 +85,12 @@ export function App() {
           </div>
         )}
       </main>
+        <aside className="sidebar">
+          <ModelPanel />
+          <OverlayControls />
+          <LesionPanel />
+        </aside>
+      </div>
       <StatusBar />
       <RoleDialog />
     </div>

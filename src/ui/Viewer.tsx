@@ -2,6 +2,9 @@ import { useEffect, useRef } from 'react';
 import { Niivue, NVImage, SLICE_TYPE, SHOW_RENDER } from '@niivue/niivue';
 import { applyAffine, invert4, writeNifti, voxelIndex, type Volume } from '../core/volume';
 import { useApp, type Background, type Layout } from './store';
+import { lesionNear, outlineOf } from '../core/lesions';
+import { highlightedId, lesionLut, overlayImage } from './overlays';
+import { select } from './segmentationActions';
 
 const SLICE_OF: Record<Layout, SLICE_TYPE> = {
   multiplanar: SLICE_TYPE.MULTIPLANAR,
@@ -23,6 +26,13 @@ interface Loaded {
   mask?: NVImage;
 }
 
+interface Overlays {
+  images: NVImage[];
+}
+
+// A selection made by clicking in the viewer does not move the crosshair; one made in the table does.
+let selectionFromViewer = false;
+
 /** Shows the current case; reads the store, writes only the crosshair readout and window back. */
 export function Viewer() {
   const canvasRef = useRef<HTMLCanvasElement>(null);
@@ -33,6 +43,12 @@ export function Viewer() {
   const layout = useApp((s) => s.layout);
   const showMask = useApp((s) => s.showMask);
   const windowLevel = useApp((s) => s.window[s.background]);
+  const analysis = useApp((s) => s.analysis);
+  const selection = useApp((s) => s.selection);
+  const overlay = useApp((s) => s.overlay);
+  const probability = useApp((s) => s.segmentation?.probability);
+  const overlaysRef = useRef<Overlays>({ images: [] });
+  const clickPendingRef = useRef(false);
 
   useEffect(() => {
     const nv = new Niivue({
@@ -82,6 +98,10 @@ export function Viewer() {
         const inside = v.every((c, a) => c >= 0 && c < scan.flair.dims[a]);
         if (!inside) return;
         const idx = voxelIndex(scan.flair, ...v);
+        if (clickPendingRef.current) {
+          clickPendingRef.current = false;
+          selectAt(v);
+        }
         useApp.getState().setCrosshair({
           vox: v,
           mm: mmXyz,
@@ -121,11 +141,103 @@ export function Viewer() {
     applyWindow(nv, img, windowLevel.min, windowLevel.max);
   }, [windowLevel, background]);
 
+  // Lesion overlays: instance labels, outlines, the missed ground-truth lesions and the probability map.
+  useEffect(() => {
+    const nv = nvRef.current;
+    const grid = useApp.getState().scan?.flair;
+    if (!nv || !grid || !loadedRef.current) return;
+    let cancelled = false;
+    (async () => {
+      const images: NVImage[] = [];
+      if (analysis) {
+        const count = analysis.labels.count;
+        const sel = highlightedId(selection, 'predicted');
+        const alpha = Math.round(255 * overlay.opacity);
+        if (overlay.labels) {
+          const img = await overlayImage(grid, Float32Array.from(analysis.labels.labels), 'lesions.nii', 'gray', 1);
+          img.setColormapLabel(lesionLut(count, sel, alpha));
+          images.push(img);
+        }
+        if (overlay.outlines) {
+          const img = await overlayImage(grid, Float32Array.from(outlineOf(grid, analysis.labels.labels)), 'outlines.nii', 'gray', 1);
+          img.setColormapLabel(lesionLut(count, sel, 255));
+          images.push(img);
+        }
+        const gt = analysis.groundTruth;
+        if (gt && gt.missed.length) {
+          const missedIds = new Set(gt.missed.map((m) => m.lesionId));
+          const data = Float32Array.from(gt.gtLabels.labels, (id) => (missedIds.has(id) ? id : 0));
+          const img = await overlayImage(grid, Float32Array.from(outlineOf(grid, Int32Array.from(data))), 'missed.nii', 'gray', 1);
+          const selMissed = highlightedId(selection, 'missed');
+          // missed lesions: cyan outlines, the selected one yellow
+          img.setColormapLabel(lesionLut(gt.gtLabels.count, selMissed, 255, [0, 220, 255]));
+          images.push(img);
+        }
+      }
+      if (probability && overlay.probability) {
+        const img = await overlayImage(grid, probability, 'probability.nii', 'warm', overlay.opacity);
+        img.cal_min = 0.05;
+        img.cal_max = 1;
+        img.colorbarVisible = true;
+        images.push(img);
+      }
+      if (cancelled) return;
+      for (const old of overlaysRef.current.images) nv.removeVolume(old);
+      for (const img of images) nv.addVolume(img);
+      overlaysRef.current.images = images;
+      nv.opts.isColorbar = images.some((i) => i.colorbarVisible);
+      nv.updateGLVolume();
+    })();
+    return () => {
+      cancelled = true;
+    };
+  }, [analysis, selection, overlay, probability]);
+
+  // Table or keyboard selection: move the crosshair to the lesion's centre.
+  useEffect(() => {
+    const nv = nvRef.current;
+    const a = useApp.getState().analysis;
+    if (!nv || !a || !selection) return;
+    if (selectionFromViewer) {
+      selectionFromViewer = false;
+      return;
+    }
+    const m = selection.kind === 'predicted' ? a.lesions[selection.id - 1] : a.groundTruth?.missed.find((x) => x.lesionId === selection.id);
+    if (!m) return;
+    nv.scene.crosshairPos = nv.mm2frac(m.centroidMm);
+    nv.createOnLocationChange();
+    nv.drawScene();
+  }, [selection]);
+
   return (
     <div className="viewer">
-      <canvas ref={canvasRef} data-testid="viewer-canvas" aria-label="MRI viewer" />
+      <canvas
+        ref={canvasRef}
+        data-testid="viewer-canvas"
+        aria-label="MRI viewer"
+        onPointerDown={(e) => {
+          if (e.button === 0) clickPendingRef.current = true;
+        }}
+      />
     </div>
   );
+}
+
+/** A click selects the lesion at or within 2 voxels of the clicked voxel; predicted lesions first. */
+function selectAt(vox: [number, number, number]) {
+  const s = useApp.getState();
+  const a = s.analysis;
+  if (!a || !s.scan) return;
+  const id = lesionNear(s.scan.flair, a.labels.labels, vox, 2);
+  let next: { kind: 'predicted' | 'missed'; id: number } | null = id ? { kind: 'predicted', id } : null;
+  if (!next && a.groundTruth?.missed.length) {
+    const gtId = lesionNear(s.scan.flair, a.groundTruth.gtLabels.labels, vox, 2);
+    if (gtId && a.groundTruth.missed.some((m) => m.lesionId === gtId)) next = { kind: 'missed', id: gtId };
+  }
+  if (next) {
+    selectionFromViewer = true;
+    select(next);
+  }
 }
 
 function applyView(nv: Niivue, loaded: Loaded, background: Background, showMask: boolean) {

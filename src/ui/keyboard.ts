@@ -1,9 +1,10 @@
 import { useEffect } from 'react';
 import { useApp, type Layout } from './store';
+import { stepSelection, tableOrder } from './segmentationActions';
 
 const LAYOUT_KEYS: Record<string, Layout> = { '1': 'axial', '2': 'coronal', '3': 'sagittal', '4': 'render', '5': 'multiplanar' };
 
-/** Viewer shortcuts: 1-5 layouts, B FLAIR/MPRAGE background, G ground truth on/off, O open files. */
+/** Viewer shortcuts: 1-5 layouts, B FLAIR/MPRAGE background, G ground truth on/off, N/P next/previous lesion, O open files. */
 export function useKeyboard(): void {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -14,7 +15,10 @@ export function useKeyboard(): void {
       if (LAYOUT_KEYS[e.key]) s.setLayout(LAYOUT_KEYS[e.key]);
       else if (e.key === 'b' || e.key === 'B') s.setBackground(s.background === 'flair' ? 'mprage' : 'flair');
       else if (e.key === 'g' || e.key === 'G') s.setShowMask(!s.showMask);
-      else if (e.key === 'o' || e.key === 'O') document.querySelector<HTMLInputElement>('[data-testid=file-input]')?.click();
+      else if ((e.key === 'n' || e.key === 'N' || e.key === 'p' || e.key === 'P') && s.analysis) {
+        const order = tableOrder(s.analysis.lesions, s.analysis.groundTruth?.missed.map((m) => m.lesionId) ?? [], s.lesionSort.key, s.lesionSort.desc);
+        stepSelection(e.key.toLowerCase() === 'n' ? 1 : -1, order);
+      } else if (e.key === 'o' || e.key === 'O') document.querySelector<HTMLInputElement>('[data-testid=file-input]')?.click();
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);

@@ -1,6 +1,8 @@
 import { create } from 'zustand';
 import type { LoadedCase } from '../core/volume';
 import type { ScanRole } from '../core/volume/roles';
+import type { CaseAnalysis, InstanceSettings } from '../core/lesions';
+import type { BackendInfo, BackendPreference } from '../engine/protocol';
 
 export type Background = 'flair' | 'mprage';
 export type Layout = 'multiplanar' | 'axial' | 'coronal' | 'sagittal' | 'render';
@@ -31,6 +33,44 @@ export interface WindowLevel {
   max: number;
 }
 
+/** One entry of public/models/index.json. */
+export interface ModelEntry {
+  name: string;
+  title: string;
+  manifestUrl: string;
+  defaultThreshold: number;
+}
+
+export interface Segmentation {
+  probability: Float32Array;
+  modelName: string;
+  backend: BackendInfo | null;
+  seconds: number;
+}
+
+/** A selected lesion: a predicted instance, or a missed ground-truth lesion (FN). */
+export interface Selection {
+  kind: 'predicted' | 'missed';
+  id: number;
+}
+
+export interface Job {
+  id: number;
+  title: string;
+  stage: string;
+  done: number;
+  total: number;
+}
+
+export type LesionSortKey = 'lesionId' | 'volumeMm3' | 'meanProbability' | 'maxProbability';
+
+export interface OverlaySettings {
+  labels: boolean;
+  outlines: boolean;
+  probability: boolean;
+  opacity: number;
+}
+
 interface AppState {
   scan: LoadedCase | null;
   caseInfo: CaseInfo | null;
@@ -43,6 +83,17 @@ interface AppState {
   showMask: boolean;
   window: Record<Background, WindowLevel | null>;
   crosshair: CrosshairReadout | null;
+  models: ModelEntry[];
+  modelName: string | null;
+  backendPreference: BackendPreference;
+  backend: BackendInfo | null;
+  job: Job | null;
+  segmentation: Segmentation | null;
+  instanceSettings: InstanceSettings;
+  analysis: CaseAnalysis | null;
+  selection: Selection | null;
+  overlay: OverlaySettings;
+  lesionSort: { key: LesionSortKey; desc: boolean };
   setCase: (scan: LoadedCase, info: CaseInfo) => void;
   setBusy: (msg: string | null) => void;
   setError: (msg: string | null) => void;
@@ -67,8 +118,30 @@ export const useApp = create<AppState>((set) => ({
   showMask: true,
   window: { flair: null, mprage: null },
   crosshair: null,
+  models: [],
+  modelName: null,
+  backendPreference: 'auto',
+  backend: null,
+  job: null,
+  segmentation: null,
+  instanceSettings: { threshold: 0.5, connectivity: 18, maxDroppedVoxels: 5 },
+  analysis: null,
+  selection: null,
+  overlay: { labels: true, outlines: true, probability: false, opacity: 0.5 },
+  lesionSort: { key: 'volumeMm3', desc: true },
   setCase: (scan, caseInfo) =>
-    set({ scan, caseInfo, notices: scan.notices, error: null, pending: [], crosshair: null, window: { flair: null, mprage: null } }),
+    set({
+      scan,
+      caseInfo,
+      notices: scan.notices,
+      error: null,
+      pending: [],
+      crosshair: null,
+      window: { flair: null, mprage: null },
+      segmentation: null,
+      analysis: null,
+      selection: null,
+    }),
   setBusy: (busy) => set({ busy }),
   setError: (error) => set({ error }),
   dismissNotice: (i) => set((s) => ({ notices: s.notices.filter((_, k) => k !== i) })),

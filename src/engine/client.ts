@@ -1,0 +1,71 @@
+import type { BackendInfo, BackendPreference, Reply, Request } from './protocol';
+
+export interface SegmentJob {
+  modelUrl: string;
+  backend: BackendPreference;
+  channels: [Float32Array, Float32Array];
+  dims: [number, number, number];
+  spacingMm: [number, number, number];
+  voxToMm: number[];
+}
+
+export interface JobCallbacks {
+  onProgress?: (stage: string, done: number, total: number) => void;
+  onBackend?: (info: BackendInfo) => void;
+}
+
+export class JobCancelled extends Error {
+  constructor() {
+    super('cancelled by the user');
+    this.name = 'JobCancelled';
+  }
+}
+
+/** The page's handle on the compute worker: one promise per job, progress by callback, cancel by id. */
+export class EngineClient {
+  private worker: Worker;
+  private nextId = 1;
+  private pending = new Map<number, { resolve: (r: Reply) => void; reject: (e: Error) => void; cb: JobCallbacks }>();
+
+  constructor() {
+    this.worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
+    this.worker.onmessage = (e: MessageEvent<Reply>) => this.receive(e.data);
+    this.worker.onerror = (e) => {
+      for (const p of this.pending.values()) p.reject(new Error(`The compute worker failed: ${e.message}`));
+      this.pending.clear();
+    };
+  }
+
+  private receive(r: Reply) {
+    const p = this.pending.get(r.jobId);
+    if (!p) return;
+    if (r.type === 'progress') p.cb.onProgress?.(r.stage, r.done, r.total);
+    else if (r.type === 'backend') p.cb.onBackend?.(r.info);
+    else {
+      this.pending.delete(r.jobId);
+      if (r.type === 'error') p.reject(new Error(r.message));
+      else if (r.type === 'cancelled') p.reject(new JobCancelled());
+      else p.resolve(r);
+    }
+  }
+
+  segment(job: SegmentJob, cb: JobCallbacks = {}): { jobId: number; result: Promise<Extract<Reply, { type: 'segmented' }>> } {
+    const jobId = this.nextId++;
+    // copies travel to the worker, so the page keeps its own volumes intact
+    const channels: [Float32Array, Float32Array] = [job.channels[0].slice(), job.channels[1].slice()];
+    const msg: Request = { type: 'segment', jobId, ...job, channels };
+    const result = new Promise<Reply>((resolve, reject) => this.pending.set(jobId, { resolve, reject, cb }));
+    this.worker.postMessage(msg, [channels[0].buffer, channels[1].buffer]);
+    return { jobId, result: result as Promise<Extract<Reply, { type: 'segmented' }>> };
+  }
+
+  cancel(jobId: number) {
+    this.worker.postMessage({ type: 'cancel', jobId } satisfies Request);
+  }
+}
+
+let engine: EngineClient | null = null;
+export function getEngine(): EngineClient {
+  engine ??= new EngineClient();
+  return engine;
+}

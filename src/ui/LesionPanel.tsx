@@ -1,0 +1,124 @@
+import { useApp, type LesionSortKey, type Selection } from './store';
+import { select, tableOrder, updateInstanceSettings } from './segmentationActions';
+import type { Connectivity } from '../core/lesions';
+
+type SortKey = LesionSortKey;
+const fmt1 = (v: number) => v.toFixed(1);
+const fmt2 = (v: number) => v.toFixed(2);
+
+export function LesionPanel() {
+  const analysis = useApp((s) => s.analysis);
+  const settings = useApp((s) => s.instanceSettings);
+  const selection = useApp((s) => s.selection);
+  const sort = useApp((s) => s.lesionSort);
+  const setSort = (lesionSort: { key: SortKey; desc: boolean }) => useApp.setState({ lesionSort });
+  if (!analysis) return null;
+  const gt = analysis.groundTruth;
+  const order = tableOrder(analysis.lesions, gt?.missed.map((m) => m.lesionId) ?? [], sort.key, sort.desc);
+  const header = (key: SortKey, label: string) => (
+    <th aria-sort={sort.key === key ? (sort.desc ? 'descending' : 'ascending') : 'none'}>
+      <button className="link" onClick={() => setSort({ key, desc: sort.key === key ? !sort.desc : true })}>
+        {label}
+        {sort.key === key ? (sort.desc ? ' ▼' : ' ▲') : ''}
+      </button>
+    </th>
+  );
+  const isSel = (o: Selection) => selection?.kind === o.kind && selection.id === o.id;
+  return (
+    <section className="panel lesions" aria-label="Lesions">
+      <h3>
+        Lesions <span data-testid="lesion-count">{analysis.lesions.length}</span>
+      </h3>
+      <div className="row settings">
+        <label title="Lesion probability at or above which a voxel is lesion">
+          Threshold{' '}
+          <input
+            aria-label="Threshold"
+            type="range"
+            min={0.05}
+            max={0.95}
+            step={0.05}
+            value={settings.threshold}
+            onChange={(e) => updateInstanceSettings({ threshold: +e.target.value })}
+          />{' '}
+          {settings.threshold.toFixed(2)}
+        </label>
+        <label title="Which neighbours join voxels into one lesion">
+          Connectivity{' '}
+          <select aria-label="Connectivity" value={settings.connectivity} onChange={(e) => updateInstanceSettings({ connectivity: +e.target.value as Connectivity })}>
+            <option value={6}>6 (faces)</option>
+            <option value={18}>18 (faces, edges)</option>
+            <option value={26}>26 (all)</option>
+          </select>
+        </label>
+        <label title="Lesions of this many voxels or fewer are dropped">
+          Drop ≤{' '}
+          <input
+            aria-label="Drop lesions up to voxels"
+            type="number"
+            min={0}
+            max={1000}
+            value={settings.maxDroppedVoxels}
+            onChange={(e) => updateInstanceSettings({ maxDroppedVoxels: Math.max(0, Math.round(+e.target.value)) })}
+          />{' '}
+          voxels
+        </label>
+      </div>
+      {gt && (
+        <div className="gt-metrics" data-testid="gt-metrics">
+          <span>Dice {fmt2(gt.dice)}</span>
+          <span>
+            nDSC <b data-testid="ndsc">{fmt2(gt.nDsc)}</b>
+          </span>
+          <span>TP {analysis.lesions.filter((l) => l.detection === 'TP').length}</span>
+          <span>FP {analysis.lesions.filter((l) => l.detection === 'FP').length}</span>
+          <span>FN {gt.missed.length}</span>
+          <span title="lesion-wise, IoU ≥ 0.25">
+            TPR {fmt2(gt.match.lesionwise.tpr)} · FDR {fmt2(gt.match.lesionwise.fdr)} · FNR {fmt2(gt.match.lesionwise.fnr)} · F1 {fmt2(gt.match.lesionwise.f1)}
+          </span>
+        </div>
+      )}
+      <div className="table-wrap">
+        <table data-testid="lesion-table">
+          <thead>
+            <tr>
+              {header('lesionId', 'id')}
+              {header('volumeMm3', 'mm³')}
+              <th>centroid (mm)</th>
+              <th>box (voxels)</th>
+              {header('meanProbability', 'mean p')}
+              {header('maxProbability', 'max p')}
+              {gt && <th>GT</th>}
+            </tr>
+          </thead>
+          <tbody>
+            {order.map((o) => {
+              const l = o.kind === 'predicted' ? analysis.lesions[o.id - 1] : gt!.missed.find((m) => m.lesionId === o.id)!;
+              const detection = o.kind === 'predicted' ? analysis.lesions[o.id - 1].detection : 'FN';
+              return (
+                <tr
+                  key={`${o.kind}${o.id}`}
+                  data-lesion={`${o.kind}-${o.id}`}
+                  className={`${isSel(o) ? 'selected' : ''} ${detection ?? ''}`}
+                  aria-selected={isSel(o)}
+                  onClick={() => select(o)}
+                >
+                  <td>{o.kind === 'predicted' ? o.id : `GT ${o.id}`}</td>
+                  <td>{fmt1(l.volumeMm3)}</td>
+                  <td>{l.centroidMm.map((c) => c.toFixed(0)).join(', ')}</td>
+                  <td>
+                    {l.bboxMax[0] - l.bboxMin[0] + 1}×{l.bboxMax[1] - l.bboxMin[1] + 1}×{l.bboxMax[2] - l.bboxMin[2] + 1}
+                  </td>
+                  <td>{o.kind === 'predicted' ? fmt2(l.meanProbability) : '–'}</td>
+                  <td>{o.kind === 'predicted' ? fmt2(l.maxProbability) : '–'}</td>
+                  {gt && <td className="detection">{detection}</td>}
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+      <p className="hint">Click a lesion in the table or in the viewer. Keys: N next, P previous lesion.</p>
+    </section>
+  );
+}

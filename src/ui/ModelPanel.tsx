@@ -1,0 +1,78 @@
+import { useApp } from './store';
+import { cancelJob, runSegmentation, selectModel } from './segmentationActions';
+import type { BackendPreference } from '../engine/protocol';
+
+const BACKENDS: [BackendPreference, string][] = [
+  ['auto', 'Automatic (WebGPU, then WebGL, then CPU)'],
+  ['webgpu', 'WebGPU'],
+  ['webgl', 'WebGL'],
+  ['cpu', 'CPU'],
+];
+
+export function ModelPanel() {
+  const s = useApp();
+  const job = s.job;
+  return (
+    <section className="panel" aria-label="Model">
+      <h3>Segmentation</h3>
+      <div className="row">
+        <label>
+          Model{' '}
+          <select aria-label="Model" value={s.modelName ?? ''} onChange={(e) => selectModel(e.target.value)} disabled={!!job}>
+            {s.models.map((m) => (
+              <option key={m.name} value={m.name}>
+                {m.title}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      <div className="row">
+        <label>
+          Compute{' '}
+          <select
+            aria-label="Compute backend"
+            value={s.backendPreference}
+            onChange={(e) => useApp.setState({ backendPreference: e.target.value as BackendPreference })}
+            disabled={!!job}
+          >
+            {BACKENDS.map(([v, label]) => (
+              <option key={v} value={v}>
+                {label}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      {s.backend && (
+        <p className="hint" data-testid="backend">
+          Running on <b>{s.backend.name}</b> — {s.backend.adapter}
+          {s.backend.fallbacks.map((f) => (
+            <span key={f} className="warn">
+              <br />
+              {f}
+            </span>
+          ))}
+        </p>
+      )}
+      {job ? (
+        <div className="job" data-testid="job">
+          <div>
+            {job.title}: {job.stage} {job.total > 1 ? `${job.done} / ${job.total}` : ''}
+          </div>
+          <progress max={job.total} value={job.done} aria-label="Progress" />
+          <button onClick={cancelJob}>Cancel</button>
+        </div>
+      ) : (
+        <button className="primary" onClick={() => runSegmentation()} disabled={!s.scan || !s.modelName}>
+          Find lesions
+        </button>
+      )}
+      {s.segmentation && (
+        <p className="hint" data-testid="segmentation-info">
+          {s.segmentation.modelName}: {s.segmentation.seconds.toFixed(1)} s on {s.segmentation.backend?.name ?? '?'}
+        </p>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,28 @@
+import { useApp, type OverlaySettings } from './store';
+
+export function OverlayControls() {
+  const overlay = useApp((s) => s.overlay);
+  const hasResult = useApp((s) => !!s.analysis);
+  if (!hasResult) return null;
+  const set = (change: Partial<OverlaySettings>) => useApp.setState((s) => ({ overlay: { ...s.overlay, ...change } }));
+  return (
+    <section className="panel" aria-label="Overlays">
+      <h3>Overlays</h3>
+      <div className="row">
+        <label>
+          <input type="checkbox" checked={overlay.labels} onChange={(e) => set({ labels: e.target.checked })} /> Lesions
+        </label>
+        <label>
+          <input type="checkbox" checked={overlay.outlines} onChange={(e) => set({ outlines: e.target.checked })} /> Outlines
+        </label>
+        <label>
+          <input type="checkbox" checked={overlay.probability} onChange={(e) => set({ probability: e.target.checked })} /> Probability
+        </label>
+      </div>
+      <label>
+        Opacity{' '}
+        <input aria-label="Overlay opacity" type="range" min={0} max={1} step={0.05} value={overlay.opacity} onChange={(e) => set({ opacity: +e.target.value })} />
+      </label>
+    </section>
+  );
+}

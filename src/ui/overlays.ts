@@ -1,0 +1,37 @@
+import { NVImage } from '@niivue/niivue';
+import { writeNifti, type Grid } from '../core/volume';
+import type { Selection } from './store';
+
+/** Distinct, stable colours per lesion id (golden-angle hues); the selected lesion is drawn in yellow. */
+export function lesionLut(count: number, selectedId: number | null, alpha = 255, fixed?: [number, number, number]) {
+  const R = [0], G = [0], B = [0], A = [0], I = [0];
+  for (let id = 1; id <= count; id++) {
+    const hue = (id * 137.508) % 360;
+    const [r, g, b] = id === selectedId ? [255, 235, 0] : (fixed ?? hsl(hue, 0.75, 0.55));
+    R.push(r);
+    G.push(g);
+    B.push(b);
+    A.push(id === selectedId ? 255 : alpha);
+    I.push(id);
+  }
+  return { R, G, B, A, I };
+}
+
+function hsl(h: number, s: number, l: number): [number, number, number] {
+  const c = (1 - Math.abs(2 * l - 1)) * s;
+  const x = c * (1 - Math.abs(((h / 60) % 2) - 1));
+  const m = l - c / 2;
+  const [r, g, b] = h < 60 ? [c, x, 0] : h < 120 ? [x, c, 0] : h < 180 ? [0, c, x] : h < 240 ? [0, x, c] : h < 300 ? [x, 0, c] : [c, 0, x];
+  return [Math.round((r + m) * 255), Math.round((g + m) * 255), Math.round((b + m) * 255)];
+}
+
+/** A label or scalar map on the scan grid as an NVImage (NiiVue reads NIfTI bytes). */
+export async function overlayImage(grid: Grid, data: Float32Array, name: string, colormap: string, opacity: number): Promise<NVImage> {
+  const bytes = writeNifti({ ...grid, data }, { gzip: false });
+  return NVImage.loadFromUrl({ url: name, name, buffer: bytes.buffer as ArrayBuffer, colormap, opacity });
+}
+
+/** Which label id to highlight in a label map that holds predicted (ids) or missed ground-truth lesions. */
+export function highlightedId(selection: Selection | null, kind: Selection['kind']): number | null {
+  return selection && selection.kind === kind ? selection.id : null;
+}

@@ -1,0 +1,114 @@
+import { analyseCase, type InstanceSettings, type Lesion } from '../core/lesions';
+import { getEngine, JobCancelled } from '../engine/client';
+import { useApp, type LesionSortKey, type ModelEntry, type Selection } from './store';
+
+const MODELS_INDEX = 'models/index.json';
+
+/** Reads the list of shipped models; the first is the default. */
+export async function loadModelList(): Promise<void> {
+  const app = useApp.getState();
+  try {
+    const res = await fetch(import.meta.env.BASE_URL + MODELS_INDEX);
+    if (!res.ok) throw new Error(`HTTP ${res.status}`);
+    const index = (await res.json()) as { models: Omit<ModelEntry, 'manifestUrl'>[] };
+    const models = index.models.map((m) => ({ ...m, manifestUrl: `${import.meta.env.BASE_URL}models/${m.name}/manifest.json` }));
+    useApp.setState({ models, modelName: app.modelName ?? models[0]?.name ?? null });
+    const first = models.find((m) => m.name === (app.modelName ?? models[0]?.name));
+    if (first) useApp.setState((s) => ({ instanceSettings: { ...s.instanceSettings, threshold: first.defaultThreshold } }));
+  } catch (e) {
+    app.setError(`The list of models could not be read (${(e as Error).message}).`);
+  }
+}
+
+export function selectModel(name: string): void {
+  const m = useApp.getState().models.find((x) => x.name === name);
+  if (!m) return;
+  useApp.setState((s) => ({ modelName: name, instanceSettings: { ...s.instanceSettings, threshold: m.defaultThreshold } }));
+}
+
+/** Runs the chosen model over the whole scan in the worker, with progress and cancel. */
+export async function runSegmentation(): Promise<void> {
+  const s = useApp.getState();
+  const model = s.models.find((m) => m.name === s.modelName);
+  if (!s.scan || !model || s.job) return;
+  const engine = getEngine();
+  const started = performance.now();
+  const { jobId, result } = engine.segment(
+    {
+      modelUrl: model.manifestUrl,
+      backend: s.backendPreference,
+      channels: [s.scan.flair.data, s.scan.mprage.data],
+      dims: s.scan.flair.dims,
+      spacingMm: s.scan.flair.spacingMm,
+      voxToMm: [...s.scan.flair.voxToMm],
+    },
+    {
+      onProgress: (stage, done, total) => useApp.setState((st) => (st.job?.id === jobId ? { job: { ...st.job, stage, done, total } } : {})),
+      onBackend: (backend) => useApp.setState({ backend }),
+    },
+  );
+  useApp.setState({ job: { id: jobId, title: `Segmenting with ${model.title}`, stage: 'starting', done: 0, total: 1 }, error: null });
+  try {
+    const r = await result;
+    const scanNow = useApp.getState().scan;
+    if (scanNow !== s.scan) return; // another case was opened meanwhile
+    useApp.setState((st) => ({
+      segmentation: { probability: r.probability, modelName: model.name, backend: st.backend, seconds: r.seconds ?? (performance.now() - started) / 1000 },
+      notices: [...st.notices, ...r.notices],
+      selection: null,
+    }));
+    recomputeAnalysis();
+  } catch (e) {
+    if (!(e instanceof JobCancelled)) useApp.getState().setError(`Segmentation failed: ${(e as Error).message}`);
+  } finally {
+    useApp.setState((st) => (st.job?.id === jobId ? { job: null } : {}));
+  }
+}
+
+export function cancelJob(): void {
+  const job = useApp.getState().job;
+  if (job) getEngine().cancel(job.id);
+}
+
+/** Lesions from the probability map with the current settings (runs on every threshold change). */
+export function recomputeAnalysis(): void {
+  const s = useApp.getState();
+  if (!s.scan || !s.segmentation) return;
+  const analysis = analyseCase(s.scan.flair, s.segmentation.probability, s.instanceSettings, s.scan.mask?.data);
+  const sel = s.selection;
+  const stillThere = sel && (sel.kind === 'predicted' ? sel.id <= analysis.lesions.length : sel.id <= (analysis.groundTruth?.gtLabels.count ?? 0));
+  useApp.setState({ analysis, selection: stillThere ? sel : null });
+}
+
+export function updateInstanceSettings(change: Partial<InstanceSettings>): void {
+  useApp.setState((s) => ({ instanceSettings: { ...s.instanceSettings, ...change } }));
+  recomputeAnalysis();
+}
+
+export function select(selection: Selection | null): void {
+  useApp.setState({ selection });
+}
+
+/** The selected lesion's measures (predicted or missed). */
+export function selectedMeasures() {
+  const s = useApp.getState();
+  const a = s.analysis;
+  if (!a || !s.selection) return null;
+  const sel = s.selection;
+  return sel.kind === 'predicted' ? a.lesions[sel.id - 1] : a.groundTruth?.missed.find((x) => x.lesionId === sel.id) ?? null;
+}
+
+/** Ordered list of what N / P step through: the table's lesions, then missed ones. */
+export function stepSelection(delta: 1 | -1, order: Selection[]): void {
+  if (!order.length) return;
+  const cur = useApp.getState().selection;
+  const i = cur ? order.findIndex((o) => o.kind === cur.kind && o.id === cur.id) : -1;
+  const next = i < 0 ? (delta > 0 ? 0 : order.length - 1) : (i + delta + order.length) % order.length;
+  select(order[next]);
+}
+
+/** Sorted rows of the lesion table, missed ground-truth lesions last: also the order N / P step through. */
+export function tableOrder(lesions: Lesion[], missedIds: number[], key: LesionSortKey, descending: boolean): Selection[] {
+  const sorted = [...lesions].sort((a, b) => (descending ? -1 : 1) * (a[key] - b[key]));
+  return [...sorted.map((l) => ({ kind: 'predicted' as const, id: l.lesionId })), ...missedIds.map((id) => ({ kind: 'missed' as const, id }))];
+}
