@@ -1,0 +1,86 @@
+/// <reference lib="webworker" />
+// The compute worker: model loading, backend choice and segmentation run here so the viewer never freezes.
+import * as tf from '@tensorflow/tfjs';
+import { DEFAULT_BACKENDS, httpModelFolder, initBackend, loadSegmentationModel, type SegmentationModel } from '../core/model';
+import { Cancelled, gridAtSpacing, segmentVolume } from '../core/segment';
+import { describeGrid, resampleToGrid, zscoreNonZero, type Grid } from '../core/volume';
+import { windowPredictor } from './predictor';
+import type { BackendInfo, BackendPreference, Reply, Request } from './protocol';
+
+const post = (r: Reply, transfer: Transferable[] = []) => (self as unknown as DedicatedWorkerGlobalScope).postMessage(r, transfer);
+const aborts = new Map<number, AbortController>();
+let loaded: { key: string; model: SegmentationModel } | null = null;
+let backendInfo: BackendInfo | null = null;
+let backendKey = '';
+
+async function ensureBackend(pref: BackendPreference): Promise<BackendInfo> {
+  if (backendInfo && backendKey === pref) return backendInfo;
+  const order = pref === 'auto' ? [...DEFAULT_BACKENDS] : [pref, ...DEFAULT_BACKENDS.filter((b) => b !== pref)];
+  const info = await initBackend(order);
+  backendKey = pref;
+  backendInfo = {
+    name: info.name,
+    adapter: info.adapter + (info.software ? ' (software: correct but slow)' : ''),
+    fallbacks: info.skipped.map((s) => `${s.name} not used: ${s.reason}`),
+  };
+  // the model's weights live on the previous backend: reload them
+  loaded?.model.dispose();
+  loaded = null;
+  return backendInfo;
+}
+
+async function ensureModel(url: string): Promise<SegmentationModel> {
+  if (loaded?.key === url) return loaded.model;
+  loaded?.model.dispose();
+  loaded = null;
+  const folder = url.slice(0, url.lastIndexOf('/') + 1);
+  const model = await loadSegmentationModel(httpModelFolder(folder));
+  loaded = { key: url, model };
+  return model;
+}
+
+async function segment(req: Extract<Request, { type: 'segment' }>) {
+  const { jobId } = req;
+  const abort = new AbortController();
+  aborts.set(jobId, abort);
+  const started = performance.now();
+  const notices: string[] = [];
+  try {
+    post({ type: 'progress', jobId, stage: 'starting the compute backend', done: 0, total: 1 });
+    post({ type: 'backend', jobId, info: await ensureBackend(req.backend) });
+    post({ type: 'progress', jobId, stage: 'loading the model', done: 0, total: 1 });
+    const model = await ensureModel(req.modelUrl);
+    const m = model.manifest;
+    if (m.spatialAxes !== 'zyx') throw new Error(`this app feeds models in z, y, x order; the manifest says '${m.spatialAxes}'`);
+    if (m.inputChannels.length !== 2) throw new Error(`the model takes ${m.inputChannels.length} channels; this app gives FLAIR and MPRAGE`);
+    const scanGrid: Grid = { dims: req.dims, spacingMm: req.spacingMm, voxToMm: req.voxToMm };
+    // the model's spacing is in its z, y, x order; our grids are x, y, z
+    const modelGrid = gridAtSpacing(scanGrid, [m.spacingMm[2], m.spacingMm[1], m.spacingMm[0]]);
+    let channels = req.channels.map((c) => zscoreNonZero(c).data);
+    if (modelGrid !== scanGrid) {
+      notices.push(`The scan (${describeGrid(scanGrid)}) was resampled to the model's ${describeGrid(modelGrid)} for segmentation; the result was resampled back.`);
+      channels = channels.map((c) => resampleToGrid({ ...scanGrid, data: c }, modelGrid, 'linear').data);
+    }
+    const w = m.windowSizeVoxels;
+    let probability = await segmentVolume(channels, modelGrid.dims, windowPredictor(model), {
+      windowSize: [w[2], w[1], w[0]],
+      overlap: 0.25,
+      signal: abort.signal,
+      onProgress: (done, total) => post({ type: 'progress', jobId, stage: 'windows', done, total }),
+    });
+    if (modelGrid !== scanGrid) probability = resampleToGrid({ ...modelGrid, data: probability }, scanGrid, 'linear').data;
+    post({ type: 'segmented', jobId, probability, seconds: (performance.now() - started) / 1000, notices }, [probability.buffer]);
+  } catch (e) {
+    if (e instanceof Cancelled) post({ type: 'cancelled', jobId });
+    else post({ type: 'error', jobId, message: (e as Error).message });
+  } finally {
+    aborts.delete(jobId);
+    if (tf.memory().numTensors > 200) console.warn('tensors alive after a job:', tf.memory().numTensors);
+  }
+}
+
+self.onmessage = (e: MessageEvent<Request>) => {
+  const req = e.data;
+  if (req.type === 'segment') segment(req);
+  else if (req.type === 'cancel') aborts.get(req.jobId)?.abort();
+};
