@@ -69,7 +69,8 @@ export class Dag {
   }
 
   /** Compute `wanted` values. Fed tensors and returned tensors are the caller's to dispose. */
-  run(feeds: Map<string, DagValue>, wanted: string[]): Map<string, DagValue> {
+  run(feeds: Map<string, DagValue>, wanted: string[],
+    observe?: (name: string, value: DagValue) => void): Map<string, DagValue> {
     const order = this.needed(new Set(feeds.keys()), wanted);
     const uses = new Map<string, number>();
     for (const i of order) for (const v of this.nodes[i].inputs) uses.set(v, (uses.get(v) ?? 0) + 1);
@@ -101,6 +102,7 @@ export class Dag {
         node.outputs.forEach((o, j) => {
           if (!o || outputs[j] === undefined) return;
           values.set(o, outputs[j]);
+          observe?.(o, outputs[j]);
           if (!uses.has(o)) release(o);
         });
         for (const v of node.inputs) {

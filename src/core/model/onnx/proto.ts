@@ -1,8 +1,9 @@
 // Decoding .onnx bytes with the maintained protobuf schema (onnx-proto) into plain structures.
 import onnxProto from 'onnx-proto';
+import type { onnx as OnnxTypes } from 'onnx-proto';
 import { hostTensor, type HostTensor } from './hostTensor.ts';
 
-const { onnx } = onnxProto;
+const onnx = onnxProto.onnx;
 
 export type AttributeValue = number | number[] | string | string[] | HostTensor;
 
@@ -52,8 +53,8 @@ export function decodeFloat16(bytes: Uint8Array): Float32Array {
   return out;
 }
 
-export function tensorFromProto(t: onnx.ITensorProto): HostTensor {
-  const shape = (t.dims ?? []).map(num);
+export function tensorFromProto(t: OnnxTypes.ITensorProto): HostTensor {
+  const shape = (t.dims ?? []).map((d) => num(d as LongLike));
   const raw = t.rawData && t.rawData.length ? t.rawData : null;
   const view = raw ? new DataView(raw.buffer, raw.byteOffset, raw.byteLength) : null;
   const n = shape.reduce((a, b) => a * b, 1);
@@ -74,7 +75,7 @@ export function tensorFromProto(t: onnx.ITensorProto): HostTensor {
       for (let i = 0; i < n; i++) values[i] = view ? Number(view.getBigInt64(8 * i, true)) : num(t.int64Data![i]);
       return hostTensor('int64', shape, values);
     case DT.INT32: case DT.INT16: case DT.INT8: case DT.UINT8: case DT.UINT16: case DT.BOOL: {
-      const size = { [DT.INT32]: 4, [DT.INT16]: 2, [DT.UINT16]: 2 }[t.dataType] ?? 1;
+      const size = t.dataType === DT.INT32 ? 4 : t.dataType === DT.INT16 || t.dataType === DT.UINT16 ? 2 : 1;
       for (let i = 0; i < n; i++) {
         if (!view) values[i] = t.int32Data![i];
         else if (size === 4) values[i] = view.getInt32(4 * i, true);
@@ -88,7 +89,7 @@ export function tensorFromProto(t: onnx.ITensorProto): HostTensor {
   }
 }
 
-function attributeValue(a: onnx.IAttributeProto): AttributeValue {
+function attributeValue(a: OnnxTypes.IAttributeProto): AttributeValue {
   const T = onnx.AttributeProto.AttributeType;
   switch (a.type) {
     case T.FLOAT: return a.f ?? 0;
@@ -97,20 +98,20 @@ function attributeValue(a: onnx.IAttributeProto): AttributeValue {
     case T.TENSOR: return tensorFromProto(a.t!);
     case T.FLOATS: return [...(a.floats ?? [])];
     case T.INTS: return (a.ints ?? []).map((v) => num(v as LongLike));
-    case T.STRINGS: return (a.strings ?? []).map((s) => new TextDecoder().decode(s));
+    case T.STRINGS: return (a.strings ?? []).map((s: Uint8Array) => new TextDecoder().decode(s));
     default: return `<unsupported attribute type ${a.type}>`; // e.g. subgraphs of If/Loop: those ops are refused
   }
 }
 
-function valueInfo(v: onnx.IValueInfoProto): OnnxValueInfo {
+function valueInfo(v: OnnxTypes.IValueInfoProto): OnnxValueInfo {
   const tensorType = v.type?.tensorType;
-  const dims = tensorType?.shape?.dim?.map((d) =>
+  const dims = tensorType?.shape?.dim?.map((d: OnnxTypes.TensorShapeProto.IDimension) =>
     d.dimParam ? d.dimParam : d.dimValue != null ? num(d.dimValue as LongLike) : null) ?? null;
   return { name: v.name ?? '', elemType: tensorType?.elemType ?? 0, dims };
 }
 
 export function decodeOnnx(bytes: Uint8Array): OnnxGraph {
-  let model: onnx.ModelProto;
+  let model: OnnxTypes.ModelProto;
   try {
     model = onnx.ModelProto.decode(bytes);
   } catch (e) {
@@ -119,23 +120,23 @@ export function decodeOnnx(bytes: Uint8Array): OnnxGraph {
   const graph = model.graph;
   if (!graph) throw new Error('the .onnx file has no graph');
   const opset = Math.max(0, ...(model.opsetImport ?? [])
-    .filter((o) => !o.domain || o.domain === 'ai.onnx').map((o) => num(o.version as LongLike)));
+    .filter((o: OnnxTypes.IOperatorSetIdProto) => !o.domain || o.domain === 'ai.onnx').map((o: OnnxTypes.IOperatorSetIdProto) => num(o.version as LongLike)));
   const initializers = new Map<string, HostTensor>();
   for (const t of graph.initializer ?? []) initializers.set(t.name ?? '', tensorFromProto(t));
-  const nodes = (graph.node ?? []).map((n, i): OnnxNode => ({
+  const nodes = (graph.node ?? []).map((n: OnnxTypes.INodeProto, i: number): OnnxNode => ({
     name: n.name || `${n.opType}_${i}`,
     opType: n.opType ?? '',
     domain: n.domain ?? '',
     inputs: [...(n.input ?? [])],
     outputs: [...(n.output ?? [])],
-    attributes: new Map((n.attribute ?? []).map((a) => [a.name ?? '', attributeValue(a)])),
+    attributes: new Map((n.attribute ?? []).map((a: OnnxTypes.IAttributeProto) => [a.name ?? '', attributeValue(a)])),
   }));
   return {
     opset,
     producer: `${model.producerName ?? ''} ${model.producerVersion ?? ''}`.trim(),
     nodes,
     initializers,
-    inputs: (graph.input ?? []).filter((v) => !initializers.has(v.name ?? '')).map(valueInfo),
+    inputs: (graph.input ?? []).filter((v: OnnxTypes.IValueInfoProto) => !initializers.has(v.name ?? '')).map(valueInfo),
     outputs: (graph.output ?? []).map(valueInfo),
   };
 }

@@ -22,6 +22,19 @@ function binary(hostFn: HostFn, tfFn: (a: tf.Tensor, b: tf.Tensor) => tf.Tensor,
 
 const divide: HostFn = (a, b) => a / b;
 
+/** Comparisons and logic have a zero gradient, but tfjs has no gradient function for them and
+ * fails when a gradient path crosses one (Swin's shift mask is built from the input's shape this
+ * way). Declare the zero gradient explicitly. */
+function zeroGrad(f: (...xs: tf.Tensor[]) => tf.Tensor): (...xs: tf.Tensor[]) => tf.Tensor {
+  return (...xs) => {
+    const g = tf.customGrad((...args: unknown[]) => {
+      const inputs = args.slice(0, xs.length) as tf.Tensor[];
+      return { value: f(...inputs), gradFunc: () => inputs.map((t) => tf.zeros(t.shape, 'float32')) };
+    });
+    return (g as (...t: tf.Tensor[]) => tf.Tensor)(...xs);
+  };
+}
+
 /** x ** y, with the exponents PyTorch emits for norms (2, 0.5) mapped to exact tfjs ops. */
 function power(a: tf.Tensor, b: tf.Tensor, exponent: Value): tf.Tensor {
   if (isHost(exponent) && exponent.data.length === 1) {
@@ -37,20 +50,20 @@ export const Sub = binary((a, b) => a - b, tf.sub);
 export const Mul = binary((a, b) => a * b, tf.mul);
 export const Div = binary(divide, tf.div);
 export const Pow: OpDef = {
-  run([av, bv], attrs, ctx) {
+  run([av, bv], _attrs, ctx) {
     const a = need(av, 'X');
     const b = need(bv, 'Y');
     if (isHost(a) && isHost(b)) return [hostBinary(a, b, (x, y) => x ** y)];
     return [power(ctx.tensor(a), ctx.tensor(b), b)];
   },
 };
-export const Equal = binary((a, b) => Number(a === b), tf.equal, true);
-export const Less = binary((a, b) => Number(a < b), tf.less, true);
-export const Greater = binary((a, b) => Number(a > b), tf.greater, true);
-export const LessOrEqual = binary((a, b) => Number(a <= b), tf.lessEqual, true);
-export const GreaterOrEqual = binary((a, b) => Number(a >= b), tf.greaterEqual, true);
-export const And = binary((a, b) => Number(a && b), tf.logicalAnd, true);
-export const Or = binary((a, b) => Number(a || b), tf.logicalOr, true);
+export const Equal = binary((a, b) => Number(a === b), zeroGrad(tf.equal), true);
+export const Less = binary((a, b) => Number(a < b), zeroGrad(tf.less), true);
+export const Greater = binary((a, b) => Number(a > b), zeroGrad(tf.greater), true);
+export const LessOrEqual = binary((a, b) => Number(a <= b), zeroGrad(tf.lessEqual), true);
+export const GreaterOrEqual = binary((a, b) => Number(a >= b), zeroGrad(tf.greaterEqual), true);
+export const And = binary((a, b) => Number(a && b), zeroGrad(tf.logicalAnd), true);
+export const Or = binary((a, b) => Number(a || b), zeroGrad(tf.logicalOr), true);
 
 function variadic(hostFn: HostFn, tfFn: (a: tf.Tensor, b: tf.Tensor) => tf.Tensor): OpDef {
   return {
@@ -80,7 +93,7 @@ export const Sqrt = unary(Math.sqrt, tf.sqrt);
 export const Reciprocal = unary((a) => 1 / a, tf.reciprocal);
 export const Floor = unary(Math.floor, tf.floor);
 export const Ceil = unary(Math.ceil, tf.ceil);
-export const Not = unary((a) => Number(!a), tf.logicalNot, true);
+export const Not = unary((a) => Number(!a), zeroGrad(tf.logicalNot), true);
 
 export const Where: OpDef = {
   run([cv, av, bv], _attrs, ctx) {

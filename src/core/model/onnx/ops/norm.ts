@@ -23,7 +23,7 @@ export const BatchNormalization: OpDef = {
         const [S, B, M, V] = [s, b, m, v].map((t) => (t as HostTensor).data);
         const a = S.map((si, i) => si / Math.sqrt(V[i] + eps));
         const c = B.map((bi, i) => bi - M[i] * a[i]);
-        return [tf.tensor1d(a), tf.tensor1d(c)];
+        return [tf.tensor1d(Float32Array.from(a)), tf.tensor1d(Float32Array.from(c))];
       });
       return [tf.add(tf.mul(x, perChannel(scale, x.rank)), perChannel(shift, x.rank))];
     }

@@ -37,20 +37,20 @@ export function matMul(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
   if (b.rank === 2) {
     const k = a.shape[a.rank - 1];
     const flat = tf.matMul(tf.reshape(a, [-1, k]), b);
-    return tf.reshape(flat, [...a.shape.slice(0, -1), b.shape[1]]);
+    return tf.reshape(flat, [...a.shape.slice(0, -1), b.shape[1] as number]);
   }
   const rank = Math.max(a.rank, b.rank);
   const batch: number[] = [];
   for (let i = 0; i < rank - 2; i++) {
-    const da = a.shape[a.rank - rank + i] ?? 1;
-    const db = b.shape[b.rank - rank + i] ?? 1;
+    const da: number = a.shape[a.rank - rank + i] ?? 1;
+    const db: number = b.shape[b.rank - rank + i] ?? 1;
     batch.push(Math.max(da, db));
   }
   const expand = (t: tf.Tensor) => {
-    const full = [...batch, ...t.shape.slice(-2)];
+    const full: number[] = [...batch, ...t.shape.slice(-2)];
     const r = tf.reshape(t, [...new Array(rank - t.rank).fill(1), ...t.shape]);
     const b2 = r.shape.every((d, i) => d === full[i]) ? r : tf.broadcastTo(r, full);
-    return tf.reshape(b2, [-1, ...t.shape.slice(-2)]) as tf.Tensor3D;
+    return tf.reshape(b2, [-1, t.shape[t.rank - 2], t.shape[t.rank - 1]]) as tf.Tensor3D;
   };
   const out = tf.matMul(expand(a), expand(b));
   return tf.reshape(out, [...batch, a.shape[a.rank - 2], b.shape[b.rank - 1]]);

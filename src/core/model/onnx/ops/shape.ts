@@ -5,7 +5,7 @@ import {
   broadcastIndex, broadcastShape, hostInts, hostPick, hostTensor, isHost, sizeOf, stridesOf,
   transposeIndex, type HostTensor,
 } from '../hostTensor.ts';
-import type { OpDef, Value } from './types.ts';
+import type { Attrs, OpDef, Value } from './types.ts';
 import { allHost, constInts, need, normAxis, padOrCrop, shapeOf, stepSlice } from './util.ts';
 
 const withShape = (x: Value, shape: number[], ctx: { tensor(v: Value): tf.Tensor }): Value =>
@@ -47,9 +47,9 @@ export const Flatten: OpDef = {
   },
 };
 
-function axesFrom(inputs: (Value | undefined)[], attrs: { ints(n: string, f: number[]): number[] }, opset: number): number[] | null {
+function axesFrom(inputs: (Value | undefined)[], attrs: Attrs, opset: number): number[] | null {
   if (opset >= 13) return inputs[1] === undefined ? null : constInts(inputs[1], 'axes');
-  return attrs.has?.('axes') === false ? null : attrs.ints('axes', []);
+  return attrs.has('axes') ? attrs.ints('axes', []) : null;
 }
 
 export const Unsqueeze: OpDef = {

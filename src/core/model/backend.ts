@@ -1,0 +1,79 @@
+// Choosing the tfjs backend: WebGPU, then WebGL, then CPU. Never wasm: its Conv3DBackpropInput
+// returns wrong input gradients, and every explanation here is a gradient.
+import * as tf from '@tensorflow/tfjs';
+
+export type BackendName = 'webgpu' | 'webgl' | 'cpu';
+export const DEFAULT_BACKENDS: readonly BackendName[] = ['webgpu', 'webgl', 'cpu'];
+
+export interface BackendInfo {
+  name: BackendName;
+  /** Human-readable device: GPU adapter / renderer, or 'CPU (JavaScript)'. */
+  adapter: string;
+  /** True for software adapters (e.g. SwiftShader): correct, but slow. */
+  software: boolean;
+  /** Backends tried before this one, with why they failed. */
+  skipped: { name: string; reason: string }[];
+}
+
+let active: BackendInfo | null = null;
+
+async function ensureWebGpuRegistered(): Promise<void> {
+  if (tf.findBackendFactory('webgpu')) return;
+  const nav = (globalThis as { navigator?: { gpu?: unknown } }).navigator;
+  if (!nav?.gpu) throw new Error('WebGPU is not available (navigator.gpu is missing)');
+  await import('@tensorflow/tfjs-backend-webgpu'); // registers 'webgpu' when navigator.gpu exists
+  if (!tf.findBackendFactory('webgpu')) throw new Error('the tfjs WebGPU backend did not register');
+}
+
+async function describe(name: BackendName): Promise<{ adapter: string; software: boolean }> {
+  try {
+    if (name === 'webgpu') {
+      const gpu = (globalThis as unknown as { navigator: { gpu: GPU } }).navigator.gpu;
+      const adapter = await gpu.requestAdapter();
+      const info = (adapter as unknown as { info?: GPUAdapterInfo & { isFallbackAdapter?: boolean } })?.info;
+      const text = info ? [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(' ') : '';
+      const software = Boolean(info?.isFallbackAdapter ?? (adapter as unknown as { isFallbackAdapter?: boolean })?.isFallbackAdapter)
+        || /swiftshader/i.test(text);
+      return { adapter: text || 'unknown WebGPU adapter', software };
+    }
+    if (name === 'webgl') {
+      const gl = (tf.backend() as unknown as { gpgpu?: { gl: WebGL2RenderingContext } }).gpgpu?.gl;
+      const ext = gl?.getExtension('WEBGL_debug_renderer_info');
+      const renderer = gl ? String(gl.getParameter(ext ? ext.UNMASKED_RENDERER_WEBGL : gl.RENDERER)) : 'unknown WebGL renderer';
+      return { adapter: renderer, software: /swiftshader|llvmpipe|software/i.test(renderer) };
+    }
+  } catch {
+    // fall through: the backend works, only its description failed
+  }
+  return { adapter: name === 'cpu' ? 'CPU (JavaScript)' : `unknown ${name} device`, software: name === 'cpu' };
+}
+
+/** Activates the first backend of `preference` that initialises. 'wasm' is refused by name. */
+export async function initBackend(preference: readonly string[] = DEFAULT_BACKENDS): Promise<BackendInfo> {
+  const skipped: { name: string; reason: string }[] = [];
+  for (const name of preference) {
+    if (name === 'wasm') {
+      skipped.push({ name, reason: 'refused: the wasm backend computes wrong Conv3D input gradients' });
+      continue;
+    }
+    if (!DEFAULT_BACKENDS.includes(name as BackendName)) {
+      skipped.push({ name, reason: 'unknown backend' });
+      continue;
+    }
+    try {
+      if (name === 'webgpu') await ensureWebGpuRegistered();
+      if (!(await tf.setBackend(name))) throw new Error('initialisation failed');
+      await tf.ready();
+      active = { name: name as BackendName, ...(await describe(name as BackendName)), skipped };
+      return active;
+    } catch (e) {
+      skipped.push({ name, reason: (e as Error).message });
+    }
+  }
+  throw new Error(`no usable tfjs backend: ${skipped.map((s) => `${s.name} (${s.reason})`).join('; ')}`);
+}
+
+/** The backend chosen by initBackend, or null before it ran. */
+export function activeBackend(): BackendInfo | null {
+  return active && tf.getBackend() === active.name ? active : null;
+}

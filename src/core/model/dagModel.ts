@@ -1,0 +1,104 @@
+// SegmentationModel over a Dag: the part shared by ONNX and tfjs LayersModel models. Subclasses
+// only say how the app's channels-last [b, z, y, x, c] layout maps to the model's native layout.
+import * as tf from '@tensorflow/tfjs';
+import type { Dag, DagValue } from './dag.ts';
+import type { ModelManifest } from './manifest.ts';
+import { isHost } from './onnx/hostTensor.ts';
+import type { ActivationsAndHead, LayerInfo, SegmentationModel } from './segmentationModel.ts';
+
+/** Maps between the app layout [b, z, y, x, c] and a model's native layout. Each returns a new tensor. */
+export interface LayoutAdapter {
+  toModel(x: tf.Tensor): tf.Tensor;
+  fromModel(y: tf.Tensor): tf.Tensor5D;
+  /** Spatial sizes [z, y, x] of a native 5D feature map, and its channel count. */
+  spatialOf(native: readonly number[]): { zyx: number[]; channels: number };
+}
+
+export abstract class DagSegmentationModel implements SegmentationModel {
+  private layerCache: LayerInfo[] | null = null;
+
+  protected constructor(
+    readonly manifest: ModelManifest,
+    protected readonly dag: Dag,
+    protected readonly inputName: string,
+    protected readonly outputName: string,
+    protected readonly layout: LayoutAdapter,
+  ) {}
+
+  abstract checkInput(shape: readonly number[]): void;
+
+  logits(x: tf.Tensor5D): tf.Tensor5D {
+    this.checkInput(x.shape);
+    return tf.tidy(() => {
+      const native = this.layout.toModel(x);
+      const out = this.dag.run(new Map([[this.inputName, native]]), [this.outputName]).get(this.outputName) as tf.Tensor;
+      return this.layout.fromModel(out);
+    });
+  }
+
+  lesionLogits(x: tf.Tensor5D): tf.Tensor4D {
+    return tf.tidy(() => {
+      const logits = this.logits(x);
+      const [b, z, y, xx] = logits.shape;
+      const c = this.manifest.output.lesionChannel;
+      return tf.reshape(tf.slice(logits, [0, 0, 0, 0, c], [b, z, y, xx, 1]), [b, z, y, xx]) as tf.Tensor4D;
+    });
+  }
+
+  /** Probe once with a small non-cubic input; keep 5D maps whose three axes scale alike. */
+  layers(): LayerInfo[] {
+    if (this.layerCache) return this.layerCache;
+    const m = this.manifest.sizeMultiple;
+    const probe = [m, 2 * m, 3 * m];
+    const found: LayerInfo[] = [];
+    tf.tidy(() => {
+      const x = tf.zeros([1, ...probe, this.manifest.inputChannels.length]);
+      const native = this.layout.toModel(x);
+      this.dag.run(new Map([[this.inputName, native]]), [this.outputName], (name, value: DagValue) => {
+        if (isHost(value) || value.rank !== 5 || name === this.outputName || value.dtype !== 'float32') return;
+        const { zyx, channels } = this.layout.spatialOf(value.shape);
+        const scale = zyx.map((d, i) => d / probe[i]);
+        if (scale.every((s) => s === scale[0]) && scale[0] <= 1) {
+          found.push({ name, channels, scale: scale as [number, number, number] });
+        }
+      });
+    });
+    this.layerCache = found;
+    return found;
+  }
+
+  activationsAndHead(x: tf.Tensor5D, layer: string): ActivationsAndHead {
+    this.checkInput(x.shape);
+    if (!this.dag.producerOf(layer)) throw new Error(`model '${this.manifest.name}' has no layer '${layer}'`);
+    const region = this.dag.descendants(layer);
+    const frontier = this.dag.frontier(region, layer);
+    const native = this.layout.toModel(x);
+    const got = this.dag.run(new Map([[this.inputName, native]]), [layer, ...frontier]);
+    const nativeActs = got.get(layer) as tf.Tensor;
+    const activations = this.layout.fromModel(nativeActs);
+    nativeActs.dispose();
+    const skips = new Map(frontier.map((f) => [f, got.get(f)!] as const));
+    if (!frontier.includes(this.inputName)) native.dispose();
+    let disposed = false;
+    return {
+      activations,
+      head: (a: tf.Tensor5D) => {
+        if (disposed) throw new Error('activationsAndHead: used after dispose()');
+        const aNative = this.layout.toModel(a);
+        const out = this.dag.run(new Map([...skips, [layer, aNative]]), [this.outputName]).get(this.outputName) as tf.Tensor;
+        aNative.dispose();
+        const logits = this.layout.fromModel(out);
+        out.dispose();
+        return logits;
+      },
+      dispose: () => {
+        if (disposed) return;
+        disposed = true;
+        activations.dispose();
+        skips.forEach((v) => !isHost(v) && v.dispose());
+      },
+    };
+  }
+
+  abstract dispose(): void;
+}

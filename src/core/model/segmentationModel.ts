@@ -1,0 +1,42 @@
+// The one interface through which segmentation and explanation code uses any model (ONNX, tfjs
+// LayersModel, tfjs GraphModel).
+//
+// Tensor layout everywhere in this interface (see README.md):
+//   input   x       [batch, z, y, x, channel]   float32, channel order = manifest.inputChannels
+//   logits          [batch, z, y, x, k]         k = 2 (softmax2) or 1 (sigmoid1), before softmax/sigmoid
+//   activations     [batch, z', y', x', c]      an intermediate feature map, channels last
+import type * as tf from '@tensorflow/tfjs';
+import type { ModelManifest } from './manifest.ts';
+
+export interface LayerInfo {
+  /** Name to pass to activationsAndHead (ONNX tensor name, or tfjs layer name). */
+  name: string;
+  /** Channels of the feature map. */
+  channels: number;
+  /** Feature-map size / input size per spatial axis (e.g. 0.5 for a half-resolution layer). */
+  scale: [number, number, number];
+}
+
+export interface ActivationsAndHead {
+  /** The layer's activations for x, channels last. Owned by this object: see dispose(). */
+  activations: tf.Tensor5D;
+  /** Logits from (possibly other) activations of the same shape; the rest of the network's
+   * inputs (skip connections) stay those of x. Differentiable: use inside tf.grad. */
+  head(activations: tf.Tensor5D): tf.Tensor5D;
+  /** Frees the activations and the cached skip tensors. */
+  dispose(): void;
+}
+
+export interface SegmentationModel {
+  readonly manifest: ModelManifest;
+  /** logits(x): [b, z, y, x, C] -> [b, z, y, x, k]. Differentiable; allocates only its output. */
+  logits(x: tf.Tensor5D): tf.Tensor5D;
+  /** The lesion-class logit, [b, z, y, x]. */
+  lesionLogits(x: tf.Tensor5D): tf.Tensor4D;
+  /** Named intermediate feature maps usable for Grad-CAM++ (spatial, channels-last after adaptation). */
+  layers(): LayerInfo[];
+  activationsAndHead(x: tf.Tensor5D, layer: string): ActivationsAndHead;
+  /** Throws a message naming the problem when x does not fit the model's declared input. */
+  checkInput(shape: readonly number[]): void;
+  dispose(): void;
+}
