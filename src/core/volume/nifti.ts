@@ -193,7 +193,8 @@ export function writeNifti(vol: Volume, opts: WriteOptions = {}): Uint8Array {
   if (version === 1) writeHeader1(view, out, h);
   else writeHeader2(view, out, h);
   writeVoxels(view, headerBytes, vol.data, datatype);
-  return gzip ? gzipSync(out) : out;
+  // mtime 0: no timestamp in the gzip header, so the same image always gives the same bytes.
+  return gzip ? gzipSync(out, { mtime: 0 }) : out;
 }
 
 interface HeaderFields {
