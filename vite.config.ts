@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 // Every HTML entry the build serves. The app is static: scans, models and computation stay in the browser.
 const pages = {
   main: resolve(import.meta.dirname, 'index.html'),
+  runtime: resolve(import.meta.dirname, 'test-pages/runtime.html'),
 };
 
 export default defineConfig({

@@ -15,8 +15,12 @@ export const Exp = unary(tf.exp);
 export const Log = unary(tf.log);
 export const Softplus = unary(tf.softplus);
 
+/** relu(x) - alpha * relu(-x): tfjs's LeakyRelu gradient uses a rank-5 Where that WebGPU lacks. */
 export const LeakyRelu: OpDef = {
-  run: ([x], attrs, ctx) => [tf.leakyRelu(ctx.tensor(need(x, 'X')), attrs.float('alpha', 0.01))],
+  run([xv], attrs, ctx) {
+    const x = ctx.tensor(need(xv, 'X'));
+    return [tf.sub(tf.relu(x), tf.mul(tf.relu(tf.neg(x)), attrs.float('alpha', 0.01)))];
+  },
 };
 
 export const Elu: OpDef = {

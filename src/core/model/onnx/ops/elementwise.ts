@@ -104,12 +104,13 @@ export const Where: OpDef = {
       const out = Array.from(ic, (j, i) => (c.data[j] ? a.data[ia[i]] : b.data[ib[i]]));
       return [hostTensor(a.dtype, shape, out)];
     }
-    const full = (v: Value) => {
+    // Broadcast, then select on flat views: tfjs-webgpu's Where stops at rank 4.
+    const flat = (v: Value) => {
       const t = ctx.tensor(v);
       const r = tf.reshape(t, [...new Array(shape.length - t.rank).fill(1), ...t.shape]);
-      return r.shape.every((d, i) => d === shape[i]) ? r : tf.broadcastTo(r, shape);
+      return tf.reshape(r.shape.every((d, i) => d === shape[i]) ? r : tf.broadcastTo(r, shape), [-1]);
     };
-    return [tf.where(full(c), full(a), full(b))];
+    return [tf.reshape(tf.where(flat(c), flat(a), flat(b)), shape)];
   },
 };
 

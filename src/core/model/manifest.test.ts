@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { validateManifest } from './manifest.ts';
+
+const good = {
+  name: 'm', format: 'onnx', file: 'model.onnx', inputChannels: ['FLAIR', 'MPRAGE'], normalisation: 'zscore-brain',
+  spacingMm: [1, 1, 1], windowSizeVoxels: [96, 96, 96], sizeMultiple: 16, output: { kind: 'softmax2', lesionChannel: 1 },
+  threshold: 0.4, gradCamLayer: 'layer', receptiveFieldVoxels: null, provenance: 'p', metrics: { nDSC: 0.78 }, intendedUse: 'research',
+};
+
+describe('validateManifest', () => {
+  it('accepts a complete manifest and fills defaults', () => {
+    const m = validateManifest(good);
+    expect(m.spatialAxes).toBe('zyx');
+    expect(m.output).toEqual({ kind: 'softmax2', lesionChannel: 1 });
+  });
+
+  it.each([
+    ['format', { format: 'pt' }],
+    ['threshold', { threshold: 1.5 }],
+    ['output.lesionChannel', { output: { kind: 'sigmoid1', lesionChannel: 1 } }],
+    ['output.kind', { output: { kind: 'softmax3', lesionChannel: 1 } }],
+    ['windowSizeVoxels', { windowSizeVoxels: [96, 96, 90] }],
+    ['spacingMm', { spacingMm: [1, 1] }],
+    ['inputChannels', { inputChannels: 'FLAIR' }],
+    ['gradCamLayer', { gradCamLayer: '' }],
+    ['intendedUse', { intendedUse: undefined }],
+  ])('names the bad field %s', (field, patch) => {
+    expect(() => validateManifest({ ...good, ...patch })).toThrow(`field '${field}'`);
+  });
+});
