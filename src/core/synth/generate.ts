@@ -34,6 +34,8 @@ export interface SynthCase {
   /** The lesion each ground-truth voxel belongs to (1-based, as LesionSummary.lesionNumber), 0 elsewhere. */
   lesionNumbers: Volume;
   lesions: LesionSummary[];
+  /** The lesion-free tissue fractions and regions of this case (not written to disk; for tests and checks). */
+  anatomy: CaseAnatomy;
   options: SynthOptions;
 }
 
@@ -74,6 +76,7 @@ export function generateCase(anatomy: Anatomy, options: SynthOptions, grid: Grid
       volumeMm3: +(l.maskVoxels * grid.spacingMm[0] * grid.spacingMm[1] * grid.spacingMm[2]).toFixed(1),
       longestDiameterMm: +longestDiameterMm(maps.owner, l.lesionNumber, grid).toFixed(1),
     })),
+    anatomy: brain,
     options,
   };
 }

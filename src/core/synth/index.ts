@@ -14,3 +14,4 @@ export * from './generate';
 export * from './crop';
 export { distanceToMaskMm } from './distance';
 export { labelComponents, closeMask, fillHoles } from './masks';
+export * from './phantom';

@@ -50,11 +50,12 @@ export function estimateGmWmMeans(t1: Float32Array): { gm: number; wm: number } 
   for (let v = 0; v < t1.length; v++) if (t1[v] > 0) counts[Math.min(bins - 1, Math.floor((t1[v] / max) * bins))]++;
   const smooth = counts.map((_, b) => {
     let s = 0;
-    for (let d = -2; d <= 2; d++) s += counts[Math.min(bins - 1, Math.max(0, b + d))];
+    for (let d = -2; d <= 2; d++) if (b + d >= 0 && b + d < bins) s += counts[b + d];
     return s;
   });
   const peaks: number[] = [];
-  for (let b = 1; b < bins - 1; b++) if (smooth[b] > smooth[b - 1] && smooth[b] >= smooth[b + 1]) peaks.push(b);
+  const at = (b: number) => (b < 0 || b >= bins ? -1 : smooth[b]); // the ends can be peaks too
+  for (let b = 0; b < bins; b++) if (smooth[b] > 0 && smooth[b] > at(b - 1) && smooth[b] >= at(b + 1)) peaks.push(b);
   peaks.sort((a, b) => smooth[b] - smooth[a]);
   const first = peaks[0];
   const second = peaks.find((b) => Math.abs(b - first) >= bins / 10);
@@ -63,14 +64,14 @@ export function estimateGmWmMeans(t1: Float32Array): { gm: number; wm: number } 
   const centre = (peak: number) => {
     let sum = 0;
     let n = 0;
-    const lo = ((peak - 1) / bins) * max;
-    const hi = ((peak + 2) / bins) * max;
+    const lo = ((peak - 3) / bins) * max; // wider than the smoothing, which can shift a peak by 2 bins
+    const hi = ((peak + 4) / bins) * max;
     for (let v = 0; v < t1.length; v++)
       if (t1[v] >= lo && t1[v] < hi) {
         sum += t1[v];
         n++;
       }
-    return sum / n;
+    return n ? sum / n : ((peak + 0.5) / bins) * max;
   };
   const [gm, wm] = [Math.min(first, second), Math.max(first, second)].map(centre);
   return { gm, wm };
