@@ -1,29 +1,16 @@
 // Writes the demo case into public/samples/ (FLAIR, MPRAGE, ground-truth lesions; 1 mm, int16/uint8 .nii.gz)
 // and a 64^3 crop with several lesions into public/samples/test64/ for fast end-to-end tests.
 // Usage: npx tsx scripts/make-demo.ts [--seed 2024] [--out public/samples]
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type SynthCase, cropVolume, demoOptions, generateCase } from '../src/core/synth';
-import { type Volume, writeNifti } from '../src/core/volume';
+import type { Volume } from '../src/core/volume';
+import { writeCase } from './caseFiles';
 import { loadAnatomy } from './colin';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(name);
   return i >= 0 ? process.argv[i + 1] : fallback;
-}
-
-export function writeCase(dir: string, c: SynthCase, names = { flair: 'flair', mprage: 'mprage', lesions: 'lesions' }): Record<string, number> {
-  mkdirSync(dir, { recursive: true });
-  const sizes: Record<string, number> = {};
-  const write = (name: string, vol: Volume, datatype: 'int16' | 'uint8') => {
-    const bytes = writeNifti(vol, { datatype, gzip: true, description: `LesionLens synthetic MS case, seed ${c.options.seed}` });
-    writeFileSync(join(dir, `${name}.nii.gz`), bytes);
-    sizes[`${name}.nii.gz`] = bytes.length;
-  };
-  write(names.flair, c.flair, 'int16');
-  write(names.mprage, c.mprage, 'int16');
-  write(names.lesions, c.lesionMask, 'uint8');
-  return sizes;
 }
 
 /** The 64^3 box (voxel start) that holds the most distinct lesions (ties: the most lesion voxels). */
