@@ -1,6 +1,6 @@
 // Renders axial, coronal and sagittal slices of NIfTI volumes to one PNG, to look at generated cases.
 // Usage: npx tsx scripts/preview-slices.ts OUT.png IMAGE.nii.gz [IMAGE2.nii.gz ...] [--mask MASK.nii.gz] [--zoom 3] [--no-outline]
-//        [--box i0,j0,w,h]  (axial close-ups of that box only)
+//        [--box i0,j0,w,h]  (axial close-ups of that box only)  [--max VALUE]  (display white level)
 //        [--axial k1,k2,...] [--sagittal i] [--coronal j]  (voxel indices or none; defaults: middle slices)
 // Each image is one row; the mask, if given, is drawn as a red outline on every panel.
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -45,6 +45,7 @@ function main() {
   };
   const maskPath = opt('--mask');
   const boxArg = opt('--box');
+  const maxArg = opt('--max');
   const box = boxArg ? boxArg.split(',').map(Number) : undefined;
   const axialArg = opt('--axial');
   const sagArg = opt('--sagittal');
@@ -66,7 +67,7 @@ function main() {
   const pixels = new Uint8Array(width * rowHeight * rows.length * 3);
   rows.forEach((row, r) => {
     const vol = vols[r];
-    const top = robustMax(vol.data);
+    const top = maxArg ? Number(maxArg) : robustMax(vol.data);
     let left = 0;
     for (const p of row) {
       for (let y = 0; y < p.height; y++)

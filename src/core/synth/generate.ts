@@ -1,7 +1,7 @@
 import { type Grid, type Volume, gridFromAffine, makeVolume, voxelCount } from '../volume';
 import type { Anatomy } from './anatomy';
 import { addRicianNoise, applyBiasField, blurLikeScanner } from './artefacts';
-import { jitterContrast, synthFlair, synthMprage } from './contrast';
+import { jitterContrast, smoothRandomField, synthFlair, synthMprage } from './contrast';
 import { randomDeformation } from './deformation';
 import type { LesionKind } from './lesionShape';
 import { placeLesions } from './lesionPlacement';
@@ -15,6 +15,8 @@ import { type CaseAnatomy, warpAnatomy } from './warp';
  * 181 x 217 x 181 grid would need 3 x 3 x 3.
  */
 export const CASE_GRID: Grid = gridFromAffine([160, 196, 168], [1, 0, 0, -80, 0, 1, 0, -115, 0, 0, 1, -74, 0, 0, 0, 1]);
+
+const WM_TEXTURE_SCALE_MM = 4;
 
 export interface LesionSummary {
   lesionNumber: number;
@@ -47,6 +49,7 @@ export function generateCase(anatomy: Anatomy, options: SynthOptions, grid: Grid
     lesions: rng.fork('lesions'),
     flair: rng.fork('flair'),
     mprage: rng.fork('mprage'),
+    texture: rng.fork('texture'),
   };
   const deformation = randomDeformation(streams.deformation, options.deformation);
   const brain = warpAnatomy(anatomy, deformation, grid);
@@ -54,8 +57,9 @@ export function generateCase(anatomy: Anatomy, options: SynthOptions, grid: Grid
 
   const flairContrast = jitterContrast(streams.flair, options.flair.contrast, options.flair.contrastJitter);
   const mprageContrast = jitterContrast(streams.mprage, options.mprage.contrast, options.mprage.contrastJitter);
-  const flair = finishScan(synthFlair(brain, maps, flairContrast), brain, options.flair, streams.flair);
-  const mprage = finishScan(synthMprage(brain, maps, mprageContrast), brain, options.mprage, streams.mprage);
+  const texture = smoothRandomField(grid, streams.texture, options.wmTexture, WM_TEXTURE_SCALE_MM);
+  const flair = finishScan(synthFlair(brain, maps, flairContrast, texture), brain, options.flair, streams.flair);
+  const mprage = finishScan(synthMprage(brain, maps, mprageContrast, texture), brain, options.mprage, streams.mprage);
 
   const mask = makeVolume(grid);
   const numbers = makeVolume(grid);

@@ -111,10 +111,9 @@ function proposeLesion(kind: LesionKind, v: number, a: CaseAnatomy, m: Landmarks
   if (kind === 'periventricular') {
     // Ovoid, long axis perpendicular to the ventricle wall (along the medullary veins: Dawson's fingers).
     axis = gradientAt(m.toVentricleMm, a, v);
-    // Favour the roof and the lateral walls of the ventricle bodies, where Dawson's fingers are seen.
-    const onRoofOrWall = axis[2] > 0.4 || (Math.abs(axis[0]) > 0.7 && m.toVentricleMm[v] < 2);
-    if (!onRoofOrWall && rng.next() < 0.6) return null;
-    const longMm = rng.uniform(3.5, 9.5);
+    // Favour the roof and the walls of the ventricles over the floor (Dawson's fingers rise from the roof).
+    if (axis[2] < -0.3 && rng.next() < 0.7) return null;
+    const longMm = rng.uniform(4, 9.5);
     const shortMm = Math.max(MIN_RADIUS_MM, longMm * rng.uniform(0.35, 0.55));
     radii = [longMm, shortMm, Math.max(MIN_RADIUS_MM, shortMm * rng.uniform(0.8, 1.25))];
     // The inner end reaches into the ventricle (where it is cut off, lesions replace WM only): it touches.
@@ -139,10 +138,11 @@ function proposeLesion(kind: LesionKind, v: number, a: CaseAnatomy, m: Landmarks
 }
 
 function lesionOf(kind: LesionKind, centreMm: Vec3, axes: [Vec3, Vec3, Vec3], radiiMm: Vec3, rng: Rng, o: LesionOptions): Lesion {
-  const bumps = Array.from({ length: 4 }, () => ({
-    k: rng.direction().map((x) => x * rng.uniform(1.5, 4)) as Vec3,
+  // Lobulated, irregular borders: a few waves over the ellipsoid, the coarse ones stronger.
+  const bumps = Array.from({ length: 5 }, (_, b) => ({
+    k: rng.direction().map((x) => x * (b < 2 ? rng.uniform(1.2, 2.5) : rng.uniform(2.5, 5))) as Vec3,
     phase: rng.uniform(0, 2 * Math.PI),
-    amp: rng.uniform(0, 0.1),
+    amp: b < 2 ? rng.uniform(0.05, 0.2) : rng.uniform(0, 0.08),
   }));
   // Keep the longest diameter within MAX_DIAMETER_MM, whatever the radii and bumps drawn.
   const reach = Math.max(...radiiMm) * (1 + bumps.reduce((s, b) => s + b.amp, 0));

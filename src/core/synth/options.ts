@@ -8,6 +8,8 @@ import { Rng } from './random';
 export interface SynthOptions {
   seed: number | string;
   deformation: DeformationOptions;
+  /** Smooth variation of normal white matter, relative standard deviation (0.03: +-3 %), over about 4 mm. */
+  wmTexture: number;
   lesions: LesionOptions;
   flair: ModalityOptions;
   mprage: ModalityOptions;
@@ -34,9 +36,10 @@ export function demoOptions(seed: number | string = 2024): SynthOptions {
       elasticWavelengthMm: 70,
       ventricleEnlargement: 0.15,
     },
+    wmTexture: 0.025,
     lesions: {
-      counts: { periventricular: 12, deep: 8, juxtacortical: 5, infratentorial: 3 },
-      flairRatio: [1.45, 2.0],
+      counts: { periventricular: 15, deep: 8, juxtacortical: 5, infratentorial: 3 },
+      flairRatio: [1.35, 1.8],
       t1Darkness: [0.2, 0.55],
       minVoxels: 10,
     },
@@ -93,6 +96,7 @@ export function trainingOptions(seed: number | string): SynthOptions {
       elasticWavelengthMm: rng.uniform(40, 90),
       ventricleEnlargement: 0.3,
     },
+    wmTexture: rng.uniform(0, 0.05),
     lesions: {
       counts: { periventricular: count(10), deep: count(7), juxtacortical: count(5), infratentorial: count(3) },
       flairRatio: [1.25, 2.4],
