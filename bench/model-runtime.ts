@@ -3,8 +3,11 @@
 // the `webgpu` package) when an adapter is available.
 //   npx tsx bench/model-runtime.ts [--backends cpu,webgpu] [--sizes 64,96] [--models unet3d,dynunet,swin_unetr]
 // Timings name their backend and device; compare only ratios measured in one run.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import type * as TF from '@tensorflow/tfjs';
 
 const arg = (name: string, fallback: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -13,6 +16,16 @@ const arg = (name: string, fallback: string) => {
 const backends = arg('backends', 'cpu,webgpu');
 const sizes = arg('sizes', '64,96').map(Number);
 const models = arg('models', 'unet3d,dynunet,swin_unetr');
+
+// Dawn loads libvulkan.so.1; Debian's Chromium ships one. The loader reads LD_LIBRARY_PATH only at
+// process start, so re-run this script with it set when the system has no Vulkan loader.
+const chromiumLibs = '/usr/lib/chromium';
+if (backends.includes('webgpu') && !existsSync('/usr/lib/x86_64-linux-gnu/libvulkan.so.1')
+  && existsSync(`${chromiumLibs}/libvulkan.so.1`) && !(process.env.LD_LIBRARY_PATH ?? '').includes(chromiumLibs)) {
+  const env = { ...process.env, LD_LIBRARY_PATH: [chromiumLibs, process.env.LD_LIBRARY_PATH].filter(Boolean).join(':') };
+  const child = spawnSync(process.execPath, [...process.execArgv, ...process.argv.slice(1)], { env, stdio: 'inherit' });
+  process.exit(child.status ?? 1);
+}
 
 // WebGPU in Node: navigator.gpu must exist before the tfjs WebGPU backend is imported.
 if (backends.includes('webgpu')) {
@@ -34,7 +47,7 @@ const { loadSegmentationModel } = await import('../src/core/model/loadModel.ts')
 const fixtures = resolve(import.meta.dirname, '../public/test-fixtures/model');
 
 
-async function timeIt(f: () => tf.Tensor): Promise<{ ms: number; peakMB: number }> {
+async function timeIt(f: () => TF.Tensor): Promise<{ ms: number; peakMB: number }> {
   const start = tf.memory().numBytes;
   const t0 = performance.now();
   const prof = await tf.profile(async () => {
@@ -59,9 +72,9 @@ for (const backendName of backends) {
     const read = async (p: string) => new Uint8Array(await readFile(resolve(fixtures, name, p)));
     const model = await loadSegmentationModel(read);
     for (const n of sizes) {
-      const x = tf.randomNormal([1, n, n, n, 2]) as tf.Tensor5D;
+      const x = tf.randomNormal([1, n, n, n, 2]) as TF.Tensor5D;
       const mask = tf.tidy(() => tf.cast(tf.greater(tf.randomUniform([1, n, n, n]), 0.999), 'float32'));
-      const score = (v: tf.Tensor5D) => tf.sum(tf.mul(model.lesionLogits(v), mask)) as tf.Scalar;
+      const score = (v: TF.Tensor) => tf.sum(tf.mul(model.lesionLogits(v as TF.Tensor5D), mask));
       await timeIt(() => model.logits(x)); // warm-up: shader compilation, cached constants
       const before = tf.memory().numTensors;
       const fwd = await timeIt(() => model.logits(x));

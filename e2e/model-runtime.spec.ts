@@ -7,7 +7,7 @@ const TOLERANCE = 1e-4;
 for (const backend of ['webgpu', 'webgl'] as const) {
   test(`model runtime matches PyTorch on ${backend}`, async ({ page }) => {
     test.setTimeout(300_000);
-    page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') console.log(`[browser ${m.type()}] ${m.text().slice(0, 3000)}`); });
+    page.on('console', (m) => { if (m.type() !== 'info' && m.type() !== 'debug') console.log(`[browser ${m.type()}] ${m.text().slice(0, 3000)}`); });
     await page.goto('/test-pages/runtime.html');
     await expect(page.locator('body')).toHaveAttribute('data-ready', 'true');
     const report = await page.evaluate((b) => (window as unknown as {

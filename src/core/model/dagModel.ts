@@ -1,6 +1,7 @@
 // SegmentationModel over a Dag: the part shared by ONNX and tfjs LayersModel models. Subclasses
 // only say how the app's channels-last [b, z, y, x, c] layout maps to the model's native layout.
 import * as tf from '@tensorflow/tfjs';
+import { slice } from './safeOps.ts';
 import type { Dag, DagValue } from './dag.ts';
 import type { ModelManifest } from './manifest.ts';
 import { isHost } from './onnx/hostTensor.ts';
@@ -41,7 +42,7 @@ export abstract class DagSegmentationModel implements SegmentationModel {
       const logits = this.logits(x);
       const [b, z, y, xx] = logits.shape;
       const c = this.manifest.output.lesionChannel;
-      return tf.reshape(tf.slice(logits, [0, 0, 0, 0, c], [b, z, y, xx, 1]), [b, z, y, xx]) as tf.Tensor4D;
+      return tf.reshape(slice(logits, [0, 0, 0, 0, c], [b, z, y, xx, 1]), [b, z, y, xx]) as tf.Tensor4D;
     });
   }
 

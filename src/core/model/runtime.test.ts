@@ -55,9 +55,9 @@ describe('memory', () => {
     const x = tf.randomNormal([1, 16, 16, 16, 2]) as tf.Tensor5D;
     const once = () => {
       model.logits(x).dispose();
-      tf.grad((v: tf.Tensor5D) => tf.sum(model.lesionLogits(v)) as tf.Scalar)(x).dispose();
+      tf.grad((v: tf.Tensor) => tf.sum(model.lesionLogits(v as tf.Tensor5D)))(x).dispose();
       const ah = model.activationsAndHead(x, model.manifest.gradCamLayer);
-      tf.grad((a: tf.Tensor5D) => tf.sum(ah.head(a)) as tf.Scalar)(ah.activations).dispose();
+      tf.grad((a: tf.Tensor) => tf.sum(ah.head(a as tf.Tensor5D)))(ah.activations).dispose();
       ah.dispose();
     };
     once(); // first run converts and caches constants (weights)

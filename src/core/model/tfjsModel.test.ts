@@ -39,13 +39,13 @@ describe('LayersModel as a SegmentationModel', () => {
     expect(tf.max(tf.abs(tf.sub(again, ours))).dataSync()[0]).toBeLessThan(1e-6);
 
     // Gradient w.r.t. the activations against a finite difference of the head.
-    const lesion = (a: tf.Tensor5D) => tf.sum(tf.slice(ah.head(a), [0, 0, 0, 0, 1], [-1, -1, -1, -1, 1])) as tf.Scalar;
+    const lesion = (a: tf.Tensor) => tf.sum(tf.slice(ah.head(a as tf.Tensor5D), [0, 0, 0, 0, 1], [-1, -1, -1, -1, 1]));
     const g = tf.grad(lesion)(ah.activations);
     const h = 1e-2;
     const bump = tf.tensor5d([h], [1, 1, 1, 1, 1]);
     const e = tf.pad(bump, [[0, 0], [1, 6], [1, 4], [0, 3], [2, 1]]) as tf.Tensor5D;
     const fd = (lesion(tf.add(ah.activations, e) as tf.Tensor5D).dataSync()[0] - lesion(tf.sub(ah.activations, e) as tf.Tensor5D).dataSync()[0]) / (2 * h);
-    expect(g.arraySync()[0][1][1][0][2]).toBeCloseTo(fd, 3);
+    expect((g.arraySync() as number[][][][][])[0][1][1][0][2]).toBeCloseTo(fd, 3);
     expect(model.layers().map((l) => l.name)).toContain('mid');
     ah.dispose();
     model.dispose();

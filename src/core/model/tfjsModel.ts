@@ -2,6 +2,7 @@
 // are channels-last already: [b, d1, d2, d3, c] with (d1, d2, d3) = (z, y, x) unless the manifest
 // says spatialAxes 'xyz'.
 import * as tf from '@tensorflow/tfjs';
+import { slice } from './safeOps.ts';
 import { Dag, type DagNode } from './dag.ts';
 import { DagSegmentationModel, type LayoutAdapter } from './dagModel.ts';
 import type { ModelManifest } from './manifest.ts';
@@ -114,7 +115,7 @@ export class GraphSegmentationModel implements SegmentationModel {
     return tf.tidy(() => {
       const l = this.logits(x);
       const c = this.manifest.output.lesionChannel;
-      return tf.squeeze(tf.slice(l, [0, 0, 0, 0, c], [-1, -1, -1, -1, 1]), [4]) as tf.Tensor4D;
+      return tf.squeeze(slice(l, [0, 0, 0, 0, c], [-1, -1, -1, -1, 1]), [4]) as tf.Tensor4D;
     });
   }
 

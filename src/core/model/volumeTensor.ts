@@ -2,6 +2,7 @@
 // tensors [batch, z, y, x, channel]. A volume of dims [nx, ny, nz] is, in C order, an array of
 // shape [nz, ny, nx], so no voxel reordering is needed, only channel interleaving.
 import * as tf from '@tensorflow/tfjs';
+import { slice } from './safeOps.ts';
 
 export type DimsXyz = readonly [number, number, number];
 
@@ -26,7 +27,7 @@ export function volumesToInput(channels: readonly Float32Array[], dimsXyz: DimsX
 export async function tensorToVolume(t: tf.Tensor, channel = 0): Promise<Float32Array> {
   if (t.rank === 3 || t.rank === 4) return new Float32Array(await t.data());
   if (t.rank !== 5 || t.shape[0] !== 1) throw new Error(`expected [1, z, y, x, k], got [${t.shape}]`);
-  const picked = tf.tidy(() => tf.slice(t, [0, 0, 0, 0, channel], [1, -1, -1, -1, 1]));
+  const picked = tf.tidy(() => slice(t, [0, 0, 0, 0, channel], [1, -1, -1, -1, 1]));
   const data = await picked.data();
   picked.dispose();
   return new Float32Array(data);

@@ -2,6 +2,7 @@
 // Shared by the Node tests (cpu) and the browser page (webgl, webgpu). The reference is PyTorch's
 // committed output, never this code's.
 import * as tf from '@tensorflow/tfjs';
+import { slice } from '../safeOps.ts';
 import { loadSegmentationModel, type ReadModelFile } from '../loadModel.ts';
 import { decodeFloat16 } from '../onnx/proto.ts';
 
@@ -62,7 +63,7 @@ export async function runParity(name: string, read: ReadModelFile, onlyCases?: n
       const x = tf.transpose(xCf, [0, 2, 3, 4, 1]) as tf.Tensor5D;
       xCf.dispose();
       const mask = tf.tensor4d(Float32Array.from(await read(c.mask)), [1, z, y, xs]);
-      const score = (input: tf.Tensor5D) => tf.sum(tf.mul(model.lesionLogits(input), mask)) as tf.Scalar;
+      const score = (input: tf.Tensor) => tf.sum(tf.mul(model.lesionLogits(input as tf.Tensor5D), mask));
 
       let t0 = performance.now();
       const logits = model.logits(x);
@@ -86,10 +87,10 @@ export async function runParity(name: string, read: ReadModelFile, onlyCases?: n
       if (c.layer && c.layer_grad) {
         const ah = model.activationsAndHead(x, model.manifest.gradCamLayer);
         const lesion = model.manifest.output.lesionChannel;
-        const headScore = (a: tf.Tensor5D) => tf.tidy(() => {
-          const l = ah.head(a);
+        const headScore = (a: tf.Tensor) => tf.tidy(() => {
+          const l = ah.head(a as tf.Tensor5D);
           const [b, zz, yy, xx] = l.shape;
-          return tf.sum(tf.mul(tf.reshape(tf.slice(l, [0, 0, 0, 0, lesion], [b, zz, yy, xx, 1]), [b, zz, yy, xx]), mask)) as tf.Scalar;
+          return tf.sum(tf.mul(tf.reshape(slice(l, [0, 0, 0, 0, lesion], [b, zz, yy, xx, 1]), [b, zz, yy, xx]), mask));
         });
         const layerGrad = tf.grad(headScore)(ah.activations);
         result.layerRelErr = relativeError(await channelsFirstData(ah.activations), f32(await read(c.layer)));

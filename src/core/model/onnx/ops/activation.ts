@@ -1,7 +1,7 @@
 // Pointwise activations and Softmax.
 import * as tf from '@tensorflow/tfjs';
 import type { OpContext, OpDef, Value } from './types.ts';
-import { need, normAxis } from './util.ts';
+import { binaryAligned, need, normAxis } from './util.ts';
 
 const unary = (f: (x: tf.Tensor) => tf.Tensor): OpDef => ({
   run: ([x], _attrs, ctx) => [f(ctx.tensor(need(x, 'X')))],
@@ -36,7 +36,7 @@ export const PRelu: OpDef = {
   run([xv, sv], _attrs, ctx: OpContext) {
     const x = ctx.tensor(need(xv, 'X'));
     const slope = ctx.tensor(need(sv as Value, 'slope'));
-    return [tf.sub(tf.relu(x), tf.mul(slope, tf.relu(tf.neg(x))))];
+    return [tf.sub(tf.relu(x), binaryAligned(tf.mul, slope, tf.relu(tf.neg(x))))];
   },
 };
 

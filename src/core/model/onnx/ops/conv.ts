@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import { isHost, type HostTensor } from '../hostTensor.ts';
 import { toChannelsFirst, toChannelsLast } from '../layout.ts';
 import type { Attrs, OpContext, OpDef, Value } from './types.ts';
-import { need, padOrCrop } from './util.ts';
+import { binaryAligned, need, padConstant, padOrCrop, slice } from './util.ts';
 
 function checkConv(node: { inputs: string[]; attributes: Map<string, unknown> }, constants: Map<string, HostTensor>): string | null {
   const w = constants.get(node.inputs[1]);
@@ -43,14 +43,14 @@ function makeFilters(w: HostTensor, group: number, dil: number[], transposed: bo
 function groupedConv(x: tf.Tensor5D, filters: tf.Tensor[], strides: number[], group: number): tf.Tensor5D {
   const channels = x.shape[4] / group;
   const parts = filters.map((f, g) => {
-    const xg = group === 1 ? x : tf.slice(x, [0, 0, 0, 0, g * channels], [-1, -1, -1, -1, channels]);
+    const xg = group === 1 ? x : slice(x, [0, 0, 0, 0, g * channels], [-1, -1, -1, -1, channels]) as tf.Tensor5D;
     return tf.conv3d(xg, f as tf.Tensor5D, strides as [number, number, number], 'valid');
   });
   return (parts.length === 1 ? parts[0] : tf.concat(parts, 4)) as tf.Tensor5D;
 }
 
 function addBias(y: tf.Tensor, bias: Value | undefined, ctx: OpContext): tf.Tensor {
-  return bias === undefined ? y : tf.add(y, ctx.tensor(bias));
+  return bias === undefined ? y : binaryAligned(tf.add, y, ctx.tensor(bias));
 }
 
 /** Explicit [begin..., end...] pads from auto_pad for the given input size. */
@@ -93,7 +93,7 @@ function zeroInsert(x: tf.Tensor, axis: number, s: number): tf.Tensor {
   let y = tf.reshape(x, [...shape.slice(0, axis + 1), 1, ...shape.slice(axis + 1)]);
   const pads = y.shape.map((): [number, number] => [0, 0]);
   pads[axis + 1] = [0, s - 1];
-  y = tf.pad(y, pads);
+  y = padConstant(y, pads);
   y = tf.reshape(y, [...shape.slice(0, axis), shape[axis] * s, ...shape.slice(axis + 1)]);
   return padOrCrop(y, axis, 0, -(s - 1));
 }

@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { hostBinary, hostTensor, isHost, broadcastShape, broadcastIndex, type HostTensor } from '../hostTensor.ts';
 import type { OpDef, Value } from './types.ts';
-import { allHost, need } from './util.ts';
+import { allHost, binaryAligned, need } from './util.ts';
 
 type HostFn = (a: number, b: number) => number;
 
@@ -15,7 +15,7 @@ function binary(hostFn: HostFn, tfFn: (a: tf.Tensor, b: tf.Tensor) => tf.Tensor,
         const intDiv = a.dtype === 'int64' && hostFn === divide;
         return [hostBinary(a, b, intDiv ? (x, y) => Math.trunc(x / y) : hostFn, boolOut ? 'bool' : a.dtype)];
       }
-      return [tfFn(ctx.tensor(a), ctx.tensor(b))];
+      return [binaryAligned(tfFn, ctx.tensor(a), ctx.tensor(b))];
     },
   };
 }
@@ -42,7 +42,7 @@ function power(a: tf.Tensor, b: tf.Tensor, exponent: Value): tf.Tensor {
     if (exponent.data[0] === 0.5) return tf.sqrt(a);
     if (exponent.data[0] === 1) return tf.clone(a);
   }
-  return tf.pow(a, b);
+  return binaryAligned(tf.pow, a, b);
 }
 
 export const Add = binary((a, b) => a + b, tf.add);
@@ -70,7 +70,7 @@ function variadic(hostFn: HostFn, tfFn: (a: tf.Tensor, b: tf.Tensor) => tf.Tenso
     run(inputs, _attrs, ctx) {
       const values = inputs.filter((v): v is Value => v !== undefined);
       if (allHost(values)) return [(values as HostTensor[]).reduce((a, b) => hostBinary(a, b, hostFn))];
-      return [values.map((v) => ctx.tensor(v)).reduce((a, b) => tfFn(a, b))];
+      return [values.map((v) => ctx.tensor(v)).reduce((a, b) => binaryAligned(tfFn, a, b))];
     },
   };
 }

@@ -2,11 +2,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { isHost, type HostTensor } from '../hostTensor.ts';
 import type { OpDef } from './types.ts';
-import { need, normAxis } from './util.ts';
+import { binaryAligned, need, normAxis } from './util.ts';
 
-/** [C] -> [C, 1, ..., 1] so it broadcasts over channels-first [N, C, ...]. */
+/** [C] -> [1, C, 1, ..., 1]: broadcasts over channels-first [N, C, ...] at equal rank. */
 function perChannel(t: tf.Tensor, rank: number): tf.Tensor {
-  return tf.reshape(t, [t.size, ...new Array(rank - 2).fill(1)]);
+  return tf.reshape(t, [1, t.size, ...new Array(rank - 2).fill(1)]);
 }
 
 export const BatchNormalization: OpDef = {
@@ -58,8 +58,8 @@ export const LayerNormalization: OpDef = {
     const x = ctx.tensor(need(xv, 'X'));
     const axis = normAxis(attrs.int('axis', -1), x.rank);
     const axes = Array.from({ length: x.rank - axis }, (_, i) => i + axis);
-    let y = tf.mul(normalise(x, axes, attrs.float('epsilon', 1e-5)), ctx.tensor(need(sv, 'Scale')));
-    if (bv !== undefined) y = tf.add(y, ctx.tensor(bv));
+    let y = binaryAligned(tf.mul, normalise(x, axes, attrs.float('epsilon', 1e-5)), ctx.tensor(need(sv, 'Scale')));
+    if (bv !== undefined) y = binaryAligned(tf.add, y, ctx.tensor(bv));
     return [y];
   },
 };

@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { toChannelsFirst, toChannelsLast } from '../layout.ts';
 import type { OpDef } from './types.ts';
-import { need } from './util.ts';
+import { need, padConstant } from './util.ts';
 
 function checkPool(node: { outputs: string[]; attributes: Map<string, unknown>; opType: string }): string | null {
   const a = node.attributes;
@@ -30,7 +30,7 @@ function pool(kind: 'max' | 'avg'): OpDef {
       let x = toChannelsLast(ctx.tensor(need(xv, 'X'))) as tf.Tensor5D;
       if (pads.some((p) => p)) {
         const fill = kind === 'max' ? -3.4e38 : 0;
-        x = tf.pad(x, [[0, 0], [pads[0], pads[3]], [pads[1], pads[4]], [pads[2], pads[5]], [0, 0]], fill);
+        x = padConstant(x, [[0, 0], [pads[0], pads[3]], [pads[1], pads[4]], [pads[2], pads[5]], [0, 0]], fill) as tf.Tensor5D;
       }
       const y = kind === 'max' ? tf.maxPool3d(x, kernel, strides, 'valid') : tf.avgPool3d(x, kernel, strides, 'valid');
       return [toChannelsFirst(y)];

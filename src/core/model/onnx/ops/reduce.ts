@@ -1,7 +1,7 @@
 // Reductions, MatMul and Gemm.
 import * as tf from '@tensorflow/tfjs';
 import type { OpDef } from './types.ts';
-import { constInts, need, normAxis } from './util.ts';
+import { binaryAligned, constInts, need, normAxis } from './util.ts';
 
 function reduction(f: (x: tf.Tensor, axes: number[], keep: boolean) => tf.Tensor, axesInputSince: number): OpDef {
   return {
@@ -70,7 +70,7 @@ export const Gemm: OpDef = {
     if (cv !== undefined) {
       const beta = attrs.float('beta', 1);
       const c = ctx.tensor(cv);
-      y = tf.add(y, beta === 1 ? c : tf.mul(c, beta));
+      y = binaryAligned(tf.add, y, beta === 1 ? c : tf.mul(c, beta));
     }
     return [y];
   },

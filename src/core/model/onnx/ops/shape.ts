@@ -6,7 +6,7 @@ import {
   transposeIndex, type HostTensor,
 } from '../hostTensor.ts';
 import type { Attrs, OpDef, Value } from './types.ts';
-import { allHost, constInts, need, normAxis, padOrCrop, shapeOf, stepSlice } from './util.ts';
+import { allHost, constInts, need, normAxis, padConstant, padOrCrop, shapeOf, stepSlice } from './util.ts';
 
 const withShape = (x: Value, shape: number[], ctx: { tensor(v: Value): tf.Tensor }): Value =>
   isHost(x) ? hostTensor(x.dtype, shape, x.data) : tf.reshape(ctx.tensor(x), shape);
@@ -286,7 +286,7 @@ export const Pad: OpDef = {
     axes.forEach((a, i) => { x = padOrCrop(x, a, Math.min(0, pads[i]), Math.min(0, pads[i + n])); });
     const amounts = x.shape.map((): [number, number] => [0, 0]);
     axes.forEach((a, i) => { amounts[a] = [Math.max(0, pads[i]), Math.max(0, pads[i + n])]; });
-    if (mode === 'constant') return [tf.pad(x, amounts, value)];
+    if (mode === 'constant') return [padConstant(x, amounts, value)];
     if (mode === 'reflect') return [tf.mirrorPad(x, amounts, 'reflect')];
     // edge: repeat the border slices
     let y = x;

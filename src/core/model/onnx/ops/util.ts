@@ -1,4 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
+import { padConstant, slice } from '../../safeOps.ts';
+
+export { padConstant, slice };
 import { hostInts, isHost, type HostTensor } from '../hostTensor.ts';
 import type { Value } from './types.ts';
 
@@ -33,16 +36,27 @@ export function padOrCrop(x: tf.Tensor, axis: number, before: number, after: num
     const size = [...x.shape];
     if (before < 0) { begin[axis] = -before; size[axis] += before; }
     if (after < 0) size[axis] += after;
-    x = tf.slice(x, begin, size);
+    x = slice(x, begin, size);
   }
   if (before > 0 || after > 0) {
     const pads = x.shape.map((): [number, number] => [0, 0]);
     pads[axis] = [Math.max(0, before), Math.max(0, after)];
-    x = tf.pad(x, pads);
+    x = padConstant(x, pads);
   }
   return x;
 }
 
+/** Same values with leading 1s up to `rank`. tfjs-webgpu's broadcasting binary ops emit invalid
+ * WGSL when a 1-D operand meets a rank-5 one (shared-memory path indexes a vec5); equal ranks
+ * avoid that path. Every broadcasting op here goes through this. */
+export function toRank(t: tf.Tensor, rank: number): tf.Tensor {
+  return t.rank >= rank ? t : tf.reshape(t, [...new Array(rank - t.rank).fill(1), ...t.shape]);
+}
+
+export function binaryAligned(f: (a: tf.Tensor, b: tf.Tensor) => tf.Tensor, a: tf.Tensor, b: tf.Tensor): tf.Tensor {
+  const rank = Math.max(a.rank, b.rank);
+  return f(toRank(a, rank), toRank(b, rank));
+}
 /** Take every `step`-th element along an axis from `start` (step > 0), `count` elements.
  * Built from pad/reshape/slice because tfjs has no gradient for StridedSlice. */
 export function stepSlice(x: tf.Tensor, axis: number, start: number, count: number, step: number): tf.Tensor {
@@ -56,7 +70,7 @@ export function stepSlice(x: tf.Tensor, axis: number, start: number, count: numb
     const size = [...x.shape];
     begin[axis] = start;
     size[axis] = count;
-    return tf.slice(x, begin, size);
+    return slice(x, begin, size);
   }
   const span = count * step;
   const available = x.shape[axis] - start;
@@ -66,6 +80,6 @@ export function stepSlice(x: tf.Tensor, axis: number, start: number, count: numb
   const begin = grouped.map(() => 0);
   const size = [...grouped];
   size[axis + 1] = 1;
-  y = tf.slice(y, begin, size);
+  y = slice(y, begin, size);
   return tf.reshape(y, [...x.shape.slice(0, axis), count, ...x.shape.slice(axis + 1)]);
 }
