@@ -92,7 +92,8 @@ function finishScan(image: Float32Array, brain: CaseAnatomy, o: ModalityOptions,
   addRicianNoise(image, brain.brain, rng.fork('noise'), o.noiseLevel);
   for (let v = 0; v < image.length; v++) {
     // Skull-stripped, as the paper's inputs: zero outside the brain mask. Rounded as the int16 file stores it.
-    image[v] = brain.brain[v] ? Math.min(32767, Math.max(0, Math.round(image[v] * o.wmIntensity))) : 0;
+    const curved = o.gamma === 1 ? image[v] : Math.max(image[v], 0) ** o.gamma;
+    image[v] = brain.brain[v] ? Math.min(32767, Math.max(0, Math.round(curved * o.wmIntensity))) : 0;
   }
   return image;
 }

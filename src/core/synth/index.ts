@@ -13,5 +13,5 @@ export * from './options';
 export * from './generate';
 export * from './crop';
 export { distanceToMaskMm } from './distance';
-export { labelComponents, closeMask, fillHoles } from './masks';
+export { labelComponents, neighbourOffsets, closeMask, fillHoles } from './masks';
 export * from './phantom';

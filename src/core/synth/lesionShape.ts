@@ -1,4 +1,5 @@
 import { type Grid, invert4, voxelCount } from '../volume';
+import { neighbourOffsets } from './masks';
 import { type Vec3, dot } from './vec';
 
 export type LesionKind = 'periventricular' | 'deep' | 'juxtacortical' | 'infratentorial';
@@ -91,7 +92,6 @@ export function drawLesion(l: Lesion, lesionNumber: number, grid: Grid, wm: Floa
   const drawn: { v: number; fraction: number; profile: number; halo: number }[] = [];
   const haloWidth = HALO_MM / ((l.radiiMm[0] + l.radiiMm[1] + l.radiiMm[2]) / 3); // in ellipsoid units
   const p: Vec3 = [0, 0, 0];
-  let maskVoxels = 0;
   for (let k = lo[2]; k <= hi[2]; k++)
     for (let j = lo[1]; j <= hi[1]; j++)
       for (let i = lo[0]; i <= hi[0]; i++) {
@@ -120,9 +120,13 @@ export function drawLesion(l: Lesion, lesionNumber: number, grid: Grid, wm: Floa
         const fraction = Math.min(inside / samples, free);
         const halo = Math.min(haloSum / samples, free - fraction);
         drawn.push({ v, fraction, profile: inside ? profileSum / inside : 1, halo });
-        if (maps.fraction[v] + fraction >= MASK_FRACTION && !maps.owner[v]) maskVoxels++;
       }
+  // Keep the ground truth one lesion = one component (18-connected, as the app's instances): border
+  // fragments that the wavy outline cuts off are left out of the lesion (they stay white matter).
+  const keep = largestPiece(drawn.filter((d) => maps.fraction[d.v] + d.fraction >= MASK_FRACTION && !maps.owner[d.v]).map((d) => d.v), grid);
+  const maskVoxels = keep.size;
   if (maskVoxels < minVoxels) return 0;
+  for (const d of drawn) if (maps.fraction[d.v] + d.fraction >= MASK_FRACTION && !maps.owner[d.v] && !keep.has(d.v)) d.fraction = 0;
   for (const { v, fraction, profile, halo } of drawn) {
     maps.fraction[v] += fraction;
     maps.flairSum[v] += fraction * l.flairRatio * profile;
@@ -131,4 +135,33 @@ export function drawLesion(l: Lesion, lesionNumber: number, grid: Grid, wm: Floa
     if (maps.fraction[v] >= MASK_FRACTION && !maps.owner[v]) maps.owner[v] = lesionNumber;
   }
   return maskVoxels;
+}
+
+/** The largest 18-connected group among `voxels` (voxel indices on grid). */
+function largestPiece(voxels: number[], grid: Grid): Set<number> {
+  const [nx, ny, nz] = grid.dims;
+  const left = new Set(voxels);
+  const offsets = neighbourOffsets(18);
+  let best = new Set<number>();
+  for (const seed of voxels) {
+    if (!left.has(seed)) continue;
+    const piece = new Set<number>([seed]);
+    left.delete(seed);
+    const stack = [seed];
+    while (stack.length) {
+      const v = stack.pop()!;
+      const [i, j, k] = [v % nx, Math.floor(v / nx) % ny, Math.floor(v / (nx * ny))];
+      for (const [di, dj, dk] of offsets) {
+        if (i + di < 0 || j + dj < 0 || k + dk < 0 || i + di >= nx || j + dj >= ny || k + dk >= nz) continue;
+        const w = i + di + nx * (j + dj + ny * (k + dk));
+        if (left.has(w)) {
+          left.delete(w);
+          piece.add(w);
+          stack.push(w);
+        }
+      }
+    }
+    if (piece.size > best.size) best = piece;
+  }
+  return best;
 }

@@ -1,7 +1,23 @@
 import { distanceToMaskMm } from './distance';
 
-/** Connected components with 6-connectivity (faces). Labels start at 1; sizes[label] is the voxel count. */
-export function labelComponents(mask: Uint8Array, dims: readonly number[]): { labels: Int32Array; sizes: number[] } {
+/** Neighbour offsets (di, dj, dk) sharing a face (6) or a face or an edge (18) with a voxel. */
+export function neighbourOffsets(connectivity: 6 | 18): [number, number, number][] {
+  const out: [number, number, number][] = [];
+  for (let dk = -1; dk <= 1; dk++)
+    for (let dj = -1; dj <= 1; dj++)
+      for (let di = -1; di <= 1; di++) {
+        const steps = Math.abs(di) + Math.abs(dj) + Math.abs(dk);
+        if (steps === 1 || (connectivity === 18 && steps === 2)) out.push([di, dj, dk]);
+      }
+  return out;
+}
+
+/**
+ * Connected components with 6-connectivity (faces) or 18 (faces and edges, the paper's lesion instances).
+ * Labels start at 1; sizes[label] is the voxel count.
+ */
+export function labelComponents(mask: Uint8Array, dims: readonly number[], connectivity: 6 | 18 = 6): { labels: Int32Array; sizes: number[] } {
+  const offsets = neighbourOffsets(connectivity);
   const [nx, ny, nz] = dims;
   const labels = new Int32Array(mask.length);
   const sizes = [0];
@@ -19,18 +35,15 @@ export function labelComponents(mask: Uint8Array, dims: readonly number[]): { la
       const i = v % nx;
       const j = Math.floor(v / nx) % ny;
       const k = Math.floor(v / (nx * ny));
-      const visit = (w: number) => {
+      for (const [di, dj, dk] of offsets) {
+        const [ii, jj, kk] = [i + di, j + dj, k + dk];
+        if (ii < 0 || jj < 0 || kk < 0 || ii >= nx || jj >= ny || kk >= nz) continue;
+        const w = ii + nx * (jj + ny * kk);
         if (mask[w] && !labels[w]) {
           labels[w] = label;
           stack[top++] = w;
         }
-      };
-      if (i > 0) visit(v - 1);
-      if (i < nx - 1) visit(v + 1);
-      if (j > 0) visit(v - nx);
-      if (j < ny - 1) visit(v + nx);
-      if (k > 0) visit(v - nx * ny);
-      if (k < nz - 1) visit(v + nx * ny);
+      }
     }
     sizes.push(size);
   }

@@ -22,6 +22,8 @@ export interface ModalityOptions extends ArtefactOptions {
   contrastJitter: number;
   /** Stored intensity of white matter (int16 file); other tissues scale with it. */
   wmIntensity: number;
+  /** Intensity curve: the image in WM units is raised to this power (1: linear). Keeps the tissue order. */
+  gamma: number;
 }
 
 /** The demo: a moderately affected brain, a clean modern 3D acquisition. */
@@ -47,6 +49,7 @@ export function demoOptions(seed: number | string = 2024): SynthOptions {
       contrast: FLAIR_CONTRAST,
       contrastJitter: 0,
       wmIntensity: 400,
+      gamma: 1,
       noiseLevel: 0.03,
       biasStrength: 0.06,
       blurSigmaMm: 0.45,
@@ -57,6 +60,7 @@ export function demoOptions(seed: number | string = 2024): SynthOptions {
       contrast: MPRAGE_CONTRAST,
       contrastJitter: 0,
       wmIntensity: 600,
+      gamma: 1,
       noiseLevel: 0.025,
       biasStrength: 0.06,
       blurSigmaMm: 0.4,
@@ -77,6 +81,7 @@ export function trainingOptions(seed: number | string): SynthOptions {
     ...m,
     contrastJitter: 0.3,
     wmIntensity: Math.round(m.wmIntensity * rng.uniform(0.5, 2)),
+    gamma: Math.exp(rng.uniform(Math.log(0.75), Math.log(1.35))),
     noiseLevel: rng.uniform(0.005, 0.08),
     biasStrength: rng.uniform(0, 0.2),
     blurSigmaMm: rng.uniform(0.2, 0.9),

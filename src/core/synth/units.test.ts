@@ -4,7 +4,7 @@ import { addRicianNoise, applyBiasField, gaussianBlur } from './artefacts';
 import { jitterContrast, FLAIR_CONTRAST, MPRAGE_CONTRAST } from './contrast';
 import { cropVolume } from './crop';
 import { distanceToMaskMm } from './distance';
-import { closeMask, fillHoles } from './masks';
+import { closeMask, fillHoles, labelComponents } from './masks';
 import { Rng } from './random';
 import { estimateGmWmMeans, fractionsOfT1 } from './tissue';
 
@@ -56,6 +56,17 @@ describe('masks', () => {
     const filled = fillHoles(shell, dims);
     expect(filled[at(10, 10, 10)]).toBe(1);
     expect(filled[at(1, 1, 1)]).toBe(0);
+  });
+});
+
+describe('labelComponents', () => {
+  it('joins edge neighbours with 18-connectivity but not with 6', () => {
+    const mask = new Uint8Array(27);
+    mask[0] = 1; // (0,0,0)
+    mask[1 + 3] = 1; // (1,1,0): shares an edge
+    mask[2 + 3 * 2 + 9 * 2] = 1; // (2,2,2): a corner away from (1,1,0), joined by neither
+    expect(labelComponents(mask, [3, 3, 3], 6).sizes.length - 1).toBe(3);
+    expect(labelComponents(mask, [3, 3, 3], 18).sizes.length - 1).toBe(2);
   });
 });
 
