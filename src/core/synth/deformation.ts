@@ -8,7 +8,7 @@ export interface DeformationOptions {
   scaleJitter: number;
   /** Largest shift, mm, per axis. */
   translationMm: number;
-  /** Typical size of the smooth non-linear displacement, mm (standard deviation per axis). */
+  /** Size of the smooth non-linear displacement, mm (its standard deviation on each axis). */
   elasticMm: number;
   /** Wavelength of that displacement, mm: large values bend the brain as a whole, small ones fold gyri. */
   elasticWavelengthMm: number;
@@ -49,7 +49,10 @@ export function randomDeformation(rng: Rng, o: DeformationOptions): Deformation 
   const waves = Array.from({ length: ELASTIC_WAVES }, () => {
     const k = rng.direction();
     const wavelengthMm = o.elasticWavelengthMm * rng.uniform(0.7, 1.3);
-    const amp = rng.direction().map((a) => (a * o.elasticMm * rng.normal(0, 1) * Math.SQRT2) / Math.sqrt(ELASTIC_WAVES));
+    // Per axis, M waves of amplitude N(0, s^2) and mean sin^2 of 1/2 give a variance of M s^2 / 2: s as below
+    // makes the standard deviation of the displacement elasticMm on each axis.
+    const s = o.elasticMm * Math.sqrt(2 / ELASTIC_WAVES);
+    const amp = [rng.normal(0, s), rng.normal(0, s), rng.normal(0, s)];
     return { k: k.map((x) => (2 * Math.PI * x) / wavelengthMm), phase: rng.uniform(0, 2 * Math.PI), amp };
   });
   const enlarge = rng.uniform(0, o.ventricleEnlargement);

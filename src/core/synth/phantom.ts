@@ -16,7 +16,7 @@ export const PHANTOM = {
     { centreMm: [-12, -20, 20], radiiMm: [6, 22, 7] },
     { centreMm: [12, -20, 20], radiiMm: [6, 22, 7] },
   ],
-  ponsMm: { centreMm: [0, -30, -18], radiusMm: 7 },
+  ponsMm: { centreMm: [0, -25, -12], radiusMm: 10 },
 } as const;
 
 function grid1mm(): Pick<Volume, 'dims' | 'spacingMm' | 'voxToMm'> {
