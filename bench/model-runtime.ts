@@ -3,11 +3,10 @@
 // the `webgpu` package) when an adapter is available.
 //   npx tsx bench/model-runtime.ts [--backends cpu,webgpu] [--sizes 64,96] [--models unet3d,dynunet,swin_unetr]
 // Timings name their backend and device; compare only ratios measured in one run.
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type * as TF from '@tensorflow/tfjs';
+import { installNodeWebGpu, reexecWithVulkanLoader } from './nodeWebgpu.ts';
 
 const arg = (name: string, fallback: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -17,27 +16,10 @@ const backends = arg('backends', 'cpu,webgpu');
 const sizes = arg('sizes', '64,96').map(Number);
 const models = arg('models', 'unet3d,dynunet,swin_unetr');
 
-// Dawn loads libvulkan.so.1; Debian's Chromium ships one. The loader reads LD_LIBRARY_PATH only at
-// process start, so re-run this script with it set when the system has no Vulkan loader.
-const chromiumLibs = '/usr/lib/chromium';
-if (backends.includes('webgpu') && !existsSync('/usr/lib/x86_64-linux-gnu/libvulkan.so.1')
-  && existsSync(`${chromiumLibs}/libvulkan.so.1`) && !(process.env.LD_LIBRARY_PATH ?? '').includes(chromiumLibs)) {
-  const env = { ...process.env, LD_LIBRARY_PATH: [chromiumLibs, process.env.LD_LIBRARY_PATH].filter(Boolean).join(':') };
-  const child = spawnSync(process.execPath, [...process.execArgv, ...process.argv.slice(1)], { env, stdio: 'inherit' });
-  process.exit(child.status ?? 1);
-}
-
-// WebGPU in Node: navigator.gpu must exist before the tfjs WebGPU backend is imported.
 if (backends.includes('webgpu')) {
-  process.env.VK_ICD_FILENAMES ??= '/usr/lib/chromium/vk_swiftshader_icd.json';
-  process.env.XDG_RUNTIME_DIR ??= '/tmp';
-  try {
-    const { create, globals } = await import('webgpu');
-    Object.assign(globalThis, globals);
-    (globalThis as { navigator?: unknown }).navigator = { gpu: create(['enable-dawn-features=disable_robustness']) };
-  } catch (e) {
-    console.log(`webgpu: not available in Node (${(e as Error).message})`);
-  }
+  reexecWithVulkanLoader();
+  const why = await installNodeWebGpu();
+  if (why) console.log(`webgpu: not available in Node (${why})`);
 }
 
 const tf = await import('@tensorflow/tfjs');
