@@ -23,7 +23,7 @@ export function litFraction(png: PNG): number {
 }
 
 export async function waitForCase(page: Page) {
-  await expect(page.getByTestId('viewer-canvas')).toHaveAttribute('data-loaded', 'true');
+  await expect(page.getByTestId('viewer-canvas')).toHaveAttribute('data-loaded', 'true', { timeout: 120_000 });
   // NiiVue draws on the next animation frame
   await page.waitForTimeout(300);
 }

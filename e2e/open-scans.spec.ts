@@ -17,10 +17,10 @@ test('axial FLAIR and MPRAGE of the demo, for a clinician to look at', async ({ 
   await page.goto('/?demo');
   await waitForCase(page);
   await page.getByLabel('Ground truth').uncheck();
-  await page.getByLabel('View').selectOption('axial');
+  await page.getByLabel('View', { exact: true }).selectOption('axial');
   await page.waitForTimeout(300);
   const flair = await canvasPng(page, 'demo-axial-flair.png');
-  await page.getByLabel('Background').selectOption('mprage');
+  await page.getByLabel('Background', { exact: true }).selectOption('mprage');
   await page.waitForTimeout(300);
   const mprage = await canvasPng(page, 'demo-axial-mprage.png');
   expect(litFraction(flair)).toBeGreaterThan(0.1);

@@ -1,6 +1,6 @@
 import { useEffect, useRef } from 'react';
 import { Niivue, NVImage, SLICE_TYPE, SHOW_RENDER } from '@niivue/niivue';
-import { applyAffine, invert4, writeNifti, voxelIndex, type Volume } from '../core/volume';
+import { applyAffine, defaultWindow, invert4, writeNifti, voxelIndex, type Volume } from '../core/volume';
 import { useApp, type Background, type Layout } from './store';
 import { lesionNear, outlineOf } from '../core/lesions';
 import { highlightedId, lesionLut, overlayImage } from './overlays';
@@ -112,11 +112,10 @@ export function Viewer() {
       };
       applyView(nv, loadedRef.current, useApp.getState().background, useApp.getState().showMask);
       nv.createOnLocationChange(); // report the starting crosshair (volume centre)
+      // reading windows: FLAIR up to its brightest 0.2 % (lesions white), MPRAGE up to its brightest 0.5 %
       const s = useApp.getState();
-      for (const b of ['flair', 'mprage'] as const) {
-        const img = loadedRef.current[b];
-        if (!s.window[b]) s.setWindow(b, { min: img.cal_min ?? 0, max: img.cal_max ?? 1 });
-      }
+      if (!s.window.flair) s.setWindow('flair', defaultWindow(scan.flair.data, 0.998));
+      if (!s.window.mprage) s.setWindow('mprage', defaultWindow(scan.mprage.data, 0.995));
       canvas?.setAttribute('data-loaded', 'true');
     })();
     return () => {

@@ -7,3 +7,4 @@ export * from './inputError';
 export * from './roles';
 export * from './loadCase';
 export * from './normalise';
+export * from './intensity';

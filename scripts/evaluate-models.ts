@@ -1,0 +1,106 @@
+// Held-out evaluation of the shipped models through the app's own runtime (ONNX -> tfjs, cpu backend in
+// Node), with the app's own metrics; writes them into each manifest and public/models/index.json.
+// Usage: npx tsx scripts/evaluate-models.ts --cases training/data/test [--models unet3d,dynunet] [--limit 20]
+import { readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { initBackend, loadSegmentationModel } from '../src/core/model';
+import { decodeOnnx } from '../src/core/model/onnx/proto';
+import { segmentVolume } from '../src/core/segment';
+import { loadCase, zscoreNonZero } from '../src/core/volume';
+import { analyseCase } from '../src/core/lesions';
+import { windowPredictor } from '../src/engine/predictor';
+
+const arg = (name: string, fallback: string) => {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : fallback;
+};
+
+const MODELS_DIR = 'public/models';
+
+function folderReader(dir: string) {
+  return async (path: string) => new Uint8Array(readFileSync(join(dir, path)));
+}
+
+/**
+ * The exporter names nodes after their PyTorch module scope (/up1/up1.2/PRelu); the Grad-CAM++ layer is
+ * the output of the last node inside the module the training script named (manifest.gradCamModule).
+ */
+function resolveGradCamLayer(dir: string): void {
+  const path = join(dir, 'manifest.json');
+  const raw = JSON.parse(readFileSync(path, 'utf8'));
+  if (!raw.gradCamModule) return;
+  const graph = decodeOnnx(new Uint8Array(readFileSync(join(dir, raw.file))));
+  const inside = graph.nodes.filter((n) => n.name.startsWith(`/${raw.gradCamModule}/`));
+  if (!inside.length) throw new Error(`${dir}: no ONNX node inside module ${raw.gradCamModule}`);
+  raw.gradCamLayer = inside[inside.length - 1].outputs[0];
+  writeFileSync(path, JSON.stringify(raw, null, 2) + '\n');
+}
+
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(xs.length, 1);
+
+async function evaluate(name: string, caseDirs: string[]) {
+  const dir = join(MODELS_DIR, name);
+  resolveGradCamLayer(dir);
+  const model = await loadSegmentationModel(folderReader(dir));
+  const m = model.manifest;
+  const predict = windowPredictor(model);
+  const rows: Record<string, number>[] = [];
+  const t0 = Date.now();
+  for (const c of caseDirs) {
+    const read = (f: string) => ({ name: f, bytes: readFileSync(join(c, f)) });
+    const scan = loadCase({ flair: read('flair.nii.gz'), mprage: read('mprage.nii.gz'), mask: read('lesions.nii.gz') });
+    const channels = [zscoreNonZero(scan.flair.data).data, zscoreNonZero(scan.mprage.data).data];
+    const w = m.windowSizeVoxels;
+    const p = await segmentVolume(channels, scan.flair.dims, predict, { windowSize: [w[2], w[1], w[0]], overlap: 0.25 });
+    const a = analyseCase(scan.flair, p, { threshold: m.threshold, connectivity: 18, maxDroppedVoxels: 5 }, scan.mask!.data);
+    const gt = a.groundTruth!;
+    const row = { dice: gt.dice, nDSC: gt.nDsc, TPR: gt.match.lesionwise.tpr, FDR: gt.match.lesionwise.fdr, FNR: gt.match.lesionwise.fnr, F1: gt.match.lesionwise.f1 };
+    rows.push(row);
+    console.log(`${name} ${c}: ${Object.entries(row).map(([k, v]) => `${k} ${v.toFixed(3)}`).join(' ')}  (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+  }
+  const metrics: Record<string, number | string> = {};
+  for (const k of Object.keys(rows[0])) metrics[k] = +mean(rows.map((r) => r[k])).toFixed(4);
+  metrics.cases = rows.length;
+  metrics.evaluatedWith = `LesionLens runtime (ONNX -> tfjs ${tf.version_core}, ${tf.getBackend()} backend), held-out synthetic cases, threshold ${m.threshold}, 18-connectivity, lesions > 5 voxels, lesion-wise IoU >= 0.25`;
+  const manifestPath = join(dir, 'manifest.json');
+  const raw = JSON.parse(readFileSync(manifestPath, 'utf8'));
+  raw.metrics = metrics;
+  writeFileSync(manifestPath, JSON.stringify(raw, null, 2) + '\n');
+  model.dispose();
+  return { name, title: raw.title ?? name, threshold: m.threshold, metrics, bytes: readFileSync(join(dir, m.file)).length };
+}
+
+/** public/models/index.json: every model with a manifest, the default (3D U-Net) first. */
+function writeIndex() {
+  const names = readdirSync(MODELS_DIR).filter((d) => existsSync(join(MODELS_DIR, d, 'manifest.json')));
+  const entries = names.map((name) => {
+    const m = JSON.parse(readFileSync(join(MODELS_DIR, name, 'manifest.json'), 'utf8'));
+    return { name, title: m.title ?? name, defaultThreshold: m.threshold };
+  });
+  entries.sort((a, b) => (a.name === DEFAULT_MODEL ? -1 : b.name === DEFAULT_MODEL ? 1 : a.name.localeCompare(b.name)));
+  writeFileSync(join(MODELS_DIR, 'index.json'), JSON.stringify({ models: entries }, null, 2) + '\n');
+}
+
+const DEFAULT_MODEL = 'unet3d';
+
+async function main() {
+  await initBackend(['cpu']);
+  const casesRoot = arg('--cases', 'training/data/test');
+  const limit = Number(arg('--limit', '20'));
+  const caseDirs = readdirSync(casesRoot).sort().map((d) => join(casesRoot, d)).filter((d) => existsSync(join(d, 'flair.nii.gz'))).slice(0, limit);
+  const names = arg('--models', readdirSync(MODELS_DIR).filter((d) => existsSync(join(MODELS_DIR, d, 'manifest.json'))).join(',')).split(',');
+  const results = [];
+  for (const n of names) results.push(await evaluate(n, caseDirs));
+  writeIndex();
+  console.log('\n| model | Dice | nDSC | lesion TPR | FDR | FNR | F1 | threshold | size |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  for (const r of results) {
+    const f = (k: string) => (r.metrics[k] as number).toFixed(2);
+    console.log(`| ${r.title} | ${f('dice')} | ${f('nDSC')} | ${f('TPR')} | ${f('FDR')} | ${f('FNR')} | ${f('F1')} | ${r.threshold} | ${(r.bytes / 1e6).toFixed(1)} MB |`);
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,113 @@
+"""Threshold on validation cases, ONNX export and a draft manifest for one trained model.
+
+    /usr/bin/python3 training/export_model.py --arch unet --ckpt training/checkpoints/unet/last.pt \
+        --val training/data/val --out public/models/unet3d
+
+The held-out metrics in the manifest are then computed by the app's own runtime:
+    npx tsx scripts/evaluate-models.ts   (fills in metrics and the Grad-CAM++ tensor name)
+"""
+import argparse
+import json
+import os
+
+import numpy as np
+import torch
+from scipy import ndimage
+
+from data import list_cases, load_case
+from infer import lesion_probability
+from models import build_model
+
+# the module whose output is the default Grad-CAM++ layer: a decoder layer at half the input resolution
+GRADCAM_MODULE = {'unet': 'up1', 'dynunet': 'dec1', 'swin_unetr': 'dec2'}
+TITLES = {'unet': '3D U-Net', 'dynunet': 'nnU-Net-style dynamic U-Net', 'swin_unetr': 'Swin UNETR'}
+STRUCTURE_18 = ndimage.generate_binary_structure(3, 2)
+
+
+def ndsc(pred, gt, r=0.001):
+    tp = np.logical_and(pred, gt).sum()
+    fp = np.logical_and(pred, ~gt).sum()
+    fn = np.logical_and(~pred, gt).sum()
+    n_gt = gt.sum()
+    k = 1.0 if n_gt == 0 else (1 - r) * n_gt / (r * (gt.size - n_gt))
+    d = 2 * tp + fn + k * fp
+    return 1.0 if d == 0 else 2 * tp / d
+
+
+def instances(prob, threshold, min_voxels=6):
+    """Binary prediction as the app shows it: 18-connected components of more than 5 voxels."""
+    labels, n = ndimage.label(prob >= threshold, structure=STRUCTURE_18)
+    sizes = ndimage.sum(np.ones_like(labels), labels, index=np.arange(1, n + 1))
+    keep = np.concatenate([[False], sizes >= min_voxels])
+    return keep[labels]
+
+
+def choose_threshold(model, val_dirs, window):
+    candidates = np.round(np.arange(0.1, 0.91, 0.05), 2)
+    scores = np.zeros(len(candidates))
+    for d in val_dirs:
+        image, label = load_case(d)
+        prob = lesion_probability(model, image, window)
+        gt = label > 0
+        scores += [ndsc(instances(prob, t), gt) for t in candidates]
+    scores /= len(val_dirs)
+    best = int(np.argmax(scores))
+    return float(candidates[best]), {str(t): round(float(s), 4) for t, s in zip(candidates, scores)}
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument('--arch', required=True, choices=list(GRADCAM_MODULE))
+    p.add_argument('--ckpt', required=True)
+    p.add_argument('--val', required=True)
+    p.add_argument('--out', required=True)
+    p.add_argument('--window', type=int, default=96)
+    p.add_argument('--threads', type=int, default=2)
+    a = p.parse_args()
+    torch.set_num_threads(a.threads)
+    state = torch.load(a.ckpt)
+    model = build_model(a.arch)
+    model.load_state_dict(state['model'])
+    model.eval()
+
+    val_dirs = list_cases(a.val)
+    threshold, curve = choose_threshold(model, val_dirs, a.window)
+    print(f'threshold {threshold} (validation nDSC by threshold: {curve})', flush=True)
+
+    os.makedirs(a.out, exist_ok=True)
+    axes = {0: 'batch', 2: 'z', 3: 'y', 4: 'x'}
+    torch.onnx.export(model, torch.zeros(1, 2, a.window, a.window, a.window), os.path.join(a.out, 'model.onnx'),
+                      input_names=['input'], output_names=['logits'], opset_version=17,
+                      dynamic_axes={'input': axes, 'logits': axes}, do_constant_folding=True)
+    args, log = state['args'], state['log']
+    manifest = {
+        'name': os.path.basename(os.path.normpath(a.out)),
+        'title': TITLES[a.arch],
+        'format': 'onnx',
+        'file': 'model.onnx',
+        'inputChannels': ['FLAIR', 'MPRAGE'],
+        'normalisation': 'zscore-brain',
+        'spacingMm': [1, 1, 1],
+        'windowSizeVoxels': [a.window] * 3,
+        'sizeMultiple': model.stride,
+        'spatialAxes': 'zyx',
+        'output': {'kind': 'softmax2', 'lesionChannel': 1},
+        'threshold': threshold,
+        'gradCamModule': GRADCAM_MODULE[a.arch],
+        'gradCamLayer': GRADCAM_MODULE[a.arch],
+        'receptiveFieldVoxels': None,
+        'provenance': (f"Trained on {len(list_cases(args['data']))} synthetic cases (LesionLens generator, Colin27 anatomy) "
+                       f"for {state['step']} steps of {args['batch']} patches of {args['patch']}^3, seed {args['seed']}, "
+                       f"Dice + focal loss, AdamW lr {args['lr']}; final training loss {log[-1]['loss']:.4f}. "
+                       f"Threshold {threshold} chosen on {len(val_dirs)} validation cases by nDSC. Recipe: training/README.md."),
+        'metrics': {},
+        'thresholdCurve': curve,
+        'intendedUse': 'Research and demonstration only. Not for clinical use. Trained on synthetic data.',
+    }
+    with open(os.path.join(a.out, 'manifest.json'), 'w') as f:
+        json.dump(manifest, f, indent=2)
+    print('wrote', a.out, flush=True)
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,98 @@
+"""Train one of the three architectures on generated (or real) cases; resumable.
+
+    /usr/bin/python3 training/train.py --arch unet --data training/data/train --out training/checkpoints/unet
+
+Every --save-every steps the model, optimiser, step and random states go to OUT/last.pt; a new run with
+the same OUT continues from there (training may be interrupted at any time).
+"""
+import argparse
+import json
+import os
+import time
+
+import numpy as np
+import torch
+
+from models import build_model
+from data import PatchSampler, crop_to_brain, list_cases, load_case
+from losses import dice_focal_loss
+
+
+def parse():
+    p = argparse.ArgumentParser()
+    p.add_argument('--arch', required=True, choices=['unet', 'dynunet', 'swin_unetr'])
+    p.add_argument('--data', required=True)
+    p.add_argument('--out', required=True)
+    p.add_argument('--steps', type=int, default=3000)
+    p.add_argument('--patch', type=int, default=64)
+    p.add_argument('--batch', type=int, default=2)
+    p.add_argument('--lr', type=float, default=2e-3)
+    p.add_argument('--lesion-fraction', type=float, default=0.7)
+    p.add_argument('--seed', type=int, default=1)
+    p.add_argument('--threads', type=int, default=2)
+    p.add_argument('--save-every', type=int, default=50)
+    p.add_argument('--max-minutes', type=float, default=1e9, help='stop (after saving) when this is spent')
+    return p.parse_args()
+
+
+def main():
+    a = parse()
+    torch.set_num_threads(a.threads)
+    os.makedirs(a.out, exist_ok=True)
+    torch.manual_seed(a.seed)
+    model = build_model(a.arch)
+    opt = torch.optim.AdamW(model.parameters(), lr=a.lr, weight_decay=1e-4)
+    # cosine decay to 5% of the start rate over the whole run
+    sched = torch.optim.lr_scheduler.LambdaLR(
+        opt, lambda s: 0.05 + 0.95 * 0.5 * (1 + np.cos(np.pi * min(s, a.steps) / a.steps)))
+    rng = np.random.default_rng(a.seed)
+    step, log = 0, []
+    ckpt = os.path.join(a.out, 'last.pt')
+    if os.path.exists(ckpt):
+        state = torch.load(ckpt)
+        model.load_state_dict(state['model'])
+        opt.load_state_dict(state['opt'])
+        sched.load_state_dict(state['sched'])
+        step, log = state['step'], state['log']
+        rng.bit_generator.state = state['rng']
+        torch.set_rng_state(state['torch_rng'])
+        print(f'resumed {a.arch} at step {step}', flush=True)
+
+    cases = [crop_to_brain(*load_case(c)) for c in list_cases(a.data)]
+    print(f'{len(cases)} training cases, patch {a.patch}^3, batch {a.batch}', flush=True)
+    sampler = PatchSampler(cases, (a.patch,) * 3, a.lesion_fraction, rng)
+
+    def save():
+        torch.save({'model': model.state_dict(), 'opt': opt.state_dict(), 'sched': sched.state_dict(),
+                    'step': step, 'log': log, 'rng': rng.bit_generator.state,
+                    'torch_rng': torch.get_rng_state(), 'args': vars(a)}, ckpt + '.tmp')
+        os.replace(ckpt + '.tmp', ckpt)      # never leave a half-written checkpoint
+
+    t0 = time.time()
+    model.train()
+    running = []
+    while step < a.steps:
+        xs, ys = zip(*[sampler.sample() for _ in range(a.batch)])
+        x = torch.from_numpy(np.stack(xs))
+        y = torch.from_numpy(np.stack(ys))
+        loss = dice_focal_loss(model(x), y)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        sched.step()
+        step += 1
+        running.append(loss.item())
+        if step % a.save_every == 0 or step == a.steps:
+            log.append({'step': step, 'loss': float(np.mean(running)), 'seconds': time.time() - t0})
+            print(json.dumps(log[-1]), flush=True)
+            running = []
+            save()
+            if (time.time() - t0) / 60 > a.max_minutes:
+                print('time budget spent; resume with the same command', flush=True)
+                return
+    save()
+    print('done', flush=True)
+
+
+if __name__ == '__main__':
+    main()
