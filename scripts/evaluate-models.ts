@@ -52,7 +52,7 @@ async function evaluate(name: string, caseDirs: string[]) {
     const scan = loadCase({ flair: read('flair.nii.gz'), mprage: read('mprage.nii.gz'), mask: read('lesions.nii.gz') });
     const channels = [zscoreNonZero(scan.flair.data).data, zscoreNonZero(scan.mprage.data).data];
     const w = m.windowSizeVoxels;
-    const p = await segmentVolume(channels, scan.flair.dims, predict, { windowSize: [w[2], w[1], w[0]], overlap: 0.25 });
+    const p = await segmentVolume(channels, scan.flair.dims, predict, { windowSize: [w[2], w[1], w[0]], sizeMultiple: m.sizeMultiple, overlap: 0.25 });
     const a = analyseCase(scan.flair, p, { threshold: m.threshold, connectivity: 18, maxDroppedVoxels: 5 }, scan.mask!.data);
     const gt = a.groundTruth!;
     const row = { dice: gt.dice, nDSC: gt.nDsc, TPR: gt.match.lesionwise.tpr, FDR: gt.match.lesionwise.fdr, FNR: gt.match.lesionwise.fnr, F1: gt.match.lesionwise.f1 };

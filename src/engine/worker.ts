@@ -64,6 +64,7 @@ async function segment(req: Extract<Request, { type: 'segment' }>) {
     const w = m.windowSizeVoxels;
     let probability = await segmentVolume(channels, modelGrid.dims, windowPredictor(model), {
       windowSize: [w[2], w[1], w[0]],
+      sizeMultiple: m.sizeMultiple,
       overlap: 0.25,
       signal: abort.signal,
       onProgress: (done, total) => post({ type: 'progress', jobId, stage: 'windows', done, total }),

@@ -22,7 +22,8 @@ export function App() {
 
   useEffect(() => {
     loadModelList();
-    if (new URLSearchParams(location.search).has('demo')) openDemo();
+    const demo = new URLSearchParams(location.search).get('demo');
+    if (demo !== null) openDemo(demo === 'test64' ? 'test64' : 'demo');
   }, []);
 
   return (

@@ -2,12 +2,15 @@ import { InputError, loadCase, type CaseFiles } from '../core/volume';
 import { guessRole, isNiftiName } from '../core/volume/roles';
 import { useApp, type PendingFile } from './store';
 
-/** Shipped demo case (synthetic MS lesions on the Colin27 brain, see public/samples/README.md). */
-export const DEMO_FILES = {
-  flair: 'samples/demo_flair.nii.gz',
-  mprage: 'samples/demo_mprage.nii.gz',
-  mask: 'samples/demo_lesions.nii.gz',
+/**
+ * Shipped demo cases (synthetic MS lesions on the Colin27 brain, see public/samples/README.md):
+ * `demo`, the whole brain, and `test64`, a 64^3 crop of it with 9 lesions for quick tries and tests.
+ */
+export const DEMOS = {
+  demo: { flair: 'samples/demo_flair.nii.gz', mprage: 'samples/demo_mprage.nii.gz', mask: 'samples/demo_lesions.nii.gz' },
+  test64: { flair: 'samples/test64/flair.nii.gz', mprage: 'samples/test64/mprage.nii.gz', mask: 'samples/test64/lesions.nii.gz' },
 };
+export type DemoName = keyof typeof DEMOS;
 
 // Let the browser paint the progress message before a synchronous parse blocks the thread.
 const nextFrame = () => new Promise((r) => setTimeout(r, 30));
@@ -28,8 +31,9 @@ async function openCase(files: CaseFiles, caseName: string) {
   }
 }
 
-export async function openDemo(): Promise<void> {
+export async function openDemo(which: DemoName = 'demo'): Promise<void> {
   const app = useApp.getState();
+  const files = DEMOS[which];
   app.setBusy('Downloading the demo case…');
   try {
     const base = import.meta.env.BASE_URL;
@@ -38,8 +42,8 @@ export async function openDemo(): Promise<void> {
       if (!res.ok) throw new Error(`${path}: HTTP ${res.status}`);
       return { name: path.split('/').pop()!, bytes: await res.arrayBuffer() };
     };
-    const [flair, mprage, mask] = await Promise.all([DEMO_FILES.flair, DEMO_FILES.mprage, DEMO_FILES.mask].map(fetchBytes));
-    await openCase({ flair, mprage, mask }, 'demo');
+    const [flair, mprage, mask] = await Promise.all([files.flair, files.mprage, files.mask].map(fetchBytes));
+    await openCase({ flair, mprage, mask }, which);
   } catch (e) {
     app.setBusy(null);
     app.setError(`The demo case could not be loaded (${(e as Error).message}). Is the app installed completely?`);

@@ -16,6 +16,17 @@ describe('segmentVolume', () => {
     expect(progress).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]); // 3 x 2 x 2 windows
   });
 
+  it('shrinks the window to the scan (rounded up to the stride) on short axes', async () => {
+    const sizes: number[][] = [];
+    const record = async (ch: Float32Array[], size: [number, number, number]) => {
+      sizes.push(size);
+      return predict(ch);
+    };
+    await segmentVolume([flair, mprage], dims, record, { windowSize: [96, 96, 16], sizeMultiple: 8 });
+    // x: 30 -> 32, y: 20 -> 24, z: 25 > 16 keeps 16 (two windows)
+    expect(sizes).toEqual([[32, 24, 16], [32, 24, 16]]);
+  });
+
   it('stops when cancelled', async () => {
     const ctl = new AbortController();
     const run = segmentVolume([flair, mprage], dims, predict, {

@@ -5,6 +5,8 @@ export type WindowPredictor = (channels: Float32Array[], size: [number, number, 
 
 export interface SegmentOptions {
   windowSize: [number, number, number];
+  /** the model's total stride: a window on an axis shorter than windowSize shrinks to a multiple of it */
+  sizeMultiple?: number;
   overlap?: number;
   onProgress?: (windowsDone: number, windowsTotal: number) => void;
   signal?: AbortSignal;
@@ -27,8 +29,9 @@ export async function segmentVolume(
   predict: WindowPredictor,
   opts: SegmentOptions,
 ): Promise<Float32Array> {
-  // a scan smaller than the window is padded, never cropped
-  const size = opts.windowSize;
+  // an axis shorter than the window runs as one smaller window (fully convolutional models), padded to the stride
+  const m = opts.sizeMultiple ?? 1;
+  const size = opts.windowSize.map((s, a) => Math.min(s, Math.ceil(dims[a] / m) * m)) as [number, number, number];
   const windows = planWindows(dims, size, opts.overlap ?? 0.25);
   const weights = gaussianWeights(size);
   const blender = new Blender(dims);
