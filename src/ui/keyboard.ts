@@ -4,7 +4,7 @@ import { stepSelection, tableOrder } from './segmentationActions';
 
 const LAYOUT_KEYS: Record<string, Layout> = { '1': 'axial', '2': 'coronal', '3': 'sagittal', '4': 'render', '5': 'multiplanar' };
 
-/** Viewer shortcuts: 1-5 layouts, B FLAIR/MPRAGE background, G ground truth on/off, N/P next/previous lesion, O open files. */
+/** Viewer shortcuts: 1-5 layouts, B FLAIR/MPRAGE background, G ground truth on/off, N/P next/previous lesion, Escape clears the selection, O open files. */
 export function useKeyboard(): void {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -18,6 +18,9 @@ export function useKeyboard(): void {
       else if ((e.key === 'n' || e.key === 'N' || e.key === 'p' || e.key === 'P') && s.analysis) {
         const order = tableOrder(s.analysis.lesions, s.analysis.groundTruth?.missed.map((m) => m.lesionId) ?? [], s.lesionSort.key, s.lesionSort.desc);
         stepSelection(e.key.toLowerCase() === 'n' ? 1 : -1, order);
+      } else if (e.key === 'Escape') {
+        if (s.pending.length) s.setPending([]);
+        else useApp.setState({ selection: null });
       } else if (e.key === 'o' || e.key === 'O') document.querySelector<HTMLInputElement>('[data-testid=file-input]')?.click();
     };
     window.addEventListener('keydown', onKey);
