@@ -34,7 +34,7 @@ test('segments the test crop on WebGPU, reports ground-truth metrics, and a clic
   test.setTimeout(600_000);
   await page.goto('/?demo=test64');
   await waitForCase(page);
-  await expect(page.getByLabel('Model')).not.toHaveValue('');
+  await expect(page.getByLabel('Model', { exact: true })).not.toHaveValue('');
   const count = await segmentWith(page, 'webgpu');
   expect(count).toBeGreaterThan(0);
   const metrics = page.getByTestId('gt-metrics');
@@ -63,6 +63,8 @@ test('segments the test crop on WebGPU, reports ground-truth metrics, and a clic
   // viewer -> table: a click on the lesion's voxel (the crosshair still marks it) selects it again
   await page.getByTestId('viewer-canvas').click({ position: onFirst });
   await expect(page.locator(`[data-lesion="${first}"]`)).toHaveAttribute('aria-selected', 'true');
+  await page.waitForTimeout(500);
+  await page.screenshot({ path: 'e2e-output/segment-test64.png' });
 });
 
 for (const backend of ['webgl', 'cpu'] as const)
@@ -70,7 +72,7 @@ for (const backend of ['webgl', 'cpu'] as const)
     test.setTimeout(600_000);
     await page.goto('/?demo=test64');
     await waitForCase(page);
-    await expect(page.getByLabel('Model')).not.toHaveValue('');
+    await expect(page.getByLabel('Model', { exact: true })).not.toHaveValue('');
     expect(await segmentWith(page, backend)).toBeGreaterThan(0);
     await expect(page.getByTestId('gt-metrics')).toContainText(/TP \d+/);
   });

@@ -13,7 +13,7 @@ export function ModelPanel() {
   const s = useApp();
   const job = s.job;
   return (
-    <section className="panel" aria-label="Model">
+    <section className="panel" aria-label="Segmentation">
       <h3>Segmentation</h3>
       <div className="row">
         <label>
