@@ -1,0 +1,60 @@
+// Whole-brain segmentation of the demo case with a shipped model, per backend: the workload of the app's
+// "Find lesions" (z-score, 96^3 windows, overlap 0.25, Gaussian blending), timed end to end, with the
+// tf.memory() peak. Node: cpu, and webgpu through Dawn (SwiftShader here: correct, not a GPU speed).
+//   npx tsx bench/segment-demo.ts [--backends cpu,webgpu] [--model unet3d]
+// Figures name their backend and device; compare only ratios from one run.
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { installNodeWebGpu, reexecWithVulkanLoader } from './nodeWebgpu.ts';
+
+const arg = (name: string, fallback: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : fallback;
+};
+const backends = arg('backends', 'cpu,webgpu').split(',');
+const modelName = arg('model', 'unet3d');
+
+if (backends.includes('webgpu')) {
+  reexecWithVulkanLoader();
+  const why = await installNodeWebGpu();
+  if (why) console.log(`webgpu: not available in Node (${why})`);
+}
+
+const tf = await import('@tensorflow/tfjs');
+const { initBackend, loadSegmentationModel } = await import('../src/core/model/index.ts');
+const { segmentVolume, planWindows } = await import('../src/core/segment/index.ts');
+const { loadCase, zscoreNonZero } = await import('../src/core/volume/index.ts');
+const { analyseCase } = await import('../src/core/lesions/index.ts');
+const { windowPredictor } = await import('../src/engine/predictor.ts');
+
+const root = resolve(import.meta.dirname, '..');
+const read = async (p: string) => ({ name: p, bytes: new Uint8Array(await readFile(resolve(root, 'public/samples', p))) });
+const scan = loadCase({ flair: await read('demo_flair.nii.gz'), mprage: await read('demo_mprage.nii.gz'), mask: await read('demo_lesions.nii.gz') });
+const channels = [zscoreNonZero(scan.flair.data).data, zscoreNonZero(scan.mprage.data).data];
+
+console.log(`demo case ${scan.flair.dims.join('x')} voxels, model ${modelName}`);
+console.log('backend | device | windows | seconds | s / window | peak tf.memory MB | lesions | nDSC');
+for (const name of backends) {
+  let info;
+  try {
+    info = await initBackend([name]);
+  } catch (e) {
+    console.log(`${name}: unavailable (${(e as Error).message})`);
+    continue;
+  }
+  const model = await loadSegmentationModel(async (p) => new Uint8Array(await readFile(resolve(root, 'public/models', modelName, p))));
+  const m = model.manifest;
+  const windowSize: [number, number, number] = [m.windowSizeVoxels[2], m.windowSizeVoxels[1], m.windowSizeVoxels[0]];
+  const windows = planWindows(scan.flair.dims, windowSize).length;
+  let probability = new Float32Array(0);
+  const t0 = performance.now();
+  const prof = await tf.profile(async () => {
+    probability = await segmentVolume(channels, scan.flair.dims, windowPredictor(model), { windowSize, sizeMultiple: m.sizeMultiple });
+  });
+  const seconds = (performance.now() - t0) / 1000;
+  const a = analyseCase(scan.flair, probability, { threshold: m.threshold, connectivity: 18, maxDroppedVoxels: 5 }, scan.mask!.data);
+  console.log(
+    `${info.name} | ${info.adapter} | ${windows} | ${seconds.toFixed(1)} | ${(seconds / windows).toFixed(2)} | ${(prof.peakBytes / 2 ** 20).toFixed(0)} | ${a.lesions.length} | ${a.groundTruth!.nDsc.toFixed(3)}`,
+  );
+  model.dispose();
+}
