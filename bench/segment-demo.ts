@@ -46,7 +46,7 @@ for (const name of backends) {
   const m = model.manifest;
   const windowSize: [number, number, number] = [m.windowSizeVoxels[2], m.windowSizeVoxels[1], m.windowSizeVoxels[0]];
   const windows = planWindows(scan.flair.dims, windowSize).length;
-  let probability = new Float32Array(0);
+  let probability: Float32Array = new Float32Array(0);
   const t0 = performance.now();
   const prof = await tf.profile(async () => {
     probability = await segmentVolume(channels, scan.flair.dims, windowPredictor(model), { windowSize, sizeMultiple: m.sizeMultiple });
