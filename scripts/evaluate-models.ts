@@ -1,7 +1,10 @@
 // Held-out evaluation of the shipped models through the app's own runtime (ONNX -> tfjs, cpu backend in
 // Node), with the app's own metrics; writes them into each manifest and public/models/index.json.
 // Usage: npx tsx scripts/evaluate-models.ts --cases training/data/test [--models unet3d,dynunet] [--limit 20]
-import { readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
+// Per-case results are kept in training/eval/<model>/<case>.json (tagged with the model file's hash), so an
+// interrupted run resumes where it stopped; the manifest gets the mean over all cases evaluated so far.
+import { readFileSync, readdirSync, writeFileSync, existsSync, mkdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend, loadSegmentationModel } from '../src/core/model';
@@ -47,7 +50,16 @@ async function evaluate(name: string, caseDirs: string[]) {
   const predict = windowPredictor(model);
   const rows: Record<string, number>[] = [];
   const t0 = Date.now();
+  const modelHash = createHash('sha256').update(readFileSync(join(dir, m.file))).digest('hex').slice(0, 16);
+  const cacheDir = join('training/eval', name);
+  mkdirSync(cacheDir, { recursive: true });
   for (const c of caseDirs) {
+    const cacheFile = join(cacheDir, `${c.split('/').pop()}.json`);
+    const cached = existsSync(cacheFile) ? JSON.parse(readFileSync(cacheFile, 'utf8')) : null;
+    if (cached && cached.modelHash === modelHash && cached.threshold === m.threshold) {
+      rows.push(cached.row);
+      continue;
+    }
     const read = (f: string) => ({ name: f, bytes: readFileSync(join(c, f)) });
     const scan = loadCase({ flair: read('flair.nii.gz'), mprage: read('mprage.nii.gz'), mask: read('lesions.nii.gz') });
     const channels = [zscoreNonZero(scan.flair.data).data, zscoreNonZero(scan.mprage.data).data];
@@ -57,6 +69,7 @@ async function evaluate(name: string, caseDirs: string[]) {
     const gt = a.groundTruth!;
     const row = { dice: gt.dice, nDSC: gt.nDsc, TPR: gt.match.lesionwise.tpr, FDR: gt.match.lesionwise.fdr, FNR: gt.match.lesionwise.fnr, F1: gt.match.lesionwise.f1 };
     rows.push(row);
+    writeFileSync(cacheFile, JSON.stringify({ modelHash, threshold: m.threshold, row }) + '\n');
     console.log(`${name} ${c}: ${Object.entries(row).map(([k, v]) => `${k} ${v.toFixed(3)}`).join(' ')}  (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
   }
   const metrics: Record<string, number | string> = {};
