@@ -102,9 +102,12 @@ async function main() {
   const casesRoot = arg('--cases', 'training/data/test');
   const limit = Number(arg('--limit', '20'));
   const caseDirs = readdirSync(casesRoot).sort().map((d) => join(casesRoot, d)).filter((d) => existsSync(join(d, 'flair.nii.gz'))).slice(0, limit);
+  // --shard k/n: this process takes every n-th case from k (run n processes, then once more without it to collect)
+  const [shardK, shardN] = arg('--shard', '0/1').split('/').map(Number);
+  const mine = caseDirs.filter((_, i) => i % shardN === shardK);
   const names = arg('--models', readdirSync(MODELS_DIR).filter((d) => existsSync(join(MODELS_DIR, d, 'manifest.json'))).join(',')).split(',');
   const results = [];
-  for (const n of names) results.push(await evaluate(n, caseDirs));
+  for (const n of names) results.push(await evaluate(n, mine));
   writeIndex();
   console.log('\n| model | Dice | nDSC | lesion TPR | FDR | FNR | F1 | threshold | size |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const r of results) {
