@@ -1,0 +1,96 @@
+// Instance Grad-CAM++ (method.md), qualitative. A = activations of a chosen layer for the clean input,
+// g = dS_L/dA; alpha = g^2 / (2 g^2 + sum over space of A g^3) (zero denominator -> 1);
+// w_c = sum over space of alpha ReLU(g); map = ReLU(sum over c of w_c A_c), trilinear-upsampled to the
+// crop grid. No exp(S_L) factor (only scales, overflows). Only the channel weights differ from a CAM.
+import * as tf from '@tensorflow/tfjs';
+import type { SegmentationModel } from '../model/index.ts';
+import { slice } from '../model/safeOps.ts';
+import type { Xyz } from './crop.ts';
+import { batchInput, type PreparedInstance } from './instance.ts';
+import type { SaliencyResult } from './smoothGrad.ts';
+
+export interface GradCamResult extends SaliencyResult {
+  /** maps[0]: raw map, upsampled, not scaled; scaled: raw / its maximum over the crop, high = important */
+  scaled: Float32Array;
+  layer: string;
+  /** feature-map size (x, y, z) */
+  layerDims: Xyz;
+}
+
+export async function gradCamPlusPlus(model: SegmentationModel, p: PreparedInstance, layer = model.manifest.gradCamLayer): Promise<GradCamResult> {
+  const [nx, ny, nz] = p.crop.dims;
+  const lesion = model.manifest.output.lesionChannel;
+  const x = batchInput([p.input], p.crop);
+  const ah = model.activationsAndHead(x, layer);
+  x.dispose();
+  let cam: tf.Tensor | null = null;
+  try {
+    const [, lz, ly, lx, channels] = ah.activations.shape;
+    cam = tf.tidy(() => {
+      const target = tf.tensor4d(p.lesionMask, [1, nz, ny, nx]);
+      const score = (a: tf.Tensor) => {
+        const logits = ah.head(a as tf.Tensor5D);
+        const z = tf.reshape(slice(logits, [0, 0, 0, 0, lesion], [1, nz, ny, nx, 1]), [1, nz, ny, nx]);
+        return tf.sum(tf.mul(z, target));
+      };
+      const g = tf.reshape(tf.grad(score)(ah.activations), [lz * ly * lx, channels]); // 2D: no rank-5 select
+      const a = tf.reshape(ah.activations, [lz * ly * lx, channels]);
+      const g2 = tf.square(g);
+      const denom = tf.add(tf.mul(2, g2), tf.sum(tf.mul(a, tf.mul(g2, g)), 0, true));
+      const safe = tf.where(tf.equal(denom, 0), tf.onesLike(denom), denom);
+      const weights = tf.sum(tf.mul(tf.div(g2, safe), tf.relu(g)), 0, true); // [1, c]
+      return tf.relu(tf.sum(tf.mul(a, weights), 1)); // [space]
+    });
+    const small = (await cam.data()) as Float32Array;
+    const raw = upsampleTrilinear(small, [lx, ly, lz], p.crop.dims);
+    let max = 0;
+    for (const v of raw) max = Math.max(max, v);
+    const scaled = raw.map((v) => (max > 0 ? v / max : 0));
+    return {
+      method: 'gradcam++', crop: p.crop, exact: p.exact, note: p.note, channels: ['Grad-CAM++'], maps: [raw], scaled,
+      lesionVoxels: p.lesionCrop.length, layer, layerDims: [lx, ly, lz],
+      provenance: { model: model.manifest.name, cropMode: p.cropMode, layer, maxRaw: max },
+    };
+  } finally {
+    cam?.dispose();
+    ah.dispose();
+  }
+}
+
+/** Trilinear resize, half-pixel centres (PyTorch interpolate, align_corners=False), x fastest. */
+export function upsampleTrilinear(src: Float32Array, from: readonly number[], to: readonly number[]): Float32Array {
+  const axes = [0, 1, 2].map((a) => {
+    const scale = from[a] / to[a];
+    const i0 = new Int32Array(to[a]);
+    const i1 = new Int32Array(to[a]);
+    const w = new Float32Array(to[a]);
+    for (let d = 0; d < to[a]; d++) {
+      const s = Math.max(0, (d + 0.5) * scale - 0.5);
+      i0[d] = Math.min(Math.floor(s), from[a] - 1);
+      i1[d] = Math.min(i0[d] + 1, from[a] - 1);
+      w[d] = s - i0[d];
+    }
+    return { i0, i1, w };
+  });
+  const [fx, fy] = from;
+  const [tx, ty, tz] = to;
+  const out = new Float32Array(tx * ty * tz);
+  const at = (x: number, y: number, z: number) => src[x + fx * (y + fy * z)];
+  let o = 0;
+  for (let z = 0; z < tz; z++) {
+    const { i0: z0s, i1: z1s, w: wzs } = axes[2];
+    const [z0, z1, wz] = [z0s[z], z1s[z], wzs[z]];
+    for (let y = 0; y < ty; y++) {
+      const [y0, y1, wy] = [axes[1].i0[y], axes[1].i1[y], axes[1].w[y]];
+      for (let x = 0; x < tx; x++, o++) {
+        const [x0, x1, wx] = [axes[0].i0[x], axes[0].i1[x], axes[0].w[x]];
+        const c00 = at(x0, y0, z0) * (1 - wx) + at(x1, y0, z0) * wx;
+        const c10 = at(x0, y1, z0) * (1 - wx) + at(x1, y1, z0) * wx;
+        const c01 = at(x0, y0, z1) * (1 - wx) + at(x1, y0, z1) * wx;
+        const c11 = at(x0, y1, z1) * (1 - wx) + at(x1, y1, z1) * wx;
+        out[o] = ((c00 * (1 - wy) + c10 * wy) * (1 - wz) + (c01 * (1 - wy) + c11 * wy) * wz);
+      }
+    }
+  }
+  return out;
+}

@@ -1,0 +1,11 @@
+// Instance explanations (issue 6): one instance target and crop plan, per method only what differs.
+export * from './crop.ts';
+export * from './noise.ts';
+export * from './receptiveField.ts';
+export * from './instance.ts';
+export * from './smoothGrad.ts';
+export * from './gradCamPlusPlus.ts';
+export * from './distance.ts';
+export * from './quantities.ts';
+export * from './context.ts';
+export * from './fidelity.ts';

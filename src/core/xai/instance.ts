@@ -1,0 +1,129 @@
+// The one instance target and crop plan that every explanation method shares.
+// S_L(x) = sum over v in L of z_v(x), z = lesion-class logit before softmax/sigmoid (method.md). For a
+// false-negative lesion the caller passes the ground-truth component's voxels as L.
+import * as tf from '@tensorflow/tfjs';
+import type { SegmentationModel } from '../model/index.ts';
+import { boundingBox, type Crop, extractCrop, planCrop, planWindow, toCropIndices, wholeVolumeCrop, type Xyz } from './crop.ts';
+import { receptiveField, type ReceptiveFieldOptions } from './receptiveField.ts';
+
+/** What to explain: z-scored input channels of the whole volume (FLAIR, MPRAGE) and one instance. */
+export interface InstanceRequest {
+  channels: readonly Float32Array[];
+  dimsXyz: Xyz;
+  spacingMm: Xyz;
+  /** volume indices (x fastest) of the instance's voxels */
+  lesionVoxels: ArrayLike<number>;
+}
+
+/** 'exact': margin = receptive field (equals the whole-volume computation); 'fast': margin = effective
+ * receptive field (approximate); 'whole': the whole volume as one window. */
+export type CropMode = 'exact' | 'fast' | 'whole';
+
+export interface PreparedInstance {
+  request: InstanceRequest;
+  crop: Crop;
+  cropMode: CropMode;
+  /** true when the maps equal the whole-volume computation (exact crop of a local model, or 'whole') */
+  exact: boolean;
+  note: string;
+  /** input channels on the crop grid */
+  input: Float32Array[];
+  /** lesion voxels as crop indices, ascending (the order of a PyTorch nonzero()) */
+  lesionCrop: Int32Array;
+  /** 1 on lesion voxels, crop grid */
+  lesionMask: Float32Array;
+}
+
+export interface PrepareOptions extends ReceptiveFieldOptions {
+  cropMode?: CropMode;
+  /** override the margin (voxels per axis) */
+  marginVoxels?: Xyz;
+}
+
+/** Plans the crop (receptive field measured once per model) and cuts the input. */
+export async function prepareInstance(model: SegmentationModel, request: InstanceRequest, opts: PrepareOptions = {}): Promise<PreparedInstance> {
+  const { dimsXyz } = request;
+  const m = model.manifest.sizeMultiple;
+  const mode = opts.cropMode ?? 'exact';
+  const box = boundingBox(request.lesionVoxels, dimsXyz);
+  let crop: Crop;
+  let exact: boolean;
+  let note: string;
+  if (mode === 'whole') {
+    crop = wholeVolumeCrop(dimsXyz, m);
+    exact = true;
+    note = 'whole volume as one window';
+  } else if (opts.marginVoxels) {
+    crop = planCrop(box, dimsXyz, opts.marginVoxels, m);
+    exact = false;
+    note = `crop with a given margin of ${opts.marginVoxels.join(', ')} voxels`;
+  } else {
+    const rf = await receptiveField(model, opts);
+    if (!rf.local) {
+      // whole-window statistics (instance norm): the result depends on the window; use the model's own
+      const windowXyz = [...model.manifest.windowSizeVoxels].reverse();
+      crop = planWindow(box, dimsXyz, windowXyz, m);
+      exact = false;
+      note = 'model depends on the whole window (e.g. instance norm): not exactly croppable; one model window centred on the lesion';
+    } else {
+      const margin = mode === 'exact' ? rf.marginVoxels : ([0, 1, 2].map((a) => Math.min(rf.effectiveMarginVoxels, rf.marginVoxels[a])) as Xyz);
+      crop = planCrop(box, dimsXyz, margin, m);
+      exact = mode === 'exact';
+      note = mode === 'exact'
+        ? `exact crop: receptive-field margin ${margin.join(', ')} voxels`
+        : `fast crop: effective receptive field (${(100 * rf.effectiveFraction).toFixed(0)}% of gradient mass) margin ${rf.effectiveMarginVoxels} voxels`;
+    }
+  }
+  const lesionCrop = toCropIndices(request.lesionVoxels, dimsXyz, crop).sort();
+  const lesionMask = new Float32Array(crop.dims[0] * crop.dims[1] * crop.dims[2]);
+  for (const v of lesionCrop) lesionMask[v] = 1;
+  return { request, crop, cropMode: mode, exact, note, input: extractCrop(request.channels, dimsXyz, crop), lesionCrop, lesionMask };
+}
+
+/** Model input [batch, z, y, x, c] from `batch` channel sets on the crop grid (x fastest each). */
+export function batchInput(samples: readonly Float32Array[][], crop: Crop): tf.Tensor5D {
+  const [nx, ny, nz] = crop.dims;
+  const n = nx * ny * nz;
+  const c = samples[0].length;
+  const data = new Float32Array(samples.length * n * c);
+  samples.forEach((channels, b) => {
+    const base = b * n * c;
+    for (let k = 0; k < c; k++) {
+      const src = channels[k];
+      for (let v = 0; v < n; v++) data[base + v * c + k] = src[v];
+    }
+  });
+  return tf.tensor5d(data, [samples.length, nz, ny, nx, c]);
+}
+
+/** Gradient of sum over batch b of sum over v of targets[b, v] x z_v(x_b) with respect to x.
+ * targets: [b or 1, z, y, x]. Returns [b, z, y, x, c]; the caller disposes it. */
+export function targetGradient(model: SegmentationModel, x: tf.Tensor5D, targets: tf.Tensor4D): tf.Tensor5D {
+  return tf.grad((input: tf.Tensor) => tf.sum(tf.mul(model.lesionLogits(input as tf.Tensor5D), targets)))(x) as tf.Tensor5D;
+}
+
+/** S_L(x) for a prepared instance, no noise (for checks such as finite differences). */
+export function instanceScore(model: SegmentationModel, p: PreparedInstance, input: Float32Array[] = p.input): number {
+  const [nx, ny, nz] = p.crop.dims;
+  return tf.tidy(() => {
+    const x = batchInput([input], p.crop);
+    const mask = tf.tensor4d(p.lesionMask, [1, nz, ny, nx]);
+    return tf.sum(tf.mul(model.lesionLogits(x), mask)).dataSync()[0];
+  });
+}
+
+/** Interleaved [b, z, y, x, c] values -> per batch item, per channel, x-fastest arrays. */
+export function splitChannels(data: Float32Array, batch: number, channels: number, voxels: number): Float32Array[][] {
+  const out: Float32Array[][] = [];
+  for (let b = 0; b < batch; b++) {
+    const item: Float32Array[] = [];
+    for (let k = 0; k < channels; k++) {
+      const a = new Float32Array(voxels);
+      const base = b * voxels * channels + k;
+      for (let v = 0; v < voxels; v++) a[v] = data[base + v * channels];
+      item.push(a);
+    }
+    out.push(item);
+  }
+  return out;
+}

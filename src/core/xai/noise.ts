@@ -1,0 +1,74 @@
+// Noise for SmoothGrad. The seeded source is counter-based: the value at (seed, sample, channel,
+// voxel x, y, z of the volume) is a pure function of those numbers, so a crop draws exactly the noise
+// the whole volume would, and a result is reproduced from its seed alone, whatever the crop or batch.
+import type { Crop } from './crop.ts';
+
+/** Noise of one sample for one channel on the crop grid (x fastest). */
+export type NoiseSource = (sample: number, channel: number, crop: Crop) => Float32Array;
+
+function mix(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x7feb352d);
+  h ^= h >>> 15;
+  h = Math.imul(h, 0x846ca68b);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+function hash(seed: number, values: number[]): number {
+  let h = mix(seed + 0x9e3779b9);
+  for (const v of values) h = mix((h ^ v) + 0x9e3779b9);
+  return h;
+}
+
+/** Standard normal value for the given counters (Box-Muller on two hashed uniforms in (0, 1)). */
+export function gaussianAt(seed: number, sample: number, channel: number, x: number, y: number, z: number): number {
+  const u1 = (hash(seed, [sample, channel, x, y, z, 1]) + 0.5) / 4294967296;
+  const u2 = (hash(seed, [sample, channel, x, y, z, 2]) + 0.5) / 4294967296;
+  return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+}
+
+/** Normal(0, sigma^2) noise from a seed, indexed by volume coordinates (see above). */
+export function seededNoise(seed: number, sigma: number): NoiseSource {
+  return (sample, channel, crop) => {
+    const [nx, ny, nz] = crop.dims;
+    const [ox, oy, oz] = crop.origin;
+    const out = new Float32Array(nx * ny * nz);
+    let i = 0;
+    for (let z = 0; z < nz; z++)
+      for (let y = 0; y < ny; y++)
+        for (let x = 0; x < nx; x++, i++) out[i] = sigma * gaussianAt(seed, sample, channel, ox + x, oy + y, oz + z);
+    return out;
+  };
+}
+
+/** Caller-supplied noise, e.g. the noise a PyTorch reference used: noise[sample][channel] on the
+ * volume grid of `dimsXyz` (x fastest); cropped like the input (zero beyond the volume). */
+export function suppliedNoise(noise: Float32Array[][], dimsXyz: [number, number, number]): NoiseSource {
+  return (sample, channel, crop) => {
+    if (!noise[sample]) throw new Error(`supplied noise has ${noise.length} samples, sample ${sample} asked`);
+    return cropChannel(noise[sample][channel], dimsXyz, crop);
+  };
+}
+
+/** One channel of a volume on the crop grid, zero outside the volume. */
+export function cropChannel(src: Float32Array, dimsXyz: readonly number[], crop: Crop): Float32Array {
+  const [nx, ny, nz] = dimsXyz;
+  const [cx, cy, cz] = crop.dims;
+  const [ox, oy, oz] = crop.origin;
+  const out = new Float32Array(cx * cy * cz);
+  for (let k = 0; k < cz; k++) {
+    const z = oz + k;
+    if (z < 0 || z >= nz) continue;
+    for (let j = 0; j < cy; j++) {
+      const y = oy + j;
+      if (y < 0 || y >= ny) continue;
+      const x0 = Math.max(0, -ox);
+      const x1 = Math.min(cx, nx - ox);
+      if (x1 <= x0) continue;
+      const from = ox + x0 + nx * (y + ny * z);
+      out.set(src.subarray(from, from + x1 - x0), x0 + cx * (j + cy * k));
+    }
+  }
+  return out;
+}

@@ -1,0 +1,170 @@
+"""Reference explanations computed in PyTorch, for the TypeScript explanation code (src/core/xai).
+
+Run from the repository root:  /usr/bin/python3 training/export_xai_fixtures.py
+Reuses the U-Net parity fixture model (public/test-fixtures/model/unet3d/model.onnx): the weights are
+rebuilt here exactly as training/export_fixtures.py builds them (seed 1234) and checked against that
+fixture's committed logits, so no second model file is needed.
+Writes public/test-fixtures/xai/unet3d/: fixtures.json and, all little-endian, C order [.., z, y, x]:
+  input.f16      x, [2, z, y, x] (float16-exact values; everything ran on them)
+  lesion.u8      instance voxels L, [z, y, x]
+  noise.f16      eps_n, [N, 2, z, y, x] (float16-exact), shared by both sides
+  mean.f32       mean SmoothGrad 1/(N|L|) sum_n dS_L/dx at x + eps_n, [2, z, y, x]
+  max.f32        max SmoothGrad 1/N sum_n g_n, g_n = per element the dz_v/dx of largest |.|, sign kept
+  gradcampp.f32  Grad-CAM++ at the layer (module 'up1'), upsampled trilinear, not scaled, [z, y, x]
+  shells.json    mean of the mean-SmoothGrad maps per signed-distance shell (brute-force distances)
+Definitions: docs/method.md. Gradients from a float64 copy of the model.
+"""
+import json
+import os
+import sys
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from architectures import UNet3D  # noqa: E402
+from export_fixtures import randomise_norms, save  # noqa: E402
+
+OUT = os.path.join('public', 'test-fixtures', 'xai', 'unet3d')
+MODEL_FIXTURE = os.path.join('public', 'test-fixtures', 'model', 'unet3d')
+LESION = 1
+SIZE = [24, 24, 24]             # z, y, x
+SPACING_XYZ = [1.0, 1.2, 0.9]   # mm, anisotropic on purpose (only the shell profile uses it)
+N_SAMPLES = 4
+SHELLS = [-3, -2, -1] + list(range(1, 11))
+
+
+def build_model():
+    gen = torch.Generator().manual_seed(1234)
+    torch.manual_seed(1234)
+    model = UNet3D()
+    randomise_norms(model, gen)
+    model.eval()
+    # same weights as the committed ONNX? compare with that fixture's committed logits
+    x = np.fromfile(os.path.join(MODEL_FIXTURE, '16x16x16', 'input.f16'), dtype='<f2').astype(np.float32)
+    ref = np.fromfile(os.path.join(MODEL_FIXTURE, '16x16x16', 'logits.f32'), dtype='<f4')
+    with torch.no_grad():
+        got = model(torch.from_numpy(x).reshape(1, 2, 16, 16, 16)).numpy().ravel()
+    err = np.abs(got - ref).max() / np.abs(ref).max()
+    assert err < 1e-5, f'rebuilt model differs from the committed fixture ({err})'
+    return model.double()
+
+
+def lesion_logits(model, x):
+    return model(x)[:, LESION]
+
+
+def mean_smoothgrad(model, x, mask, noise):
+    total = torch.zeros_like(x)
+    for eps in noise:
+        xi = (x + eps).requires_grad_(True)
+        (lesion_logits(model, xi)[0] * mask).sum().backward()
+        total += xi.grad
+    return total / (len(noise) * mask.sum())
+
+
+def max_smoothgrad(model, x, mask, noise):
+    voxels = torch.nonzero(mask)
+    total = torch.zeros_like(x)
+    for eps in noise:
+        xi = (x + eps).requires_grad_(True)
+        z = lesion_logits(model, xi)[0]
+        grads = torch.stack([torch.autograd.grad(z[tuple(v)], xi, retain_graph=True)[0] for v in voxels])
+        pick = grads.abs().argmax(0, keepdim=True)          # first of equal values, as torch.argmax
+        total += torch.gather(grads, 0, pick)[0]
+    return total / len(noise)
+
+
+def gradcampp(model, x, mask, module='up1'):
+    captured = {}
+
+    def hook(_m, _i, out):
+        out.retain_grad()
+        captured['a'] = out
+    handle = dict(model.named_modules())[module].register_forward_hook(hook)
+    (lesion_logits(model, x)[0] * mask).sum().backward()
+    handle.remove()
+    a, g = captured['a'][0], captured['a'].grad[0]          # [C, z', y', x']
+    denom = 2 * g ** 2 + (a * g ** 3).sum(dim=(1, 2, 3), keepdim=True)
+    denom = torch.where(denom == 0, torch.ones_like(denom), denom)
+    alpha = g ** 2 / denom
+    w = (alpha * torch.relu(g)).sum(dim=(1, 2, 3))
+    cam = torch.relu((w[:, None, None, None] * a).sum(0))
+    up = F.interpolate(cam[None, None], size=tuple(x.shape[2:]), mode='trilinear', align_corners=False)
+    return up[0, 0], list(a.shape)
+
+
+def signed_distance_mm(mask):
+    """Brute force: outside, distance to the nearest lesion voxel centre; inside, minus the distance to
+    the nearest non-lesion voxel centre (mm, anisotropic spacing)."""
+    zz, yy, xx = np.meshgrid(*[np.arange(s) for s in mask.shape], indexing='ij')
+    mm = np.stack([xx * SPACING_XYZ[0], yy * SPACING_XYZ[1], zz * SPACING_XYZ[2]], -1).reshape(-1, 3)
+    inside = mask.ravel() > 0
+
+    def nearest(frm, to):
+        d = np.full(frm.sum(), np.inf)
+        pts = mm[to]
+        q = mm[frm]
+        for chunk in range(0, len(pts), 512):
+            diff = q[:, None, :] - pts[None, chunk:chunk + 512, :]
+            d = np.minimum(d, np.sqrt((diff ** 2).sum(-1)).min(1))
+        return d
+    out = np.zeros(inside.shape)
+    out[~inside] = nearest(~inside, inside)
+    out[inside] = -nearest(inside, ~inside)
+    return out.reshape(mask.shape)
+
+
+def shell_profile(maps, mask):
+    d = signed_distance_mm(mask).ravel()
+    rows = []
+    # shell k: inside |d| in (k-1, k] -> -k, outside d in (k-1, k] -> k (1e-6 mm guard for rounding)
+    shell = np.maximum(1, np.ceil(np.abs(d) - 1e-6)) * np.where(d < 0, -1, 1)
+    for s in SHELLS:
+        sel = shell == s
+        rows.append({'shellMm': s, 'voxels': int(sel.sum()),
+                     'flair': float(maps[0].ravel()[sel].mean()) if sel.any() else None,
+                     'mprage': float(maps[1].ravel()[sel].mean()) if sel.any() else None})
+    return rows
+
+
+def main():
+    torch.set_num_threads(2)
+    os.makedirs(OUT, exist_ok=True)
+    model = build_model()
+    gen = torch.Generator().manual_seed(2026)
+    x = torch.randn(1, 2, *SIZE, generator=gen).half().double()
+    mask_np = np.zeros(SIZE, np.uint8)
+    zz, yy, xx = np.meshgrid(*[np.arange(s) for s in SIZE], indexing='ij')
+    mask_np[(zz - 10) ** 2 + (yy - 13) ** 2 + (xx - 11) ** 2 <= 2] = 1    # 19 voxels, off centre
+    mask = torch.from_numpy(mask_np).double()
+    flair = x[0, 0]
+    sigma = 0.05 * float(flair.max() - flair.min())
+    noise = (torch.randn(N_SAMPLES, 1, 2, *SIZE, generator=gen) * sigma).half().double()
+
+    mean = mean_smoothgrad(model, x, mask, noise)[0]
+    mx = max_smoothgrad(model, x, mask, noise)[0]
+    cam, layer_shape = gradcampp(model, x.clone(), mask)
+    shells = shell_profile(mean.numpy(), mask_np)
+
+    save(os.path.join(OUT, 'input.f16'), x[0].numpy(), np.float16)
+    save(os.path.join(OUT, 'lesion.u8'), mask_np, np.uint8)
+    save(os.path.join(OUT, 'noise.f16'), noise[:, 0].numpy(), np.float16)
+    save(os.path.join(OUT, 'mean.f32'), mean.numpy(), np.float32)
+    save(os.path.join(OUT, 'max.f32'), mx.numpy(), np.float32)
+    save(os.path.join(OUT, 'gradcampp.f32'), cam.detach().numpy(), np.float32)
+    meta = {'model': '../../model/unet3d/model.onnx', 'manifest': '../../model/unet3d/manifest.json',
+            'size_zyx': SIZE, 'spacing_mm_xyz': SPACING_XYZ, 'samples': N_SAMPLES, 'sigma': sigma,
+            'lesion_voxels': int(mask_np.sum()), 'lesion_channel': LESION,
+            'gradcam_module': 'up1', 'gradcam_layer_shape': layer_shape,
+            'shells': shells, 'torch': torch.__version__,
+            'layout': '[.., z, y, x], C order, little-endian; channels FLAIR, MPRAGE'}
+    with open(os.path.join(OUT, 'fixtures.json'), 'w') as f:
+        json.dump(meta, f, indent=1)
+    print(f'sigma {sigma:.4g} |mean|max {mean.abs().max():.3g} |max|max {mx.abs().max():.3g} '
+          f'cam max {cam.max():.3g} lesion {int(mask_np.sum())} voxels')
+
+
+if __name__ == '__main__':
+    main()
