@@ -38,6 +38,11 @@ export interface PrepareOptions extends ReceptiveFieldOptions {
   cropMode?: CropMode;
   /** override the margin (voxels per axis) */
   marginVoxels?: Xyz;
+  /** added to the receptive-field margin. SmoothGrad maps of an exact crop are exact everywhere; a
+   * Grad-CAM++ map also shows activations that do not influence S_L, which are exact only where their
+   * own input lies in the crop: an extra margin of r voxels makes it exact up to about r - 2 voxels
+   * from the lesion (2: the trilinear upsampling's reach). */
+  extraMarginVoxels?: number;
 }
 
 /** Plans the crop (receptive field measured once per model) and cuts the input. */
@@ -66,7 +71,8 @@ export async function prepareInstance(model: SegmentationModel, request: Instanc
       exact = false;
       note = 'model depends on the whole window (e.g. instance norm): not exactly croppable; one model window centred on the lesion';
     } else {
-      const margin = mode === 'exact' ? rf.marginVoxels : ([0, 1, 2].map((a) => Math.min(rf.effectiveMarginVoxels, rf.marginVoxels[a])) as Xyz);
+      const extra = opts.extraMarginVoxels ?? 0;
+      const margin = [0, 1, 2].map((a) => extra + (mode === 'exact' ? rf.marginVoxels[a] : Math.min(rf.effectiveMarginVoxels, rf.marginVoxels[a]))) as Xyz;
       crop = planCrop(box, dimsXyz, margin, m);
       exact = mode === 'exact';
       note = mode === 'exact'

@@ -1,8 +1,11 @@
 // The model's receptive field, measured once per model by probing gradients: the input support of
-// the gradient of the lesion logits of one stride cell (sizeMultiple^3 voxels, every phase of the
+// the gradient of the lesion logits of one stride cell (sizeMultiple^3 voxels, so every phase of the
 // stride grid) in a cubic probe window. Outside the support the gradient is exactly zero, so the
-// support is the exact receptive field; a support that reaches the probe's border at every probe size
-// means the logits depend on the whole window (instance norm, global attention): no exact crop.
+// support is the exact receptive field. A first probe puts the cell in the low corner, so a window of
+// cell + margin + 1 answers whether the field is local: a support that reaches the opposite border at
+// the largest probe means the logits depend on the whole window (instance norm, global attention), so
+// no crop is exact. A second probe centres the cell in a window just big enough, for the margins on
+// both sides and the effective receptive field (absolute gradient mass by distance from the cell).
 import * as tf from '@tensorflow/tfjs';
 import type { SegmentationModel } from '../model/index.ts';
 import { gaussianAt } from './noise.ts';
@@ -47,14 +50,36 @@ export async function receptiveField(model: SegmentationModel, opts: ReceptiveFi
   }
 }
 
-/** One probe at a cubic window of `size` voxels (exported for tests). */
+/** Corner probe at a cubic window of `size`, then a centred one (exported for tests). */
 export async function probe(model: SegmentationModel, size: number, effectiveFraction: number): Promise<ReceptiveField> {
+  const m = model.manifest.sizeMultiple;
+  const low = await probeAt(model, size, 0);
+  const local = low.reachHigh.every((r) => r < size - m); // the opposite border was not reached
+  if (!local) return { local, marginVoxels: low.reachHigh, effectiveMarginVoxels: NaN, effectiveFraction, probeVoxels: size };
+  let centred = Math.ceil((m + 2 * Math.max(...low.reachHigh) + 2) / m) * m;
+  for (;;) {
+    const cell = Math.floor((centred - m) / 2 / m) * m;
+    const c = await probeAt(model, centred, cell);
+    const inside = c.reachLow.every((r) => r < cell) && c.reachHigh.every((r) => r < centred - cell - m);
+    if (inside || centred >= 2 * size) {
+      const marginVoxels = [0, 1, 2].map((a) => Math.max(c.reachLow[a], c.reachHigh[a])) as [number, number, number];
+      const total = c.massByDistance.reduce((a, b) => a + b, 0);
+      let effective = 0;
+      for (let acc = c.massByDistance[0]; acc < effectiveFraction * total && effective < centred; ) acc += c.massByDistance[++effective];
+      return { local: inside, marginVoxels, effectiveMarginVoxels: effective, effectiveFraction, probeVoxels: centred };
+    }
+    centred += m;
+  }
+}
+
+/** Gradient of the lesion logits of the cell [cell, cell + m)^3 on a random input of size^3: how far
+ * beyond the cell (below, above) the non-zero gradient reaches per axis, and |g| mass by distance. */
+async function probeAt(model: SegmentationModel, size: number, cell: number) {
   const m = model.manifest.sizeMultiple;
   const channels = model.manifest.inputChannels.length;
   const n = size * size * size;
   const data = new Float32Array(n * channels);
   for (let i = 0; i < data.length; i++) data[i] = gaussianAt(7, 0, i % channels, Math.floor(i / channels), 0, 0);
-  const cell = Math.floor(size / 2 / m) * m;
   const mask = new Float32Array(n);
   for (let z = cell; z < cell + m; z++) for (let y = cell; y < cell + m; y++) for (let x = cell; x < cell + m; x++) mask[x + size * (y + size * z)] = 1;
   const g = tf.tidy(() => {
@@ -65,29 +90,24 @@ export async function probe(model: SegmentationModel, size: number, effectiveFra
   });
   const abs = (await g.data()) as Float32Array;
   g.dispose();
-  // support bounds per axis, and mass by Chebyshev distance from the cell
-  const lo = [size, size, size];
-  const hi = [-1, -1, -1];
+  const reachLow: [number, number, number] = [0, 0, 0];
+  const reachHigh: [number, number, number] = [0, 0, 0];
   const massByDistance = new Float64Array(size + 1);
-  let total = 0;
   let i = 0;
   for (let z = 0; z < size; z++)
     for (let y = 0; y < size; y++)
       for (let x = 0; x < size; x++, i++) {
         const v = abs[i];
         if (v === 0) continue;
-        const p = [x, y, z];
-        for (let a = 0; a < 3; a++) {
-          lo[a] = Math.min(lo[a], p[a]);
-          hi[a] = Math.max(hi[a], p[a]);
-        }
-        const d = Math.max(...p.map((q) => (q < cell ? cell - q : q >= cell + m ? q - (cell + m - 1) : 0)));
+        let d = 0;
+        [x, y, z].forEach((q, a) => {
+          const below = Math.max(0, cell - q);
+          const above = Math.max(0, q - (cell + m - 1));
+          reachLow[a] = Math.max(reachLow[a], below);
+          reachHigh[a] = Math.max(reachHigh[a], above);
+          d = Math.max(d, below, above);
+        });
         massByDistance[d] += v;
-        total += v;
       }
-  const touches = lo.some((l) => l === 0) || hi.some((h) => h === size - 1);
-  const marginVoxels = [0, 1, 2].map((a) => Math.max(cell - lo[a], hi[a] - (cell + m - 1), 0)) as [number, number, number];
-  let effective = 0;
-  for (let acc = massByDistance[0]; acc < effectiveFraction * total && effective < size; ) acc += massByDistance[++effective];
-  return { local: !touches, marginVoxels, effectiveMarginVoxels: Math.min(effective, Math.max(...marginVoxels)), effectiveFraction, probeVoxels: size };
+  return { reachLow, reachHigh, massByDistance };
 }
