@@ -9,3 +9,4 @@ export * from './distance.ts';
 export * from './quantities.ts';
 export * from './context.ts';
 export * from './fidelity.ts';
+export * from './explain.ts';

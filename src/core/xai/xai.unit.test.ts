@@ -6,6 +6,7 @@ import { labelComponents } from '../lesions/components.ts';
 import { Cancelled } from '../segment/segmentVolume.ts';
 import { BoxModel } from './boxModel.testing.ts';
 import { contextExperiment } from './context.ts';
+import { explainInstance, mapsAsVolumes } from './explain.ts';
 import { boundingBox, extractCrop, pasteCrop, planCrop, type Xyz } from './crop.ts';
 import { signedDistanceMm } from './distance.ts';
 import { upsampleTrilinear } from './gradCamPlusPlus.ts';
@@ -110,6 +111,18 @@ describe('box model: exact receptive field, quantities, context, progress, cance
     const shell1 = q.shells.find((s) => s.shellMm === 1)!;
     expect(shell1.voxels).toBe(6 * 9); // face neighbours of the 3^3 cube at 1 mm
     expect(q.shells.find((s) => s.shellMm === 4)!.means[0]).toBe(0); // beyond the box reach
+  });
+
+  it('explainInstance: one call, maps pasted back into the volume', async () => {
+    const model = new BoxModel(1);
+    const e = await explainInstance(model, request, { method: 'smoothgrad-mean', samples: 2, seed: 4 });
+    expect(e.result.exact).toBe(true);
+    expect(e.result.crop.dims).toEqual([5, 5, 5]); // 3^3 lesion + receptive field 1 on each side
+    expect(e.result.provenance.seed).toBe(4);
+    const [flair] = mapsAsVolumes(e.result, dims);
+    expect(flair.length).toBe(8000);
+    expect(Math.max(...flair)).toBeCloseTo(e.quantities!.flairPeak, 6);
+    model.dispose();
   });
 
   it('context experiment: smallest radius at which the lesion is still an instance', async () => {
