@@ -1,4 +1,4 @@
-import type { BackendInfo, BackendPreference, Reply, Request } from './protocol';
+import type { BackendInfo, BackendPreference, ExplainSettings, ExplanationData, Reply, Request } from './protocol';
 
 export interface SegmentJob {
   modelUrl: string;
@@ -12,6 +12,18 @@ export interface SegmentJob {
 export interface JobCallbacks {
   onProgress?: (stage: string, done: number, total: number) => void;
   onBackend?: (info: BackendInfo) => void;
+  /** SmoothGrad's running mean (FLAIR) after each batch */
+  onPartial?: (flair: Float32Array) => void;
+}
+
+export interface ExplainJob {
+  modelUrl: string;
+  backend: BackendPreference;
+  channels: [Float32Array, Float32Array];
+  dims: [number, number, number];
+  spacingMm: [number, number, number];
+  lesionVoxels: Int32Array;
+  settings: ExplainSettings;
 }
 
 export class JobCancelled extends Error {
@@ -41,6 +53,7 @@ export class EngineClient {
     if (!p) return;
     if (r.type === 'progress') p.cb.onProgress?.(r.stage, r.done, r.total);
     else if (r.type === 'backend') p.cb.onBackend?.(r.info);
+    else if (r.type === 'partial') p.cb.onPartial?.(r.flair);
     else {
       this.pending.delete(r.jobId);
       if (r.type === 'error') p.reject(new Error(r.message));
@@ -57,6 +70,16 @@ export class EngineClient {
     const result = new Promise<Reply>((resolve, reject) => this.pending.set(jobId, { resolve, reject, cb }));
     this.worker.postMessage(msg, [channels[0].buffer, channels[1].buffer]);
     return { jobId, result: result as Promise<Extract<Reply, { type: 'segmented' }>> };
+  }
+
+  explain(job: ExplainJob, cb: JobCallbacks = {}): { jobId: number; result: Promise<ExplanationData> } {
+    const jobId = this.nextId++;
+    const channels: [Float32Array, Float32Array] = [job.channels[0].slice(), job.channels[1].slice()];
+    const msg: Request = { type: 'explain', jobId, ...job, channels };
+    const reply = new Promise<Reply>((resolve, reject) => this.pending.set(jobId, { resolve, reject, cb }));
+    this.worker.postMessage(msg, [channels[0].buffer, channels[1].buffer]);
+    const result = reply.then((r) => (r as Extract<Reply, { type: 'explained' }>).explanation);
+    return { jobId, result };
   }
 
   cancel(jobId: number) {

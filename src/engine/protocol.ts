@@ -11,6 +11,39 @@ export interface BackendInfo {
   fallbacks: string[];
 }
 
+export type ExplainMethod = 'smoothgrad-mean' | 'smoothgrad-max' | 'gradcam++';
+
+export interface ExplainSettings {
+  method: ExplainMethod;
+  /** SmoothGrad noise samples N */
+  samples: number;
+  /** noise seed: part of the result's provenance */
+  seed: number;
+  /** 'exact': lesion box + receptive field (equals the whole-window result); 'fast': effective receptive field */
+  cropMode: 'exact' | 'fast';
+}
+
+/** One instance explanation, maps pasted into the scan grid. Plain data: posted from the worker as is. */
+export interface ExplanationData {
+  settings: ExplainSettings;
+  channels: string[];
+  /** per channel, full scan grid, x fastest; SmoothGrad signed and unscaled, Grad-CAM++ scaled to [0, 1] */
+  maps: Float32Array[];
+  exact: boolean;
+  note: string;
+  provenance: Record<string, number | string | null>;
+  quantities: {
+    flairPeak: number;
+    mpragePeak: number;
+    maxAbs: number;
+    shareLesion: number[];
+    shareNeighbourhood: number[];
+    neighbourhoodMm: number;
+    shells: { shellMm: number; voxels: number; means: number[] }[];
+  } | null;
+  seconds: number;
+}
+
 export type Request =
   | {
       type: 'segment';
@@ -23,11 +56,27 @@ export type Request =
       spacingMm: [number, number, number];
       voxToMm: number[];
     }
+  | {
+      type: 'explain';
+      jobId: number;
+      modelUrl: string;
+      backend: BackendPreference;
+      /** FLAIR then MPRAGE, raw intensities on the scan grid */
+      channels: [Float32Array, Float32Array];
+      dims: [number, number, number];
+      spacingMm: [number, number, number];
+      /** scan-grid indices of the lesion's voxels (predicted instance, or the ground-truth component of a missed lesion) */
+      lesionVoxels: Int32Array;
+      settings: ExplainSettings;
+    }
   | { type: 'cancel'; jobId: number };
 
 export type Reply =
   | { type: 'progress'; jobId: number; stage: string; done: number; total: number }
   | { type: 'backend'; jobId: number; info: BackendInfo }
   | { type: 'segmented'; jobId: number; probability: Float32Array; seconds: number; notices: string[] }
+  | { type: 'explained'; jobId: number; explanation: ExplanationData }
+  /** SmoothGrad running mean after each batch (FLAIR channel, scan grid), so the map sharpens as it comes */
+  | { type: 'partial'; jobId: number; flair: Float32Array }
   | { type: 'cancelled'; jobId: number }
   | { type: 'error'; jobId: number; message: string };

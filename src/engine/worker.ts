@@ -5,6 +5,7 @@ import { DEFAULT_BACKENDS, httpModelFolder, initBackend, loadSegmentationModel, 
 import { Cancelled, gridAtSpacing, segmentVolume } from '../core/segment';
 import { describeGrid, resampleToGrid, zscoreNonZero, type Grid } from '../core/volume';
 import { windowPredictor } from './predictor';
+import { gradCamPlusPlus, lesionSaliency, pasteCrop, prepareInstance, smoothGradMax, smoothGradMean, type SmoothGradOptions } from '../core/xai';
 import type { BackendInfo, BackendPreference, Reply, Request } from './protocol';
 
 const post = (r: Reply, transfer: Transferable[] = []) => (self as unknown as DedicatedWorkerGlobalScope).postMessage(r, transfer);
@@ -80,8 +81,78 @@ async function segment(req: Extract<Request, { type: 'segment' }>) {
   }
 }
 
+// z-scoring a whole brain costs ~0.1 s: keep the last case's channels for the next lesion's explanation
+let zscored: { source: Float32Array; channels: Float32Array[] } | null = null;
+
+async function explain(req: Extract<Request, { type: 'explain' }>) {
+  const { jobId, settings } = req;
+  const abort = new AbortController();
+  aborts.set(jobId, abort);
+  const started = performance.now();
+  try {
+    post({ type: 'backend', jobId, info: await ensureBackend(req.backend) });
+    const model = await ensureModel(req.modelUrl);
+    if (!zscored || zscored.source.length !== req.channels[0].length || zscored.source[12345 % zscored.source.length] !== req.channels[0][12345 % req.channels[0].length]) {
+      zscored = { source: req.channels[0], channels: req.channels.map((c) => zscoreNonZero(c).data) };
+    }
+    const dims = req.dims;
+    const p = await prepareInstance(
+      model,
+      { channels: zscored.channels, dimsXyz: dims, spacingMm: req.spacingMm, lesionVoxels: req.lesionVoxels },
+      { cropMode: settings.cropMode },
+    );
+    const stage = settings.method === 'gradcam++' ? 'Grad-CAM++' : 'noise samples';
+    const sg: SmoothGradOptions = {
+      samples: settings.samples,
+      seed: settings.seed,
+      signal: abort.signal,
+      onProgress: (done, total, partial) => {
+        post({ type: 'progress', jobId, stage, done, total });
+        if (partial) {
+          const flair = pasteCrop(partial[0], p.crop, dims);
+          post({ type: 'partial', jobId, flair }, [flair.buffer]);
+        }
+      },
+    };
+    post({ type: 'progress', jobId, stage, done: 0, total: settings.method === 'gradcam++' ? 1 : settings.samples });
+    const r =
+      settings.method === 'gradcam++'
+        ? await gradCamPlusPlus(model, p)
+        : settings.method === 'smoothgrad-max'
+          ? await smoothGradMax(model, p, sg)
+          : await smoothGradMean(model, p, sg);
+    const quantities = settings.method === 'gradcam++' ? null : lesionSaliency(r, p);
+    // Grad-CAM++ is shown scaled to [0, 1]; SmoothGrad maps stay signed and unscaled (they are the result)
+    const shown: Float32Array[] = 'scaled' in r ? [(r as { scaled: Float32Array }).scaled] : r.maps;
+    const full = shown.map((m) => pasteCrop(m, r.crop, dims));
+    post(
+      {
+        type: 'explained',
+        jobId,
+        explanation: {
+          settings,
+          channels: settings.method === 'gradcam++' ? ['Grad-CAM++'] : r.channels,
+          maps: full,
+          exact: r.exact,
+          note: r.note,
+          provenance: { ...r.provenance, model: model.manifest.name, backend: backendInfo?.name ?? null },
+          quantities,
+          seconds: (performance.now() - started) / 1000,
+        },
+      },
+      full.map((m) => m.buffer),
+    );
+  } catch (err) {
+    if ((err as Error).name === 'AbortError' || abort.signal.aborted) post({ type: 'cancelled', jobId });
+    else post({ type: 'error', jobId, message: (err as Error).message });
+  } finally {
+    aborts.delete(jobId);
+  }
+}
+
 self.onmessage = (e: MessageEvent<Request>) => {
   const req = e.data;
   if (req.type === 'segment') segment(req);
+  else if (req.type === 'explain') explain(req);
   else if (req.type === 'cancel') aborts.get(req.jobId)?.abort();
 };

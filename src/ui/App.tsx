@@ -9,6 +9,7 @@ import { useKeyboard } from './keyboard';
 import { ModelPanel } from './ModelPanel';
 import { LesionPanel } from './LesionPanel';
 import { OverlayControls } from './OverlayControls';
+import { ExplainPanel } from './ExplainPanel';
 import { loadModelList } from './segmentationActions';
 
 export function App() {
@@ -89,6 +90,7 @@ export function App() {
         <aside className="sidebar">
           <ModelPanel />
           <OverlayControls />
+          <ExplainPanel />
           <LesionPanel />
         </aside>
       </div>

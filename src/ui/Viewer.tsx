@@ -1,10 +1,11 @@
 import { useEffect, useRef } from 'react';
 import { Niivue, NVImage, SLICE_TYPE, SHOW_RENDER } from '@niivue/niivue';
-import { applyAffine, defaultWindow, invert4, writeNifti, voxelIndex, type Volume } from '../core/volume';
+import { applyAffine, defaultWindow, invert4, writeNifti, voxelIndex, type Grid, type Volume } from '../core/volume';
 import { useApp, type Background, type Layout } from './store';
 import { lesionNear, outlineOf } from '../core/lesions';
 import { highlightedId, lesionLut, overlayImage } from './overlays';
 import { select } from './segmentationActions';
+import { currentExplanation } from './explainActions';
 
 const SLICE_OF: Record<Layout, SLICE_TYPE> = {
   multiplanar: SLICE_TYPE.MULTIPLANAR,
@@ -47,6 +48,9 @@ export function Viewer() {
   const selection = useApp((s) => s.selection);
   const overlay = useApp((s) => s.overlay);
   const probability = useApp((s) => s.segmentation?.probability);
+  const explanation = useApp((s) => currentExplanation(s));
+  const partial = useApp((s) => s.partialSaliency);
+  const saliencyChannel = useApp((s) => s.saliencyChannel);
   const overlaysRef = useRef<Overlays>({ images: [] });
   const clickPendingRef = useRef(false);
 
@@ -148,11 +152,18 @@ export function Viewer() {
     let cancelled = false;
     (async () => {
       const images: NVImage[] = [];
+      // saliency under the lesion outlines: the finished map, or SmoothGrad's running mean while it sharpens
+      const saliency = explanation
+        ? { data: explanation.data.maps[Math.min(saliencyChannel, explanation.data.maps.length - 1)], gradCam: explanation.data.settings.method === 'gradcam++' }
+        : partial
+          ? { data: partial.flair, gradCam: false }
+          : null;
+      if (saliency) images.push(await saliencyImage(grid, saliency.data, saliency.gradCam));
       if (analysis) {
         const count = analysis.labels.count;
         const sel = highlightedId(selection, 'predicted');
         const alpha = Math.round(255 * overlay.opacity);
-        if (overlay.labels) {
+        if (overlay.labels && !saliency) {
           const img = await overlayImage(grid, Float32Array.from(analysis.labels.labels), 'lesions.nii', 'gray', 1);
           img.setColormapLabel(lesionLut(count, sel, alpha));
           images.push(img);
@@ -190,7 +201,7 @@ export function Viewer() {
     return () => {
       cancelled = true;
     };
-  }, [analysis, selection, overlay, probability]);
+  }, [analysis, selection, overlay, probability, explanation, partial, saliencyChannel]);
 
   // Table or keyboard selection: move the crosshair to the lesion's centre.
   useEffect(() => {
@@ -254,4 +265,21 @@ function applyWindow(nv: Niivue, img: NVImage, min: number, max: number) {
   img.cal_min = min;
   img.cal_max = max;
   nv.updateGLVolume();
+}
+
+/** Signed SmoothGrad: warm positive, cool negative, symmetric, transparent below 10 % of the peak. Grad-CAM++: hot, 0..1. */
+async function saliencyImage(grid: Grid, data: Float32Array, gradCam: boolean): Promise<NVImage> {
+  const img = await overlayImage(grid, data, 'saliency.nii', gradCam ? 'hot' : 'warm', 0.85);
+  let maxAbs = 0;
+  for (const v of data) maxAbs = Math.max(maxAbs, Math.abs(v));
+  if (gradCam) {
+    img.cal_min = 0.2;
+    img.cal_max = 1;
+  } else {
+    img.colormapNegative = 'winter';
+    img.cal_min = 0.1 * maxAbs;
+    img.cal_max = maxAbs || 1;
+  }
+  img.colorbarVisible = true;
+  return img;
 }

@@ -1,6 +1,7 @@
 import { analyseCase, type InstanceSettings, type Lesion } from '../core/lesions';
 import { getEngine, JobCancelled } from '../engine/client';
 import { useApp, type LesionSortKey, type ModelEntry, type Selection } from './store';
+import { explainSelected } from './explainActions';
 
 const MODELS_INDEX = 'models/index.json';
 
@@ -56,6 +57,7 @@ export async function runSegmentation(): Promise<void> {
       segmentation: { probability: r.probability, modelName: model.name, backend: st.backend, seconds: r.seconds ?? (performance.now() - started) / 1000 },
       notices: [...st.notices, ...r.notices],
       selection: null,
+      explanations: {},
     }));
     recomputeAnalysis();
   } catch (e) {
@@ -69,6 +71,7 @@ export function cancelJob(): void {
   const job = useApp.getState().job;
   if (job) getEngine().cancel(job.id);
 }
+
 
 /** Lesions from the probability map with the current settings (runs on every threshold change). */
 export function recomputeAnalysis(): void {
@@ -85,8 +88,10 @@ export function updateInstanceSettings(change: Partial<InstanceSettings>): void 
   recomputeAnalysis();
 }
 
+/** Selecting a lesion explains it right away (mean SmoothGrad by default), from the cache when possible. */
 export function select(selection: Selection | null): void {
   useApp.setState({ selection });
+  if (selection) explainSelected();
 }
 
 /** The selected lesion's measures (predicted or missed). */

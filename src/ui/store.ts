@@ -2,7 +2,7 @@ import { create } from 'zustand';
 import type { LoadedCase } from '../core/volume';
 import type { ScanRole } from '../core/volume/roles';
 import type { CaseAnalysis, InstanceSettings } from '../core/lesions';
-import type { BackendInfo, BackendPreference } from '../engine/protocol';
+import type { BackendInfo, BackendPreference, ExplainSettings, ExplanationData } from '../engine/protocol';
 
 export type Background = 'flair' | 'mprage';
 export type Layout = 'multiplanar' | 'axial' | 'coronal' | 'sagittal' | 'render';
@@ -71,6 +71,13 @@ export interface OverlaySettings {
   opacity: number;
 }
 
+/** An explanation of one lesion, kept per lesion, model and settings (the cache key). */
+export interface LesionExplanation {
+  key: string;
+  selection: Selection;
+  data: ExplanationData;
+}
+
 interface AppState {
   scan: LoadedCase | null;
   caseInfo: CaseInfo | null;
@@ -94,6 +101,12 @@ interface AppState {
   selection: Selection | null;
   overlay: OverlaySettings;
   lesionSort: { key: LesionSortKey; desc: boolean };
+  explainSettings: ExplainSettings;
+  /** finished explanations by key; the one shown is the selected lesion's under the current settings */
+  explanations: Record<string, LesionExplanation>;
+  /** SmoothGrad running mean while an explanation is being computed (FLAIR, scan grid) */
+  partialSaliency: { key: string; flair: Float32Array } | null;
+  saliencyChannel: number;
   setCase: (scan: LoadedCase, info: CaseInfo) => void;
   setBusy: (msg: string | null) => void;
   setError: (msg: string | null) => void;
@@ -129,6 +142,10 @@ export const useApp = create<AppState>((set) => ({
   selection: null,
   overlay: { labels: true, outlines: true, probability: false, opacity: 0.5 },
   lesionSort: { key: 'volumeMm3', desc: true },
+  explainSettings: { method: 'smoothgrad-mean', samples: 50, seed: 1, cropMode: 'exact' },
+  explanations: {},
+  partialSaliency: null,
+  saliencyChannel: 0,
   setCase: (scan, caseInfo) =>
     set({
       scan,
@@ -141,6 +158,8 @@ export const useApp = create<AppState>((set) => ({
       segmentation: null,
       analysis: null,
       selection: null,
+      explanations: {},
+      partialSaliency: null,
     }),
   setBusy: (busy) => set({ busy }),
   setError: (error) => set({ error }),

@@ -1,0 +1,129 @@
+import { useApp } from './store';
+import { currentExplanation, explainSelected, updateExplainSettings } from './explainActions';
+import type { ExplainMethod } from '../engine/protocol';
+
+const METHODS: [ExplainMethod, string][] = [
+  ['smoothgrad-mean', 'SmoothGrad (mean)'],
+  ['smoothgrad-max', 'SmoothGrad (max)'],
+  ['gradcam++', 'Grad-CAM++'],
+];
+const f3 = (v: number) => (Number.isFinite(v) ? v.toPrecision(3) : '–');
+const pct = (v: number) => `${(100 * v).toFixed(0)} %`;
+
+export function ExplainPanel() {
+  const s = useApp();
+  if (!s.analysis) return null;
+  const e = currentExplanation(s);
+  const settings = s.explainSettings;
+  const q = e?.data.quantities;
+  return (
+    <section className="panel" aria-label="Explanation">
+      <h3>Why this lesion?</h3>
+      <div className="row">
+        <label>
+          Method{' '}
+          <select aria-label="Method" value={settings.method} onChange={(ev) => updateExplainSettings({ method: ev.target.value as ExplainMethod })}>
+            {METHODS.map(([v, label]) => (
+              <option key={v} value={v}>
+                {label}
+              </option>
+            ))}
+          </select>
+        </label>
+        {settings.method !== 'gradcam++' && (
+          <label title="Noise samples N">
+            N{' '}
+            <input
+              aria-label="Noise samples"
+              type="number"
+              min={1}
+              max={500}
+              value={settings.samples}
+              onChange={(ev) => updateExplainSettings({ samples: Math.max(1, Math.round(+ev.target.value)) })}
+            />
+          </label>
+        )}
+        <label title="exact: lesion box plus the full receptive field (equals the uncropped result); fast: the effective receptive field">
+          Crop{' '}
+          <select aria-label="Crop" value={settings.cropMode} onChange={(ev) => updateExplainSettings({ cropMode: ev.target.value as 'exact' | 'fast' })}>
+            <option value="exact">exact</option>
+            <option value="fast">fast</option>
+          </select>
+        </label>
+      </div>
+      {!s.selection && <p className="hint">Select a lesion (click it, or a table row) to see what drove the model.</p>}
+      {s.selection && !e && !s.job && (
+        <button className="primary" onClick={() => explainSelected()}>
+          Explain
+        </button>
+      )}
+      {e && (
+        <div data-testid="explanation">
+          {e.data.channels.length > 1 && (
+            <div className="row">
+              Map{' '}
+              {e.data.channels.map((c, i) => (
+                <label key={c}>
+                  <input type="radio" name="saliency-channel" checked={s.saliencyChannel === i} onChange={() => useApp.setState({ saliencyChannel: i })} /> {c}
+                </label>
+              ))}
+            </div>
+          )}
+          {q && (
+            <table className="numbers">
+              <tbody>
+                <tr>
+                  <th>peak saliency FLAIR</th>
+                  <td data-testid="peak-flair">{f3(q.flairPeak)}</td>
+                  <th>MPRAGE</th>
+                  <td>{f3(q.mpragePeak)}</td>
+                </tr>
+                <tr>
+                  <th>max |saliency|</th>
+                  <td>{f3(q.maxAbs)}</td>
+                  <th></th>
+                  <td></td>
+                </tr>
+                <tr>
+                  <th>FLAIR share, lesion</th>
+                  <td data-testid="flair-share">{pct(q.shareLesion[0])}</td>
+                  <th>within {q.neighbourhoodMm} mm</th>
+                  <td>{pct(q.shareNeighbourhood[0])}</td>
+                </tr>
+              </tbody>
+            </table>
+          )}
+          {q && (
+            <table className="numbers shells" aria-label="Saliency by distance from the border">
+              <thead>
+                <tr>
+                  <th>distance (mm)</th>
+                  {q.shells.map((sh) => (
+                    <th key={sh.shellMm}>{sh.shellMm}</th>
+                  ))}
+                </tr>
+              </thead>
+              <tbody>
+                {e.data.channels.map((c, ci) => (
+                  <tr key={c}>
+                    <th>{c}</th>
+                    {q.shells.map((sh) => (
+                      <td key={sh.shellMm} className={sh.means[ci] > 0 ? 'pos' : sh.means[ci] < 0 ? 'neg' : ''}>
+                        {f3(sh.means[ci])}
+                      </td>
+                    ))}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+          <p className="hint">
+            {e.data.exact ? 'Exact crop' : 'Approximate'}: {e.data.note}. {e.data.seconds.toFixed(1)} s
+            {e.data.settings.method !== 'gradcam++' && `, seed ${e.data.settings.seed}, N ${e.data.settings.samples}`}.
+            {e.data.settings.method === 'gradcam++' ? ' Map scaled to [0, 1], high = important.' : ' Signed, not normalised: the values are the result.'}
+          </p>
+        </div>
+      )}
+    </section>
+  );
+}
