@@ -13,7 +13,7 @@ export const loadFixtureModel = (name: string): Promise<SegmentationModel> =>
 
 export interface XaiFixture {
   meta: {
-    size_zyx: Xyz; spacing_mm_xyz: Xyz; samples: number; sigma: number; lesion_voxels: number;
+    size_zyx: Xyz; spacing_mm_xyz: Xyz; samples: number; max_samples: number; sigma: number; lesion_voxels: number;
     shells: { shellMm: number; voxels: number; flair: number | null; mprage: number | null }[];
   };
   request: InstanceRequest;

@@ -38,7 +38,7 @@ describe('instance explanations match PyTorch (unet3d, 24^3, cpu)', () => {
   });
 
   it('max SmoothGrad (per-voxel gradients, batched across samples)', async () => {
-    const r = await smoothGradMax(model, p, { samples: fx.meta.samples, noise: suppliedNoise(fx.noise, fx.request.dimsXyz), batchSize: 7 });
+    const r = await smoothGradMax(model, p, { samples: fx.meta.max_samples, noise: suppliedNoise(fx.noise, fx.request.dimsXyz), batchSize: 7 });
     const err = relativeError(concat(r.maps), concat(fx.max));
     console.log(`[xai parity] smoothgrad-max rel err ${err.toExponential(2)} (${r.provenance.gradients} gradients)`);
     expect(err).toBeLessThan(TOLERANCE);
