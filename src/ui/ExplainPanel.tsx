@@ -94,21 +94,21 @@ export function ExplainPanel() {
             </table>
           )}
           {q && (
-            <table className="numbers shells" aria-label="Saliency by distance from the border">
+            <table className="numbers shells" aria-label="Mean saliency by distance from the lesion border">
               <thead>
                 <tr>
-                  <th>distance (mm)</th>
-                  {q.shells.map((sh) => (
-                    <th key={sh.shellMm}>{sh.shellMm}</th>
+                  <th title="signed distance from the lesion border: inside negative, outside positive">mm from border</th>
+                  {e.data.channels.map((c) => (
+                    <th key={c}>{c}</th>
                   ))}
                 </tr>
               </thead>
               <tbody>
-                {e.data.channels.map((c, ci) => (
-                  <tr key={c}>
-                    <th>{c}</th>
-                    {q.shells.map((sh) => (
-                      <td key={sh.shellMm} className={sh.means[ci] > 0 ? 'pos' : sh.means[ci] < 0 ? 'neg' : ''}>
+                {q.shells.map((sh) => (
+                  <tr key={sh.shellMm}>
+                    <th>{sh.shellMm > 0 ? `+${sh.shellMm}` : sh.shellMm}</th>
+                    {e.data.channels.map((c, ci) => (
+                      <td key={c} className={sh.means[ci] > 0 ? 'pos' : sh.means[ci] < 0 ? 'neg' : ''}>
                         {f3(sh.means[ci])}
                       </td>
                     ))}
@@ -118,7 +118,8 @@ export function ExplainPanel() {
             </table>
           )}
           <p className="hint">
-            {e.data.exact ? 'Exact crop' : 'Approximate'}: {e.data.note}. {e.data.seconds.toFixed(1)} s
+            {e.data.exact ? '' : 'Approximate: '}
+            {e.data.note}. {e.data.seconds.toFixed(1)} s
             {e.data.settings.method !== 'gradcam++' && `, seed ${e.data.settings.seed}, N ${e.data.settings.samples}`}.
             {e.data.settings.method === 'gradcam++' ? ' Map scaled to [0, 1], high = important.' : ' Signed, not normalised: the values are the result.'}
           </p>

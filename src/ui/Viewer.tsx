@@ -1,6 +1,6 @@
 import { useEffect, useRef } from 'react';
 import { Niivue, NVImage, SLICE_TYPE, SHOW_RENDER } from '@niivue/niivue';
-import { applyAffine, defaultWindow, invert4, writeNifti, voxelIndex, type Grid, type Volume } from '../core/volume';
+import { applyAffine, defaultWindow, invert4, voxelIndex, type Grid } from '../core/volume';
 import { useApp, type Background, type Layout } from './store';
 import { lesionNear, outlineOf } from '../core/lesions';
 import { highlightedId, lesionLut, overlayImage } from './overlays';
@@ -14,12 +14,6 @@ const SLICE_OF: Record<Layout, SLICE_TYPE> = {
   sagittal: SLICE_TYPE.SAGITTAL,
   render: SLICE_TYPE.RENDER,
 };
-
-/** NiiVue reads NIfTI bytes; hand it our (already checked and resampled) volumes that way. */
-function toNVImage(vol: Volume, name: string, colormap: string, opacity: number): Promise<NVImage> {
-  const bytes = writeNifti(vol, { gzip: false });
-  return NVImage.loadFromUrl({ url: name, name, buffer: bytes.buffer as ArrayBuffer, colormap, opacity });
-}
 
 interface Loaded {
   flair: NVImage;
@@ -84,9 +78,9 @@ export function Viewer() {
     let cancelled = false;
     (async () => {
       const [flair, mprage, mask] = await Promise.all([
-        toNVImage(scan.flair, 'flair.nii', 'gray', 1),
-        toNVImage(scan.mprage, 'mprage.nii', 'gray', 0),
-        scan.mask ? toNVImage(scan.mask, 'lesions.nii', 'red', 0.5) : undefined,
+        overlayImage(scan.flair, scan.flair.data, 'flair.nii', 'gray', 1),
+        overlayImage(scan.mprage, scan.mprage.data, 'mprage.nii', 'gray', 0),
+        scan.mask ? overlayImage(scan.mask, scan.mask.data, 'ground-truth.nii', 'red', 0.5) : undefined,
       ]);
       if (cancelled) return;
       while (nv.volumes.length) nv.removeVolumeByIndex(0);

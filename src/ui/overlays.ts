@@ -25,10 +25,11 @@ function hsl(h: number, s: number, l: number): [number, number, number] {
   return [Math.round((r + m) * 255), Math.round((g + m) * 255), Math.round((b + m) * 255)];
 }
 
-/** A label or scalar map on the scan grid as an NVImage (NiiVue reads NIfTI bytes). */
+/** A scan, label or scalar map on the scan grid as an NVImage (NiiVue reads NIfTI bytes). */
 export async function overlayImage(grid: Grid, data: Float32Array, name: string, colormap: string, opacity: number): Promise<NVImage> {
   const bytes = writeNifti({ ...grid, data }, { gzip: false });
-  return NVImage.loadFromUrl({ url: name, name, buffer: bytes.buffer as ArrayBuffer, colormap, opacity });
+  // only maps with a scale (probability, saliency) switch their colour bar on
+  return NVImage.loadFromUrl({ url: name, name, buffer: bytes.buffer as ArrayBuffer, colormap, opacity, colorbarVisible: false });
 }
 
 /** Which label id to highlight in a label map that holds predicted (ids) or missed ground-truth lesions. */
