@@ -142,24 +142,32 @@ export async function smoothGradMax(model: SegmentationModel, p: PreparedInstanc
         const x = batchInput(rows.map((r) => inputs.get(r.sample)!), p.crop);
         return tf.reshape(targetGradient(model, x, tf.tensor4d(targets, [count, nz, ny, nx])), [count, voxels * channels]);
       });
-      rows.forEach((r, b) => {
-        const previous = best.get(r.sample) ?? tf.zeros([voxels * channels]);
+      // rows are sample-major: per sample, the batch's signed max-|g| row in one argMax, then merged
+      for (let b0 = 0; b0 < count; ) {
+        const sample = rows[b0].sample;
+        let b1 = b0;
+        while (b1 < count && rows[b1].sample === sample) b1++;
+        const previous = best.get(sample) ?? tf.zeros([voxels * channels]);
         const next = tf.tidy(() => {
-          const row = tf.reshape(tf.slice(g, [b, 0], [1, voxels * channels]), [voxels * channels]);
-          return tf.where(tf.greater(tf.abs(row), tf.abs(previous)), row, previous); // first max wins, as argmax
+          const group = tf.slice(g, [b0, 0], [b1 - b0, voxels * channels]);
+          // first max wins, as torch.argmax (oneHot needs depth >= 2)
+          const picked = b1 - b0 === 1 ? tf.reshape(group, [voxels * channels])
+            : tf.sum(tf.mul(group, tf.transpose(tf.oneHot(tf.argMax(tf.abs(group), 0), b1 - b0))), 0);
+          return tf.where(tf.greater(tf.abs(picked), tf.abs(previous)), picked, previous);
         });
         previous.dispose();
-        best.set(r.sample, next);
-        if ((start + b + 1) % lesion === 0) {
+        best.set(sample, next);
+        if ((start + b1) % lesion === 0) {
           const s = tf.add(sum, next);
           sum.dispose();
           sum = s;
           next.dispose();
-          best.delete(r.sample);
-          inputs.delete(r.sample);
+          best.delete(sample);
+          inputs.delete(sample);
           finished++;
         }
-      });
+        b0 = b1;
+      }
       g.dispose();
       if (o.onProgress) o.onProgress(start + count, total, finished ? await toMaps(sum, channels, 1 / finished) : null);
       await yieldToEvents();
