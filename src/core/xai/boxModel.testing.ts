@@ -12,7 +12,7 @@ export class BoxModel implements SegmentationModel {
     this.manifest = validateManifest({
       name: 'box-test-model', format: 'onnx', file: 'none', inputChannels: ['FLAIR', 'MPRAGE'], normalisation: 'zscore-brain',
       spacingMm: [1, 1, 1], windowSizeVoxels: [16, 16, 16], sizeMultiple: 1, output: { kind: 'softmax2', lesionChannel: 1 },
-      threshold: 0.4, gradCamLayer: 'none', provenance: 'test', intendedUse: 'tests',
+      threshold: 0.4, gradCamLayer: 'box', provenance: 'test', intendedUse: 'tests',
     });
     const k = 2 * radius + 1;
     this.kernel = tf.fill([k, k, k, 1, 1], 1 / k ** 3) as tf.Tensor5D;
@@ -31,11 +31,21 @@ export class BoxModel implements SegmentationModel {
       return tf.concat([tf.zerosLike(l), l], -1) as tf.Tensor5D;
     });
   }
+  /** One layer, 'box': the box mean itself ([b, z, y, x, 1]); the head is the affine logit. */
   layers() {
-    return [];
+    return [{ name: 'box', channels: 1, scale: [1, 1, 1] as [number, number, number] }];
   }
-  activationsAndHead(): never {
-    throw new Error('BoxModel has no layers');
+  activationsAndHead(x: tf.Tensor5D, layer: string) {
+    if (layer !== 'box') throw new Error(`no layer '${layer}'`);
+    const activations = tf.tidy(() => tf.expandDims(tf.add(tf.div(this.lesionLogits(x), this.gain), this.level), -1) as tf.Tensor5D);
+    return {
+      activations,
+      head: (a: tf.Tensor5D) => tf.tidy(() => {
+        const l = tf.mul(this.gain, tf.sub(a, this.level));
+        return tf.concat([tf.zerosLike(l), l], -1) as tf.Tensor5D;
+      }),
+      dispose: () => activations.dispose(),
+    };
   }
   checkInput(): void {}
   dispose(): void {

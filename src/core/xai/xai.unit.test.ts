@@ -9,7 +9,7 @@ import { contextExperiment } from './context.ts';
 import { explainInstance, mapsAsVolumes } from './explain.ts';
 import { boundingBox, extractCrop, pasteCrop, planCrop, type Xyz } from './crop.ts';
 import { signedDistanceMm } from './distance.ts';
-import { upsampleTrilinear } from './gradCamPlusPlus.ts';
+import { gradCamPlusPlus, upsampleTrilinear } from './gradCamPlusPlus.ts';
 import { prepareInstance } from './instance.ts';
 import { gaussianAt, seededNoise } from './noise.ts';
 import { lesionSaliency, shellOf } from './quantities.ts';
@@ -122,6 +122,28 @@ describe('box model: exact receptive field, quantities, context, progress, cance
     const [flair] = mapsAsVolumes(e.result, dims);
     expect(flair.length).toBe(8000);
     expect(Math.max(...flair)).toBeCloseTo(e.quantities!.flairPeak, 6);
+    model.dispose();
+  });
+
+  it('Grad-CAM++ by hand on the box layer, and a zero denominator', async () => {
+    // A = box mean, g = gain on lesion voxels: alpha = 1 / (2 + gain sum_L A) there, 0 elsewhere,
+    // w = |L| gain / (2 + gain sum_L A), map = ReLU(w A)
+    const model = new BoxModel(1);
+    const p = await prepareInstance(model, request, { cropMode: 'whole' });
+    const r = await gradCamPlusPlus(model, p);
+    const mean = (v: number) => {
+      const [x, y, z] = [v % 20, Math.floor(v / 20) % 20, Math.floor(v / 400)];
+      let s = 0;
+      for (let c = -1; c <= 1; c++) for (let b = -1; b <= 1; b++) for (let a = -1; a <= 1; a++) s += request.channels[0][idx(dims, x + a, y + b, z + c)] ?? 0;
+      return s / 27;
+    };
+    const sumA = lesionVoxels.reduce((s, v) => s + mean(v), 0);
+    const w = (27 * 20) / (2 + 20 * sumA);
+    for (const v of [idx(dims, 10, 10, 10), idx(dims, 13, 10, 10), idx(dims, 2, 2, 2)]) expect(r.maps[0][v]).toBeCloseTo(w * mean(v), 5);
+    // zero input: A = 0, the denominator is 0 off the lesion (replaced by 1), the map is 0, no NaN
+    const zero = await prepareInstance(model, { ...request, channels: [new Float32Array(8000), new Float32Array(8000)] }, { cropMode: 'whole' });
+    const z = await gradCamPlusPlus(model, zero);
+    expect(z.maps[0].every((v) => v === 0) && z.scaled.every((v) => v === 0)).toBe(true);
     model.dispose();
   });
 
