@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { SegmentationModel } from '../model/index.ts';
 import { slice } from '../model/safeOps.ts';
 import type { Xyz } from './crop.ts';
-import { batchInput, type PreparedInstance } from './instance.ts';
+import { batchInput, type PreparedInstance, prepareInstance } from './instance.ts';
 import type { SaliencyResult } from './smoothGrad.ts';
 
 export interface GradCamResult extends SaliencyResult {
@@ -15,9 +15,24 @@ export interface GradCamResult extends SaliencyResult {
   layer: string;
   /** feature-map size (x, y, z) */
   layerDims: Xyz;
+  /** exact crops only: the map is kept within this many voxels of the lesion's bounding box (beyond,
+   * the layer's activations would see the crop's border and are set to 0); null: the whole crop */
+  validMarginVoxels: number | null;
 }
 
-export async function gradCamPlusPlus(model: SegmentationModel, p: PreparedInstance, layer = model.manifest.gradCamLayer): Promise<GradCamResult> {
+export interface GradCamOptions {
+  /** exact crops: margin added to the receptive field so the map is exact near the lesion; default 8 */
+  extraMarginVoxels?: number;
+}
+
+/** On an exact crop, the map also shows activations that do not influence S_L and are exact only where
+ * their own input lies in the crop: the crop is widened by extraMarginVoxels and the map kept within
+ * extraMarginVoxels - 2 (the upsampling's reach) of the lesion's bounding box, where it is exact. */
+export async function gradCamPlusPlus(model: SegmentationModel, prepared: PreparedInstance, layer = model.manifest.gradCamLayer, o: GradCamOptions = {}): Promise<GradCamResult> {
+  const extra = o.extraMarginVoxels ?? 8;
+  const widen = prepared.exact && prepared.cropMode === 'exact' && extra > 0;
+  const p = widen ? await prepareInstance(model, prepared.request, { cropMode: 'exact', extraMarginVoxels: extra }) : prepared;
+  const validMarginVoxels = widen ? Math.max(0, extra - 2) : null;
   const [nx, ny, nz] = p.crop.dims;
   const lesion = model.manifest.output.lesionChannel;
   const x = batchInput([p.input], p.crop);
@@ -43,17 +58,35 @@ export async function gradCamPlusPlus(model: SegmentationModel, p: PreparedInsta
     });
     const small = (await cam.data()) as Float32Array;
     const raw = upsampleTrilinear(small, [lx, ly, lz], p.crop.dims);
+    if (validMarginVoxels !== null) keepNearLesion(raw, p, validMarginVoxels);
     let max = 0;
     for (const v of raw) max = Math.max(max, v);
     const scaled = raw.map((v) => (max > 0 ? v / max : 0));
     return {
       method: 'gradcam++', crop: p.crop, exact: p.exact, note: p.note, channels: ['Grad-CAM++'], maps: [raw], scaled,
-      lesionVoxels: p.lesionCrop.length, layer, layerDims: [lx, ly, lz],
-      provenance: { model: model.manifest.name, cropMode: p.cropMode, layer, maxRaw: max },
+      lesionVoxels: p.lesionCrop.length, layer, layerDims: [lx, ly, lz], validMarginVoxels,
+      provenance: { model: model.manifest.name, cropMode: p.cropMode, layer, maxRaw: max, validMarginVoxels },
     };
   } finally {
     cam?.dispose();
     ah.dispose();
+  }
+}
+
+/** Zero outside the lesion's bounding box grown by `margin` voxels (crop grid). */
+function keepNearLesion(map: Float32Array, p: PreparedInstance, margin: number): void {
+  const [cx, cy] = p.crop.dims;
+  const lo = [Infinity, Infinity, Infinity];
+  const hi = [-Infinity, -Infinity, -Infinity];
+  for (const v of p.lesionCrop) {
+    [v % cx, Math.floor(v / cx) % cy, Math.floor(v / (cx * cy))].forEach((q, a) => {
+      lo[a] = Math.min(lo[a], q - margin);
+      hi[a] = Math.max(hi[a], q + margin);
+    });
+  }
+  for (let v = 0; v < map.length; v++) {
+    const q = [v % cx, Math.floor(v / cx) % cy, Math.floor(v / (cx * cy))];
+    if (q.some((c, a) => c < lo[a] || c > hi[a])) map[v] = 0;
   }
 }
 
