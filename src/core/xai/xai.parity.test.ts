@@ -35,6 +35,7 @@ describe('instance explanations match PyTorch (unet3d, 24^3, cpu)', () => {
     expect(err).toBeLessThan(TOLERANCE);
     expect(partial).toEqual([2, 4]);
     expect(r.provenance.seed).toBeNull();
+    expect(r.provenance.sigma as number).toBeCloseTo(fx.meta.sigma, 5); // 0.05 x range of the z-scored FLAIR
   });
 
   it('max SmoothGrad (per-voxel gradients, batched across samples)', async () => {
