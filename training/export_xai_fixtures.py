@@ -4,7 +4,8 @@ Run from the repository root:  /usr/bin/python3 training/export_xai_fixtures.py
 Reuses the U-Net parity fixture model (public/test-fixtures/model/unet3d/model.onnx): the weights are
 rebuilt here exactly as training/export_fixtures.py builds them (seed 1234) and checked against that
 fixture's committed logits, so no second model file is needed.
-Writes public/test-fixtures/xai/unet3d/: fixtures.json and, all little-endian, C order [.., z, y, x]:
+Writes public/test-fixtures/xai/<model>/ (unet3d: all below; dynunet, instance norm, on its whole
+window: no max.f32): fixtures.json and, all little-endian, C order [.., z, y, x]:
   input.f16      x, [2, z, y, x] (float16-exact values; everything ran on them)
   lesion.u8      instance voxels L, [z, y, x]
   noise.f16      eps_n, [N, 2, z, y, x] (float16-exact), shared by both sides
@@ -15,6 +16,7 @@ Writes public/test-fixtures/xai/unet3d/: fixtures.json and, all little-endian, C
   shells.json    mean of the mean-SmoothGrad maps per signed-distance shell (brute-force distances)
 Definitions: docs/method.md. Gradients from a float64 copy of the model.
 """
+import copy
 import json
 import os
 import sys
@@ -24,32 +26,33 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from architectures import UNet3D  # noqa: E402
+from architectures import DynUNet, UNet3D  # noqa: E402
 from export_fixtures import randomise_norms, save  # noqa: E402
 
-OUT = os.path.join('public', 'test-fixtures', 'xai', 'unet3d')
-MODEL_FIXTURE = os.path.join('public', 'test-fixtures', 'model', 'unet3d')
 LESION = 1
-SIZE = [24, 24, 24]             # z, y, x
 SPACING_XYZ = [1.0, 1.2, 0.9]   # mm, anisotropic on purpose (only the shell profile uses it)
-N_SAMPLES = 4
-N_MAX_SAMPLES = 2   # the max variant needs |L| gradients per sample: the first 2 samples keep its test short
+# name: (class, size [z, y, x], lesion centre [z, y, x], noise samples, max-variant samples, Grad-CAM++ module)
+CASES = {
+    'unet3d': (UNet3D, [24, 24, 24], [10, 13, 11], 4, 2, 'up1'),
+    'dynunet': (DynUNet, [16, 16, 16], [7, 8, 9], 2, 0, 'dec1'),
+}
 SHELLS = [-3, -2, -1] + list(range(1, 11))
 
 
-def build_model():
+def build_model(name, cls):
     gen = torch.Generator().manual_seed(1234)
     torch.manual_seed(1234)
-    model = UNet3D()
+    model = cls()
     randomise_norms(model, gen)
     model.eval()
     # same weights as the committed ONNX? compare with that fixture's committed logits
-    x = np.fromfile(os.path.join(MODEL_FIXTURE, '16x16x16', 'input.f16'), dtype='<f2').astype(np.float32)
-    ref = np.fromfile(os.path.join(MODEL_FIXTURE, '16x16x16', 'logits.f32'), dtype='<f4')
+    folder = os.path.join('public', 'test-fixtures', 'model', name, '16x16x16')
+    x = np.fromfile(os.path.join(folder, 'input.f16'), dtype='<f2').astype(np.float32)
+    ref = np.fromfile(os.path.join(folder, 'logits.f32'), dtype='<f4')
     with torch.no_grad():
         got = model(torch.from_numpy(x).reshape(1, 2, 16, 16, 16)).numpy().ravel()
     err = np.abs(got - ref).max() / np.abs(ref).max()
-    assert err < 1e-5, f'rebuilt model differs from the committed fixture ({err})'
+    assert err < 1e-5, f'{name}: rebuilt model differs from the committed fixture ({err})'
     return model.double()
 
 
@@ -78,7 +81,7 @@ def max_smoothgrad(model, x, mask, noise):
     return total / len(noise)
 
 
-def gradcampp(model, x, mask, module='up1'):
+def gradcampp(model, x, mask, module):
     captured = {}
 
     def hook(_m, _i, out):
@@ -131,41 +134,54 @@ def shell_profile(maps, mask):
     return rows
 
 
-def main():
-    torch.set_num_threads(2)
-    os.makedirs(OUT, exist_ok=True)
-    model = build_model()
+def export(name, cls, size, centre, n_samples, n_max, module):
+    out = os.path.join('public', 'test-fixtures', 'xai', name)
+    os.makedirs(out, exist_ok=True)
+    model = build_model(name, cls)
     gen = torch.Generator().manual_seed(2026)
-    x = torch.randn(1, 2, *SIZE, generator=gen).half().double()
-    mask_np = np.zeros(SIZE, np.uint8)
-    zz, yy, xx = np.meshgrid(*[np.arange(s) for s in SIZE], indexing='ij')
-    mask_np[(zz - 10) ** 2 + (yy - 13) ** 2 + (xx - 11) ** 2 <= 2] = 1    # 19 voxels, off centre
+    x = torch.randn(1, 2, *size, generator=gen).half().double()
+    mask_np = np.zeros(size, np.uint8)
+    zz, yy, xx = np.meshgrid(*[np.arange(s) for s in size], indexing='ij')
+    mask_np[(zz - centre[0]) ** 2 + (yy - centre[1]) ** 2 + (xx - centre[2]) ** 2 <= 2] = 1   # 19 voxels
     mask = torch.from_numpy(mask_np).double()
     flair = x[0, 0]
     sigma = 0.05 * float(flair.max() - flair.min())
-    noise = (torch.randn(N_SAMPLES, 1, 2, *SIZE, generator=gen) * sigma).half().double()
+    noise = (torch.randn(n_samples, 1, 2, *size, generator=gen) * sigma).half().double()
 
     mean = mean_smoothgrad(model, x, mask, noise)[0]
-    mx = max_smoothgrad(model, x, mask, noise[:N_MAX_SAMPLES])[0]
-    cam, layer_shape = gradcampp(model, x.clone(), mask)
-    shells = shell_profile(mean.numpy(), mask_np)
-
-    save(os.path.join(OUT, 'input.f16'), x[0].numpy(), np.float16)
-    save(os.path.join(OUT, 'lesion.u8'), mask_np, np.uint8)
-    save(os.path.join(OUT, 'noise.f16'), noise[:, 0].numpy(), np.float16)
-    save(os.path.join(OUT, 'mean.f32'), mean.numpy(), np.float32)
-    save(os.path.join(OUT, 'max.f32'), mx.numpy(), np.float32)
-    save(os.path.join(OUT, 'gradcampp.f32'), cam.detach().numpy(), np.float32)
-    meta = {'model': '../../model/unet3d/model.onnx', 'manifest': '../../model/unet3d/manifest.json',
-            'size_zyx': SIZE, 'spacing_mm_xyz': SPACING_XYZ, 'samples': N_SAMPLES, 'max_samples': N_MAX_SAMPLES, 'sigma': sigma,
-            'lesion_voxels': int(mask_np.sum()), 'lesion_channel': LESION,
-            'gradcam_module': 'up1', 'gradcam_layer_shape': layer_shape,
-            'shells': shells, 'torch': torch.__version__,
+    cam, layer_shape = gradcampp(model, x.clone(), mask, module)
+    # conditioning: how far PyTorch's own float32 Grad-CAM++ is from this float64 reference (the
+    # alpha denominators 2 g^2 + sum A g^3 can nearly cancel); tests allow max(1e-3, this)
+    cam32, _ = gradcampp(copy.deepcopy(model).float(), x.float(), mask.float(), module)
+    cam_f32_err = float((cam32.double() - cam).abs().max() / cam.abs().max())
+    save(os.path.join(out, 'input.f16'), x[0].numpy(), np.float16)
+    save(os.path.join(out, 'lesion.u8'), mask_np, np.uint8)
+    save(os.path.join(out, 'noise.f16'), noise[:, 0].numpy(), np.float16)
+    save(os.path.join(out, 'mean.f32'), mean.numpy(), np.float32)
+    save(os.path.join(out, 'gradcampp.f32'), cam.detach().numpy(), np.float32)
+    if n_max:
+        mx = max_smoothgrad(model, x, mask, noise[:n_max])[0]
+        save(os.path.join(out, 'max.f32'), mx.numpy(), np.float32)
+    meta = {'model': f'../../model/{name}/model.onnx', 'manifest': f'../../model/{name}/manifest.json',
+            'size_zyx': size, 'spacing_mm_xyz': SPACING_XYZ, 'samples': n_samples, 'max_samples': n_max,
+            'sigma': sigma, 'lesion_voxels': int(mask_np.sum()), 'lesion_channel': LESION,
+            'gradcam_module': module, 'gradcam_layer_shape': layer_shape,
+            'gradcam_torch_f32_rel_err': cam_f32_err,
+            'shells': shell_profile(mean.numpy(), mask_np), 'torch': torch.__version__,
             'layout': '[.., z, y, x], C order, little-endian; channels FLAIR, MPRAGE'}
-    with open(os.path.join(OUT, 'fixtures.json'), 'w') as f:
+    with open(os.path.join(out, 'fixtures.json'), 'w') as f:
         json.dump(meta, f, indent=1)
-    print(f'sigma {sigma:.4g} |mean|max {mean.abs().max():.3g} |max|max {mx.abs().max():.3g} '
-          f'cam max {cam.max():.3g} lesion {int(mask_np.sum())} voxels')
+    print(f'{name}: sigma {sigma:.4g} |mean|max {mean.abs().max():.3g} cam max {cam.max():.3g} '
+          f'(torch float32 vs float64: {cam_f32_err:.2g}) '
+          f'lesion {int(mask_np.sum())} voxels')
+
+
+def main():
+    torch.set_num_threads(2)
+    for name, spec in CASES.items():
+        if len(sys.argv) > 1 and name not in sys.argv[1:]:
+            continue
+        export(name, *spec)
 
 
 if __name__ == '__main__':

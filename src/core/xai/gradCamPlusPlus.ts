@@ -38,25 +38,21 @@ export async function gradCamPlusPlus(model: SegmentationModel, prepared: Prepar
   const x = batchInput([p.input], p.crop);
   const ah = model.activationsAndHead(x, layer);
   x.dispose();
-  let cam: tf.Tensor | null = null;
   try {
     const [, lz, ly, lx, channels] = ah.activations.shape;
-    cam = tf.tidy(() => {
+    const g = tf.tidy(() => {
       const target = tf.tensor4d(p.lesionMask, [1, nz, ny, nx]);
       const score = (a: tf.Tensor) => {
         const logits = ah.head(a as tf.Tensor5D);
         const z = tf.reshape(slice(logits, [0, 0, 0, 0, lesion], [1, nz, ny, nx, 1]), [1, nz, ny, nx]);
         return tf.sum(tf.mul(z, target));
       };
-      const g = tf.reshape(tf.grad(score)(ah.activations), [lz * ly * lx, channels]); // 2D: no rank-5 select
-      const a = tf.reshape(ah.activations, [lz * ly * lx, channels]);
-      const g2 = tf.square(g);
-      const denom = tf.add(tf.mul(2, g2), tf.sum(tf.mul(a, tf.mul(g2, g)), 0, true));
-      const safe = tf.where(tf.equal(denom, 0), tf.onesLike(denom), denom);
-      const weights = tf.sum(tf.mul(tf.div(g2, safe), tf.relu(g)), 0, true); // [1, c]
-      return tf.relu(tf.sum(tf.mul(a, weights), 1)); // [space]
+      return tf.grad(score)(ah.activations);
     });
-    const small = (await cam.data()) as Float32Array;
+    const gData = (await g.data()) as Float32Array;
+    g.dispose();
+    // the channel weights in float64 on the host: the layer is small, and sum(A g^3) may cancel
+    const small = camFromLayer((await ah.activations.data()) as Float32Array, gData, channels);
     const raw = upsampleTrilinear(small, [lx, ly, lz], p.crop.dims);
     if (validMarginVoxels !== null) keepNearLesion(raw, p, validMarginVoxels);
     let max = 0;
@@ -68,9 +64,29 @@ export async function gradCamPlusPlus(model: SegmentationModel, prepared: Prepar
       provenance: { model: model.manifest.name, cropMode: p.cropMode, layer, maxRaw: max, validMarginVoxels },
     };
   } finally {
-    cam?.dispose();
     ah.dispose();
   }
+}
+
+/** Grad-CAM++ on one feature map: a and g channels-last [space x channels]; returns [space]. */
+export function camFromLayer(a: Float32Array, g: Float32Array, channels: number): Float32Array {
+  const space = a.length / channels;
+  const sumAg3 = new Float64Array(channels);
+  for (let i = 0; i < a.length; i++) sumAg3[i % channels] += a[i] * g[i] ** 3;
+  const w = new Float64Array(channels);
+  for (let i = 0; i < a.length; i++) {
+    const c = i % channels;
+    const g2 = g[i] * g[i];
+    const denominator = 2 * g2 + sumAg3[c];
+    w[c] += (g2 / (denominator === 0 ? 1 : denominator)) * Math.max(0, g[i]);
+  }
+  const cam = new Float32Array(space);
+  for (let v = 0; v < space; v++) {
+    let s = 0;
+    for (let c = 0; c < channels; c++) s += w[c] * a[v * channels + c];
+    cam[v] = Math.max(0, s);
+  }
+  return cam;
 }
 
 /** Zero outside the lesion's bounding box grown by `margin` voxels (crop grid). */

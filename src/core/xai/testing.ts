@@ -13,14 +13,15 @@ export const loadFixtureModel = (name: string): Promise<SegmentationModel> =>
 
 export interface XaiFixture {
   meta: {
-    size_zyx: Xyz; spacing_mm_xyz: Xyz; samples: number; max_samples: number; sigma: number; lesion_voxels: number;
+    size_zyx: Xyz; spacing_mm_xyz: Xyz; samples: number; max_samples: number; sigma: number; gradcam_torch_f32_rel_err: number; lesion_voxels: number;
     shells: { shellMm: number; voxels: number; flair: number | null; mprage: number | null }[];
   };
   request: InstanceRequest;
   /** noise[sample][channel], volume order */
   noise: Float32Array[][];
   mean: Float32Array[];
-  max: Float32Array[];
+  /** absent when the fixture has no max-variant reference (max_samples 0) */
+  max: Float32Array[] | null;
   gradCam: Float32Array;
 }
 
@@ -40,7 +41,7 @@ export async function loadXaiFixture(name: string): Promise<XaiFixture> {
     request: { channels: split(decodeFloat16(new Uint8Array(await read('input.f16'))), 2), dimsXyz: [nx, ny, nz], spacingMm: meta.spacing_mm_xyz, lesionVoxels },
     noise,
     mean: split(f32(await read('mean.f32')), 2),
-    max: split(f32(await read('max.f32')), 2),
+    max: meta.max_samples ? split(f32(await read('max.f32')), 2) : null,
     gradCam: f32(await read('gradcampp.f32')),
   };
 }
