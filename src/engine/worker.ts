@@ -114,7 +114,9 @@ async function explain(req: Extract<Request, { type: 'explain' }>) {
         }
       },
     };
-    post({ type: 'progress', jobId, stage, done: 0, total: settings.method === 'gradcam++' ? 1 : settings.samples });
+    // progress units: noise samples (mean), gradients = samples x lesion voxels (max)
+    const total = settings.method === 'gradcam++' ? 1 : settings.method === 'smoothgrad-max' ? settings.samples * req.lesionVoxels.length : settings.samples;
+    post({ type: 'progress', jobId, stage: settings.method === 'smoothgrad-max' ? 'gradients' : stage, done: 0, total });
     const r =
       settings.method === 'gradcam++'
         ? await gradCamPlusPlus(model, p)
