@@ -77,12 +77,24 @@ for (const backend of ['webgl', 'cpu'] as const)
     await expect(page.getByTestId('gt-metrics')).toContainText(/TP \d+/);
   });
 
-test('the threshold slider updates the lesion list live', async ({ page }) => {
+test('the threshold and the minimum size update the lesion list live', async ({ page }) => {
   test.setTimeout(600_000);
   await page.goto('/?demo=test64');
   await waitForCase(page);
   await segmentWith(page, 'cpu');
-  const before = Number(await page.getByTestId('lesion-count').textContent());
+  const count = page.getByTestId('lesion-count');
+  const before = Number(await count.textContent());
+  const largestMm3 = async () => Number(await page.getByTestId('lesion-table').locator('tbody tr').first().locator('td').nth(1).textContent());
+  const largestBefore = await largestMm3();
+  // a stricter threshold shrinks lesions (border voxels have intermediate probabilities)
   await page.getByLabel('Threshold').fill('0.95');
-  await expect(page.getByTestId('lesion-count')).not.toHaveText(String(before));
+  await expect(page.getByLabel('Threshold')).toHaveValue('0.95');
+  await expect.poll(largestMm3).toBeLessThan(largestBefore);
+  // dropping everything up to 100000 voxels empties the list; back to 5 restores it
+  await page.getByLabel('Threshold').fill(String(await page.getByLabel('Threshold').getAttribute('min')));
+  await page.getByLabel('Drop lesions up to voxels').fill('1000');
+  await expect(count).toHaveText('0');
+  await page.getByLabel('Drop lesions up to voxels').fill('5');
+  await expect.poll(async () => Number(await count.textContent())).toBeGreaterThan(0);
+  expect(before).toBeGreaterThan(0);
 });
