@@ -1,29 +1,13 @@
-import type { BackendInfo, BackendPreference, ExplainSettings, ExplanationData, Reply, Request } from './protocol';
+import type { BackendInfo, ExplainRequest, ExplanationData, Reply, Request, SegmentRequest } from './protocol';
 
-export interface SegmentJob {
-  modelUrl: string;
-  backend: BackendPreference;
-  channels: [Float32Array, Float32Array];
-  dims: [number, number, number];
-  spacingMm: [number, number, number];
-  voxToMm: number[];
-}
+export type SegmentJob = Omit<SegmentRequest, 'type' | 'jobId'>;
+export type ExplainJob = Omit<ExplainRequest, 'type' | 'jobId'>;
 
 export interface JobCallbacks {
   onProgress?: (stage: string, done: number, total: number) => void;
   onBackend?: (info: BackendInfo) => void;
   /** SmoothGrad's running mean (FLAIR) after each batch */
   onPartial?: (flair: Float32Array) => void;
-}
-
-export interface ExplainJob {
-  modelUrl: string;
-  backend: BackendPreference;
-  channels: [Float32Array, Float32Array];
-  dims: [number, number, number];
-  spacingMm: [number, number, number];
-  lesionVoxels: Int32Array;
-  settings: ExplainSettings;
 }
 
 export class JobCancelled extends Error {

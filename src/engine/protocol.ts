@@ -1,4 +1,5 @@
 /** Messages between the page and the compute worker. Volumes travel as transferable Float32Arrays. */
+import type { LesionSaliency } from '../core/xai';
 
 export type BackendPreference = 'auto' | 'webgpu' | 'webgl' | 'cpu';
 
@@ -32,44 +33,30 @@ export interface ExplanationData {
   exact: boolean;
   note: string;
   provenance: Record<string, number | string | null>;
-  quantities: {
-    flairPeak: number;
-    mpragePeak: number;
-    maxAbs: number;
-    shareLesion: number[];
-    shareNeighbourhood: number[];
-    neighbourhoodMm: number;
-    shells: { shellMm: number; voxels: number; means: number[] }[];
-  } | null;
+  quantities: LesionSaliency | null;
   seconds: number;
 }
 
-export type Request =
-  | {
-      type: 'segment';
-      jobId: number;
-      modelUrl: string;
-      backend: BackendPreference;
-      /** FLAIR then MPRAGE, raw intensities on the scan grid (x fastest) */
-      channels: [Float32Array, Float32Array];
-      dims: [number, number, number];
-      spacingMm: [number, number, number];
-      voxToMm: number[];
-    }
-  | {
-      type: 'explain';
-      jobId: number;
-      modelUrl: string;
-      backend: BackendPreference;
-      /** FLAIR then MPRAGE, raw intensities on the scan grid */
-      channels: [Float32Array, Float32Array];
-      dims: [number, number, number];
-      spacingMm: [number, number, number];
-      /** scan-grid indices of the lesion's voxels (predicted instance, or the ground-truth component of a missed lesion) */
-      lesionVoxels: Int32Array;
-      settings: ExplainSettings;
-    }
-  | { type: 'cancel'; jobId: number };
+/** What every job on a scan carries: the model, where to run it, and the scan (FLAIR then MPRAGE, raw, x fastest). */
+interface ScanJob {
+  jobId: number;
+  modelUrl: string;
+  backend: BackendPreference;
+  channels: [Float32Array, Float32Array];
+  dims: [number, number, number];
+  spacingMm: [number, number, number];
+}
+
+export type SegmentRequest = ScanJob & { type: 'segment'; voxToMm: number[] };
+
+export type ExplainRequest = ScanJob & {
+  type: 'explain';
+  /** scan-grid indices of the lesion's voxels (predicted instance, or the ground-truth component of a missed lesion) */
+  lesionVoxels: Int32Array;
+  settings: ExplainSettings;
+};
+
+export type Request = SegmentRequest | ExplainRequest | { type: 'cancel'; jobId: number };
 
 export type Reply =
   | { type: 'progress'; jobId: number; stage: string; done: number; total: number }

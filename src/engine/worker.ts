@@ -6,7 +6,7 @@ import { Cancelled, gridAtSpacing, segmentVolume } from '../core/segment';
 import { describeGrid, resampleToGrid, zscoreNonZero, type Grid } from '../core/volume';
 import { windowPredictor } from './predictor';
 import { gradCamPlusPlus, lesionSaliency, pasteCrop, prepareInstance, smoothGradMax, smoothGradMean, type SmoothGradOptions } from '../core/xai';
-import type { BackendInfo, BackendPreference, Reply, Request } from './protocol';
+import type { BackendInfo, BackendPreference, ExplainRequest, Reply, Request, SegmentRequest } from './protocol';
 
 const post = (r: Reply, transfer: Transferable[] = []) => (self as unknown as DedicatedWorkerGlobalScope).postMessage(r, transfer);
 const aborts = new Map<number, AbortController>();
@@ -40,7 +40,7 @@ async function ensureModel(url: string): Promise<SegmentationModel> {
   return model;
 }
 
-async function segment(req: Extract<Request, { type: 'segment' }>) {
+async function segment(req: SegmentRequest) {
   const { jobId } = req;
   const abort = new AbortController();
   aborts.set(jobId, abort);
@@ -84,7 +84,7 @@ async function segment(req: Extract<Request, { type: 'segment' }>) {
 // z-scoring a whole brain costs ~0.1 s: keep the last case's channels for the next lesion's explanation
 let zscored: { source: Float32Array; channels: Float32Array[] } | null = null;
 
-async function explain(req: Extract<Request, { type: 'explain' }>) {
+async function explain(req: ExplainRequest) {
   const { jobId, settings } = req;
   const abort = new AbortController();
   aborts.set(jobId, abort);
