@@ -35,7 +35,11 @@ const gt = labelComponents(scan.flair, (i) => scan.mask!.data[i] > 0, 18);
 // lesions of median size: neither the easiest nor the hardest crop
 const ids = Array.from({ length: gt.count }, (_, i) => i + 1).sort((a, b) => gt.sizes[a] - gt.sizes[b]);
 const chosen = ids.slice(Math.max(0, Math.floor(ids.length / 2) - Math.floor(lesionCount / 2))).slice(0, lesionCount);
-const voxelsOf = (id: number) => Int32Array.from(gt.labels.flatMap((l, v) => (l === id ? [v] : [])));
+const voxelsOf = (id: number) => {
+  const out: number[] = [];
+  gt.labels.forEach((l, v) => l === id && out.push(v));
+  return Int32Array.from(out);
+};
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 console.log(`demo ${scan.flair.dims.join('x')}, lesions ${chosen.map((id) => `${id} (${gt.sizes[id]} vox)`).join(', ')}, N = ${samples}`);
