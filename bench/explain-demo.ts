@@ -25,7 +25,7 @@ if (backends.includes('webgpu')) {
 const { initBackend, loadSegmentationModel } = await import('../src/core/model/index.ts');
 const { loadCase, zscoreNonZero } = await import('../src/core/volume/index.ts');
 const { labelComponents } = await import('../src/core/lesions/index.ts');
-const { explainInstance, boundingBox } = await import('../src/core/xai/index.ts');
+const { explainInstance, boundingBox, receptiveField } = await import('../src/core/xai/index.ts');
 
 const root = resolve(import.meta.dirname, '..');
 const read = async (p: string) => ({ name: p, bytes: new Uint8Array(await readFile(resolve(root, 'public/samples', p))) });
@@ -49,6 +49,8 @@ for (const name of backends) {
   if (!info) continue;
   const model = await loadSegmentationModel(async (p) => new Uint8Array(await readFile(resolve(root, 'public/models/unet3d', p))));
   const window = model.manifest.windowSizeVoxels[0];
+  const rf = await receptiveField(model); // measured once per model (cached), not part of a lesion's latency
+  console.log(`${info.name}: receptive field margin ${rf.marginVoxels.join(',')} voxels, effective ${rf.effectiveMarginVoxels}, local ${rf.local}`);
   for (const method of methods) {
     let exactMedian = NaN;
     for (const crop of crops) {
