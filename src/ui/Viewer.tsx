@@ -84,6 +84,7 @@ export function Viewer() {
       ]);
       if (cancelled) return;
       while (nv.volumes.length) nv.removeVolumeByIndex(0);
+      overlaysRef.current.images = []; // the previous case's overlays went with it
       nv.addVolume(flair);
       nv.addVolume(mprage);
       if (mask) nv.addVolume(mask);
