@@ -1,11 +1,16 @@
 import { useApp } from './store';
 import { currentExplanation, explainSelected, updateExplainSettings } from './explainActions';
 import type { ExplainMethod } from '../engine/protocol';
+import { Choice } from './Choice';
 
 const METHODS: [ExplainMethod, string][] = [
   ['smoothgrad-mean', 'SmoothGrad (mean)'],
   ['smoothgrad-max', 'SmoothGrad (max)'],
   ['gradcam++', 'Grad-CAM++'],
+];
+const CROPS: ['exact' | 'fast', string][] = [
+  ['exact', 'exact'],
+  ['fast', 'fast'],
 ];
 const f3 = (v: number) => (Number.isFinite(v) ? v.toPrecision(3) : '–');
 const pct = (v: number) => `${(100 * v).toFixed(0)} %`;
@@ -20,16 +25,7 @@ export function ExplainPanel() {
     <section className="panel" aria-label="Explanation">
       <h3>Why this lesion?</h3>
       <div className="row">
-        <label>
-          Method{' '}
-          <select aria-label="Method" value={settings.method} onChange={(ev) => updateExplainSettings({ method: ev.target.value as ExplainMethod })}>
-            {METHODS.map(([v, label]) => (
-              <option key={v} value={v}>
-                {label}
-              </option>
-            ))}
-          </select>
-        </label>
+        <Choice label="Method" value={settings.method} options={METHODS} onChange={(method) => updateExplainSettings({ method })} />
         {settings.method !== 'gradcam++' && (
           <label title="Noise samples N">
             N{' '}
@@ -43,13 +39,13 @@ export function ExplainPanel() {
             />
           </label>
         )}
-        <label title="exact: lesion box plus the full receptive field (equals the uncropped result); fast: the effective receptive field">
-          Crop{' '}
-          <select aria-label="Crop" value={settings.cropMode} onChange={(ev) => updateExplainSettings({ cropMode: ev.target.value as 'exact' | 'fast' })}>
-            <option value="exact">exact</option>
-            <option value="fast">fast</option>
-          </select>
-        </label>
+        <Choice
+          label="Crop"
+          title="exact: lesion box plus the full receptive field (equals the uncropped result); fast: the effective receptive field"
+          value={settings.cropMode}
+          options={CROPS}
+          onChange={(cropMode) => updateExplainSettings({ cropMode })}
+        />
       </div>
       {!s.selection && <p className="hint">Select a lesion (click it, or a table row) to see what drove the model.</p>}
       {s.selection && !e && !s.job && (

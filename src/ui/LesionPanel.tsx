@@ -1,6 +1,13 @@
 import { useApp, type LesionSortKey, type Selection } from './store';
 import { select, tableOrder, updateInstanceSettings } from './segmentationActions';
 import type { Connectivity } from '../core/lesions';
+import { Choice } from './Choice';
+
+const CONNECTIVITIES: [Connectivity, string][] = [
+  [6, '6 (faces)'],
+  [18, '18 (faces, edges)'],
+  [26, '26 (all)'],
+];
 
 type SortKey = LesionSortKey;
 const fmt1 = (v: number) => v.toFixed(1);
@@ -43,14 +50,13 @@ export function LesionPanel() {
           />{' '}
           {settings.threshold.toFixed(2)}
         </label>
-        <label title="Which neighbours join voxels into one lesion">
-          Connectivity{' '}
-          <select aria-label="Connectivity" value={settings.connectivity} onChange={(e) => updateInstanceSettings({ connectivity: +e.target.value as Connectivity })}>
-            <option value={6}>6 (faces)</option>
-            <option value={18}>18 (faces, edges)</option>
-            <option value={26}>26 (all)</option>
-          </select>
-        </label>
+        <Choice
+          label="Connectivity"
+          title="Which neighbours join voxels into one lesion"
+          value={settings.connectivity}
+          options={CONNECTIVITIES}
+          onChange={(connectivity) => updateInstanceSettings({ connectivity })}
+        />
         <label title="Lesions of this many voxels or fewer are dropped">
           Drop ≤{' '}
           <input

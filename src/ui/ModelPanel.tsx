@@ -1,6 +1,7 @@
 import { useApp } from './store';
 import { cancelJob, runSegmentation, selectModel } from './segmentationActions';
 import type { BackendPreference } from '../engine/protocol';
+import { Choice } from './Choice';
 
 const BACKENDS: [BackendPreference, string][] = [
   ['auto', 'Automatic (WebGPU, then WebGL, then CPU)'],
@@ -16,33 +17,23 @@ export function ModelPanel() {
     <section className="panel" aria-label="Segmentation">
       <h3>Segmentation</h3>
       <div className="row">
-        <label>
-          Model{' '}
-          <select aria-label="Model" value={s.modelName ?? ''} onChange={(e) => selectModel(e.target.value)} disabled={!!job}>
-            {s.models.map((m) => (
-              <option key={m.name} value={m.name}>
-                {m.title}
-              </option>
-            ))}
-          </select>
-        </label>
+        <Choice
+          label="Model"
+          value={s.modelName ?? ''}
+          options={s.models.map((m) => [m.name, m.title] as const)}
+          onChange={selectModel}
+          disabled={!!job}
+        />
       </div>
       <div className="row">
-        <label>
-          Compute{' '}
-          <select
-            aria-label="Compute backend"
-            value={s.backendPreference}
-            onChange={(e) => useApp.setState({ backendPreference: e.target.value as BackendPreference })}
-            disabled={!!job}
-          >
-            {BACKENDS.map(([v, label]) => (
-              <option key={v} value={v}>
-                {label}
-              </option>
-            ))}
-          </select>
-        </label>
+        <Choice
+          label="Compute"
+          ariaLabel="Compute backend"
+          value={s.backendPreference}
+          options={BACKENDS}
+          onChange={(backendPreference) => useApp.setState({ backendPreference })}
+          disabled={!!job}
+        />
       </div>
       {s.backend && (
         <p className="hint" data-testid="backend">

@@ -1,6 +1,12 @@
-import { useApp, type Layout } from './store';
+import { useApp, type Background, type Layout } from './store';
 import { OpenFilesButton } from './OpenFiles';
 import { openDemo } from './caseLoading';
+import { Choice } from './Choice';
+
+const BACKGROUNDS: [Background, string][] = [
+  ['flair', 'FLAIR'],
+  ['mprage', 'MPRAGE'],
+];
 
 const LAYOUTS: [Layout, string][] = [
   ['multiplanar', 'Multiplanar + 3D'],
@@ -20,23 +26,8 @@ export function Toolbar() {
         Demo case
       </button>
       <span className="sep" />
-      <label>
-        Background{' '}
-        <select aria-label="Background" value={s.background} onChange={(e) => s.setBackground(e.target.value as 'flair' | 'mprage')}>
-          <option value="flair">FLAIR</option>
-          <option value="mprage">MPRAGE</option>
-        </select>
-      </label>
-      <label>
-        View{' '}
-        <select aria-label="View" value={s.layout} onChange={(e) => s.setLayout(e.target.value as Layout)}>
-          {LAYOUTS.map(([v, label]) => (
-            <option key={v} value={v}>
-              {label}
-            </option>
-          ))}
-        </select>
-      </label>
+      <Choice label="Background" value={s.background} options={BACKGROUNDS} onChange={s.setBackground} />
+      <Choice label="View" value={s.layout} options={LAYOUTS} onChange={s.setLayout} />
       {s.scan?.mask && (
         <label>
           <input type="checkbox" checked={s.showMask} onChange={(e) => s.setShowMask(e.target.checked)} /> Ground truth
