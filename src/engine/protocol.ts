@@ -51,6 +51,8 @@ export type SegmentRequest = ScanJob & { type: 'segment'; voxToMm: number[] };
 
 export type ExplainRequest = ScanJob & {
   type: 'explain';
+  /** which opened scan this is (new per case): the worker reuses that scan's z-scored channels */
+  scanId: number;
   /** scan-grid indices of the lesion's voxels (predicted instance, or the ground-truth component of a missed lesion) */
   lesionVoxels: Int32Array;
   settings: ExplainSettings;

@@ -5,7 +5,7 @@ import { DEFAULT_BACKENDS, httpModelFolder, initBackend, loadSegmentationModel, 
 import { Cancelled, gridAtSpacing, segmentVolume } from '../core/segment';
 import { describeGrid, resampleToGrid, zscoreNonZero, type Grid } from '../core/volume';
 import { windowPredictor } from './predictor';
-import { gradCamPlusPlus, lesionSaliency, pasteCrop, prepareInstance, smoothGradMax, smoothGradMean, type SmoothGradOptions } from '../core/xai';
+import { explainInstance, pasteCrop, type Crop } from '../core/xai';
 import type { BackendInfo, BackendPreference, ExplainRequest, Reply, Request, SegmentRequest } from './protocol';
 
 const post = (r: Reply, transfer: Transferable[] = []) => (self as unknown as DedicatedWorkerGlobalScope).postMessage(r, transfer);
@@ -82,7 +82,7 @@ async function segment(req: SegmentRequest) {
 }
 
 // z-scoring a whole brain costs ~0.1 s: keep the last case's channels for the next lesion's explanation
-let zscored: { source: Float32Array; channels: Float32Array[] } | null = null;
+let zscored: { scanId: number; channels: Float32Array[] } | null = null;
 
 async function explain(req: ExplainRequest) {
   const { jobId, settings } = req;
@@ -92,38 +92,38 @@ async function explain(req: ExplainRequest) {
   try {
     post({ type: 'backend', jobId, info: await ensureBackend(req.backend) });
     const model = await ensureModel(req.modelUrl);
-    if (!zscored || zscored.source.length !== req.channels[0].length || zscored.source[12345 % zscored.source.length] !== req.channels[0][12345 % req.channels[0].length]) {
-      zscored = { source: req.channels[0], channels: req.channels.map((c) => zscoreNonZero(c).data) };
+    if (zscored?.scanId !== req.scanId) {
+      zscored = { scanId: req.scanId, channels: req.channels.map((c) => zscoreNonZero(c).data) };
     }
     const dims = req.dims;
-    const p = await prepareInstance(
+    // progress units: noise samples (mean), gradients = samples x lesion voxels (max)
+    const [stage, total] =
+      settings.method === 'gradcam++'
+        ? ['Grad-CAM++', 1]
+        : settings.method === 'smoothgrad-max'
+          ? ['gradients', settings.samples * req.lesionVoxels.length]
+          : ['noise samples', settings.samples];
+    post({ type: 'progress', jobId, stage, done: 0, total });
+    let crop: Crop | null = null;
+    const { result: r, quantities } = await explainInstance(
       model,
       { channels: zscored.channels, dimsXyz: dims, spacingMm: req.spacingMm, lesionVoxels: req.lesionVoxels },
-      { cropMode: settings.cropMode },
-    );
-    const stage = settings.method === 'gradcam++' ? 'Grad-CAM++' : 'noise samples';
-    const sg: SmoothGradOptions = {
-      samples: settings.samples,
-      seed: settings.seed,
-      signal: abort.signal,
-      onProgress: (done, total, partial) => {
-        post({ type: 'progress', jobId, stage, done, total });
-        if (partial) {
-          const flair = pasteCrop(partial[0], p.crop, dims);
-          post({ type: 'partial', jobId, flair }, [flair.buffer]);
-        }
+      {
+        method: settings.method,
+        cropMode: settings.cropMode,
+        samples: settings.samples,
+        seed: settings.seed,
+        signal: abort.signal,
+        onPrepared: (p) => (crop = p.crop),
+        onProgress: (done, all, partial) => {
+          post({ type: 'progress', jobId, stage, done, total: all });
+          if (partial && crop) {
+            const flair = pasteCrop(partial[0], crop, dims);
+            post({ type: 'partial', jobId, flair }, [flair.buffer]);
+          }
+        },
       },
-    };
-    // progress units: noise samples (mean), gradients = samples x lesion voxels (max)
-    const total = settings.method === 'gradcam++' ? 1 : settings.method === 'smoothgrad-max' ? settings.samples * req.lesionVoxels.length : settings.samples;
-    post({ type: 'progress', jobId, stage: settings.method === 'smoothgrad-max' ? 'gradients' : stage, done: 0, total });
-    const r =
-      settings.method === 'gradcam++'
-        ? await gradCamPlusPlus(model, p)
-        : settings.method === 'smoothgrad-max'
-          ? await smoothGradMax(model, p, sg)
-          : await smoothGradMean(model, p, sg);
-    const quantities = settings.method === 'gradcam++' ? null : lesionSaliency(r, p);
+    );
     // Grad-CAM++ is shown scaled to [0, 1]; SmoothGrad maps stay signed and unscaled (they are the result)
     const shown: Float32Array[] = 'scaled' in r ? [(r as { scaled: Float32Array }).scaled] : r.maps;
     const full = shown.map((m) => pasteCrop(m, r.crop, dims));

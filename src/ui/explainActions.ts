@@ -37,6 +37,7 @@ export async function explainSelected(): Promise<void> {
       channels: [s.scan.flair.data, s.scan.mprage.data],
       dims: s.scan.flair.dims,
       spacingMm: s.scan.flair.spacingMm,
+      scanId: s.scanId,
       lesionVoxels: lesionVoxels(sel),
       settings: s.explainSettings,
     },

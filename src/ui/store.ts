@@ -80,6 +80,8 @@ export interface LesionExplanation {
 
 interface AppState {
   scan: LoadedCase | null;
+  /** increases with every case opened: tells the worker when its cached channels are stale */
+  scanId: number;
   caseInfo: CaseInfo | null;
   busy: string | null;
   error: string | null;
@@ -121,6 +123,7 @@ interface AppState {
 
 export const useApp = create<AppState>((set) => ({
   scan: null,
+  scanId: 0,
   caseInfo: null,
   busy: null,
   error: null,
@@ -147,8 +150,9 @@ export const useApp = create<AppState>((set) => ({
   partialSaliency: null,
   saliencyChannel: 0,
   setCase: (scan, caseInfo) =>
-    set({
+    set((s) => ({
       scan,
+      scanId: s.scanId + 1,
       caseInfo,
       notices: scan.notices,
       error: null,
@@ -160,7 +164,7 @@ export const useApp = create<AppState>((set) => ({
       selection: null,
       explanations: {},
       partialSaliency: null,
-    }),
+    })),
   setBusy: (busy) => set({ busy }),
   setError: (error) => set({ error }),
   dismissNotice: (i) => set((s) => ({ notices: s.notices.filter((_, k) => k !== i) })),

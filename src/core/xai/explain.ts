@@ -3,7 +3,7 @@
 import type { SegmentationModel } from '../model/index.ts';
 import { pasteCrop } from './crop.ts';
 import { gradCamPlusPlus, type GradCamResult } from './gradCamPlusPlus.ts';
-import { type InstanceRequest, type PrepareOptions, prepareInstance } from './instance.ts';
+import { type InstanceRequest, type PreparedInstance, type PrepareOptions, prepareInstance } from './instance.ts';
 import { type LesionSaliency, lesionSaliency } from './quantities.ts';
 import { type SaliencyResult, smoothGradMax, smoothGradMean, type SmoothGradOptions } from './smoothGrad.ts';
 
@@ -15,6 +15,8 @@ export interface ExplainOptions extends PrepareOptions, SmoothGradOptions {
   layer?: string;
   /** ring for the FLAIR/MPRAGE share, mm; default 5 */
   neighbourhoodMm?: number;
+  /** called once the crop is planned, before the method runs (e.g. to place progressive maps) */
+  onPrepared?: (p: PreparedInstance) => void;
 }
 
 export interface Explanation {
@@ -25,6 +27,7 @@ export interface Explanation {
 
 export async function explainInstance(model: SegmentationModel, request: InstanceRequest, o: ExplainOptions): Promise<Explanation> {
   const p = await prepareInstance(model, request, o);
+  o.onPrepared?.(p);
   if (o.method === 'gradcam++') return { result: await gradCamPlusPlus(model, p, o.layer), quantities: null };
   const result = o.method === 'smoothgrad-max' ? await smoothGradMax(model, p, o) : await smoothGradMean(model, p, o);
   return { result, quantities: lesionSaliency(result, p, o.neighbourhoodMm) };
