@@ -10,6 +10,7 @@ import { ModelPanel } from './ModelPanel';
 import { LesionPanel } from './LesionPanel';
 import { OverlayControls } from './OverlayControls';
 import { ExplainPanel } from './ExplainPanel';
+import { SaliencyColourBar } from './SaliencyColourBar';
 import { loadModelList } from './segmentationActions';
 
 export function App() {
@@ -73,6 +74,7 @@ export function App() {
       <div className="workspace">
       <main>
         <Viewer />
+        <SaliencyColourBar />
         {!caseInfo && !busy && (
           <div className="empty">
             <p>Drop a FLAIR and an MPRAGE (.nii or .nii.gz), and optionally a ground-truth lesion mask, anywhere on this page,</p>

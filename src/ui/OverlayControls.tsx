@@ -1,8 +1,11 @@
 import { useApp, type OverlaySettings } from './store';
+import { currentExplanation } from './explainActions';
 
 export function OverlayControls() {
   const overlay = useApp((s) => s.overlay);
   const hasResult = useApp((s) => !!s.analysis);
+  const threshold = useApp((s) => s.saliencyThreshold);
+  const showsSaliency = useApp((s) => !!currentExplanation(s) || !!s.partialSaliency);
   if (!hasResult) return null;
   const set = (change: Partial<OverlaySettings>) => useApp.setState((s) => ({ overlay: { ...s.overlay, ...change } }));
   return (
@@ -23,6 +26,21 @@ export function OverlayControls() {
         Opacity{' '}
         <input aria-label="Overlay opacity" type="range" min={0} max={1} step={0.05} value={overlay.opacity} onChange={(e) => set({ opacity: +e.target.value })} />
       </label>
+      {showsSaliency && (
+        <label title="Saliency below this share of the map's largest |value| is transparent (symmetric for negative values)">
+          Saliency threshold{' '}
+          <input
+            aria-label="Saliency threshold"
+            type="range"
+            min={0}
+            max={0.9}
+            step={0.05}
+            value={threshold}
+            onChange={(e) => useApp.setState({ saliencyThreshold: +e.target.value })}
+          />{' '}
+          {(100 * threshold).toFixed(0)} % of max
+        </label>
+      )}
     </section>
   );
 }

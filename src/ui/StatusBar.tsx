@@ -1,4 +1,6 @@
 import { useApp } from './store';
+import { currentExplanation } from './explainActions';
+import { voxelIndex } from '../core/volume';
 
 const fmt = (v: number) => (Math.abs(v) >= 100 ? v.toFixed(0) : v.toPrecision(3));
 
@@ -6,6 +8,9 @@ const fmt = (v: number) => (Math.abs(v) >= 100 ? v.toFixed(0) : v.toPrecision(3)
 export function StatusBar() {
   const c = useApp((s) => s.crosshair);
   const info = useApp((s) => s.caseInfo);
+  const explanation = useApp((s) => currentExplanation(s));
+  const channel = useApp((s) => s.saliencyChannel);
+  const grid = useApp((s) => s.scan?.flair);
   if (!c || !info) return <div className="statusbar" data-testid="statusbar" />;
   return (
     <div className="statusbar" data-testid="statusbar">
@@ -15,6 +20,12 @@ export function StatusBar() {
       <span title="world coordinates in mm (RAS)">{c.mm.map((v) => v.toFixed(1)).join(', ')} mm</span>
       <span>FLAIR {fmt(c.flair)}</span>
       <span>MPRAGE {fmt(c.mprage)}</span>
+      {explanation && grid && (
+        <span data-testid="saliency-readout" title="explanation map value at the crosshair">
+          {explanation.data.channels[Math.min(channel, explanation.data.channels.length - 1)]} saliency{' '}
+          {fmt(explanation.data.maps[Math.min(channel, explanation.data.maps.length - 1)][voxelIndex(grid, ...c.vox)])}
+        </span>
+      )}
       {c.mask !== undefined && <span>ground truth {c.mask > 0 ? 'lesion' : '–'}</span>}
     </div>
   );

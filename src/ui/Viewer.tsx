@@ -3,7 +3,7 @@ import { Niivue, NVImage, SLICE_TYPE, SHOW_RENDER } from '@niivue/niivue';
 import { applyAffine, defaultWindow, invert4, voxelIndex, type Grid } from '../core/volume';
 import { useApp, type Background, type Layout } from './store';
 import { lesionNear, outlineOf } from '../core/lesions';
-import { highlightedId, lesionLut, overlayImage } from './overlays';
+import { COLOUR_MAP_KEYS, GRADCAM_SEQUENTIAL, SALIENCY_NEGATIVE, SALIENCY_POSITIVE, highlightedId, lesionLut, overlayImage, saliencyLegend, type SaliencyLegend } from './overlays';
 import { select } from './segmentationActions';
 import { currentExplanation } from './explainActions';
 
@@ -45,6 +45,7 @@ export function Viewer() {
   const explanation = useApp((s) => currentExplanation(s));
   const partial = useApp((s) => s.partialSaliency);
   const saliencyChannel = useApp((s) => s.saliencyChannel);
+  const saliencyThreshold = useApp((s) => s.saliencyThreshold);
   const overlaysRef = useRef<Overlays>({ images: [] });
   const clickPendingRef = useRef(false);
 
@@ -58,6 +59,9 @@ export function Viewer() {
       logLevel: 'error',
     });
     nv.attachToCanvas(canvasRef.current!);
+    nv.addColormap(COLOUR_MAP_KEYS.positive, SALIENCY_POSITIVE);
+    nv.addColormap(COLOUR_MAP_KEYS.negative, SALIENCY_NEGATIVE);
+    nv.addColormap(COLOUR_MAP_KEYS.gradCam, GRADCAM_SEQUENTIAL);
     // right-drag window/level in the viewer: keep the toolbar's numbers in step
     nv.onIntensityChange = (img) => {
       const s = useApp.getState();
@@ -149,11 +153,14 @@ export function Viewer() {
       const images: NVImage[] = [];
       // saliency under the lesion outlines: the finished map, or SmoothGrad's running mean while it sharpens
       const saliency = explanation
-        ? { data: explanation.data.maps[Math.min(saliencyChannel, explanation.data.maps.length - 1)], gradCam: explanation.data.settings.method === 'gradcam++' }
+        ? { maps: explanation.data.maps, channel: Math.min(saliencyChannel, explanation.data.maps.length - 1), gradCam: explanation.data.settings.method === 'gradcam++' }
         : partial
-          ? { data: partial.flair, gradCam: false }
+          ? { maps: [partial.flair], channel: 0, gradCam: false }
           : null;
-      if (saliency) images.push(await saliencyImage(grid, saliency.data, saliency.gradCam));
+      if (saliency) {
+        const legend = saliencyLegend(saliency.maps, saliency.gradCam, saliencyThreshold, '');
+        images.push(await saliencyImage(grid, saliency.maps[saliency.channel], legend));
+      }
       if (analysis) {
         const count = analysis.labels.count;
         const sel = highlightedId(selection, 'predicted');
@@ -196,7 +203,7 @@ export function Viewer() {
     return () => {
       cancelled = true;
     };
-  }, [analysis, selection, overlay, probability, explanation, partial, saliencyChannel]);
+  }, [analysis, selection, overlay, probability, explanation, partial, saliencyChannel, saliencyThreshold]);
 
   // Table or keyboard selection: move the crosshair to the lesion's centre.
   useEffect(() => {
@@ -262,19 +269,15 @@ function applyWindow(nv: Niivue, img: NVImage, min: number, max: number) {
   nv.updateGLVolume();
 }
 
-/** Signed SmoothGrad: warm positive, cool negative, symmetric, transparent below 10 % of the peak. Grad-CAM++: hot, 0..1. */
-async function saliencyImage(grid: Grid, data: Float32Array, gradCam: boolean): Promise<NVImage> {
-  const img = await overlayImage(grid, data, 'saliency.nii', gradCam ? 'hot' : 'warm', 0.85);
-  let maxAbs = 0;
-  for (const v of data) maxAbs = Math.max(maxAbs, Math.abs(v));
-  if (gradCam) {
-    img.cal_min = 0.2;
-    img.cal_max = 1;
-  } else {
-    img.colormapNegative = 'winter';
-    img.cal_min = 0.1 * maxAbs;
-    img.cal_max = maxAbs || 1;
+/** Signed SmoothGrad: diverging, symmetric around 0, transparent within +-threshold. Grad-CAM++: sequential, 0..1. */
+async function saliencyImage(grid: Grid, data: Float32Array, legend: SaliencyLegend): Promise<NVImage> {
+  const img = await overlayImage(grid, data, 'saliency.nii', legend.signed ? COLOUR_MAP_KEYS.positive : COLOUR_MAP_KEYS.gradCam, 0.85);
+  img.cal_min = Math.max(legend.thresholdAbs, 1e-12 * legend.maxAbs);
+  img.cal_max = legend.maxAbs;
+  if (legend.signed) {
+    img.colormapNegative = COLOUR_MAP_KEYS.negative; // NiiVue mirrors cal_min..cal_max for negatives
   }
-  img.colorbarVisible = true;
+  // our own colour bar (SaliencyColourBar) carries the units; NiiVue's stays off for this map
+  img.colorbarVisible = false;
   return img;
 }

@@ -36,3 +36,6 @@ export async function overlayImage(grid: Grid, data: Float32Array, name: string,
 export function highlightedId(selection: Selection | null, kind: Selection['kind']): number | null {
   return selection && selection.kind === kind ? selection.id : null;
 }
+
+// colour maps and the saliency scale live in colourMaps.ts (no NiiVue there, so Node tests can import them)
+export * from './colourMaps';

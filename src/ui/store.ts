@@ -109,6 +109,8 @@ interface AppState {
   /** SmoothGrad running mean while an explanation is being computed (FLAIR, scan grid) */
   partialSaliency: { key: string; flair: Float32Array } | null;
   saliencyChannel: number;
+  /** saliency overlay: share of the map's max |value| below which it is transparent (the slider) */
+  saliencyThreshold: number;
   setCase: (scan: LoadedCase, info: CaseInfo) => void;
   setBusy: (msg: string | null) => void;
   setError: (msg: string | null) => void;
@@ -149,6 +151,7 @@ export const useApp = create<AppState>((set) => ({
   explanations: {},
   partialSaliency: null,
   saliencyChannel: 0,
+  saliencyThreshold: 0.1,
   setCase: (scan, caseInfo) =>
     set((s) => ({
       scan,

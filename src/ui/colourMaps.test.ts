@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { GRADCAM_SEQUENTIAL, SALIENCY_POSITIVE, colourAt, saliencyLegend } from './colourMaps';
+
+describe('colour maps', () => {
+  it('interpolates linearly between control points (worked by hand)', () => {
+    // SALIENCY_POSITIVE: I 0 -> (120,0,0), I 128 -> (220,40,20), I 255 -> (255,235,90)
+    expect(colourAt(SALIENCY_POSITIVE, 0)).toEqual([120, 0, 0]);
+    expect(colourAt(SALIENCY_POSITIVE, 1)).toEqual([255, 235, 90]);
+    // t = 64/255 sits half-way between I 0 and I 128
+    expect(colourAt(SALIENCY_POSITIVE, 64 / 255)).toEqual([170, 20, 10]);
+    // GRADCAM: I 180 -> (230,110,40), I 255 -> (255,240,90); t = 0.85 -> i = 216.75, f = 36.75 / 75 = 0.49
+    const [r, g, b] = colourAt(GRADCAM_SEQUENTIAL, 0.85);
+    expect([r, g, b]).toEqual([Math.round(230 + 0.49 * 25), Math.round(110 + 0.49 * 130), Math.round(40 + 0.49 * 50)]);
+  });
+
+  it('brightens with magnitude on the positive side', () => {
+    const lum = (t: number) => colourAt(SALIENCY_POSITIVE, t).reduce((a, b) => a + b, 0);
+    for (let t = 0.1; t <= 1; t += 0.1) expect(lum(t)).toBeGreaterThan(lum(t - 0.1));
+  });
+});
+
+describe('saliency legend', () => {
+  it('is symmetric from the largest |value| over both channels', () => {
+    const flair = Float32Array.from([0.5, -2, 1]);
+    const mprage = Float32Array.from([3, -0.1, 0]);
+    const l = saliencyLegend([flair, mprage], false, 0.2, 'FLAIR');
+    expect(l.signed).toBe(true);
+    expect(l.maxAbs).toBe(3);
+    expect(l.thresholdAbs).toBeCloseTo(0.6, 12);
+    expect(l.title).toContain('FLAIR');
+  });
+
+  it('keeps Grad-CAM++ on its 0..1 scale', () => {
+    const l = saliencyLegend([Float32Array.from([0.2, 0.4])], true, 0.3, 'FLAIR');
+    expect(l.signed).toBe(false);
+    expect(l.maxAbs).toBe(1);
+    expect(l.thresholdAbs).toBeCloseTo(0.3, 12);
+  });
+});

@@ -1,0 +1,64 @@
+/** A colour map as NiiVue takes it: control points I (0..255) with their RGBA. */
+export interface ColourMap {
+  R: number[];
+  G: number[];
+  B: number[];
+  A: number[];
+  I: number[];
+}
+
+// Our own maps, so the viewer, the colour bar and the exported PNG use the same colours.
+// Signed SmoothGrad is diverging: positive warm (dark red -> yellow), negative cool (dark blue -> cyan);
+// magnitude grows toward the light end on both sides. Grad-CAM++ is sequential (black-purple -> yellow).
+export const SALIENCY_POSITIVE: ColourMap = { R: [120, 220, 255], G: [0, 40, 235], B: [0, 20, 90], A: [255, 255, 255], I: [0, 128, 255] };
+export const SALIENCY_NEGATIVE: ColourMap = { R: [0, 30, 110], G: [0, 100, 235], B: [120, 235, 255], A: [255, 255, 255], I: [0, 128, 255] };
+export const GRADCAM_SEQUENTIAL: ColourMap = { R: [20, 120, 230, 255], G: [0, 30, 110, 240], B: [60, 130, 40, 90], A: [255, 255, 255, 255], I: [0, 90, 180, 255] };
+export const COLOUR_MAP_KEYS = { positive: 'll-saliency-pos', negative: 'll-saliency-neg', gradCam: 'll-gradcam' } as const;
+
+/** RGB of a colour map at t in [0, 1] (linear between control points, as NiiVue interpolates). */
+export function colourAt(map: ColourMap, t: number): [number, number, number] {
+  const i = Math.min(255, Math.max(0, t * 255));
+  let k = 0;
+  while (k < map.I.length - 2 && i > map.I[k + 1]) k++;
+  const f = (i - map.I[k]) / (map.I[k + 1] - map.I[k]);
+  const mix = (c: number[]) => Math.round(c[k] + f * (c[k + 1] - c[k]));
+  return [mix(map.R), mix(map.G), mix(map.B)];
+}
+
+/** A CSS linear-gradient of a colour map, left to right (reversed: light end on the left). */
+export function cssGradient(map: ColourMap, reversed = false, steps = 8): string {
+  const stops = Array.from({ length: steps + 1 }, (_, k) => {
+    const t = k / steps;
+    const [r, g, b] = colourAt(map, reversed ? 1 - t : t);
+    return `rgb(${r}, ${g}, ${b}) ${(100 * t).toFixed(1)}%`;
+  });
+  return `linear-gradient(to right, ${stops.join(', ')})`;
+}
+
+/** What the saliency overlay shows: values at or beyond +-thresholdAbs are coloured up to +-maxAbs. */
+export interface SaliencyLegend {
+  signed: boolean;
+  /** |value| where colour starts (transparent below) and where it saturates, in the map's units */
+  thresholdAbs: number;
+  maxAbs: number;
+  unit: string;
+  title: string;
+}
+
+/**
+ * The overlay scale for an explanation: symmetric, from the map's own range. SmoothGrad uses one scale for both
+ * channels (the larger max |value|), so switching FLAIR <-> MPRAGE shows their true relative strength.
+ * thresholdFraction is the slider: the share of max |value| below which the map is transparent.
+ */
+export function saliencyLegend(maps: readonly Float32Array[], gradCam: boolean, thresholdFraction: number, channel: string): SaliencyLegend {
+  let maxAbs = 0;
+  for (const m of maps) for (let v = 0; v < m.length; v++) maxAbs = Math.max(maxAbs, Math.abs(m[v]));
+  if (gradCam) maxAbs = 1; // Grad-CAM++ maps are scaled to [0, 1]
+  return {
+    signed: !gradCam,
+    thresholdAbs: thresholdFraction * maxAbs,
+    maxAbs: maxAbs || 1,
+    unit: gradCam ? 'relative importance (0 to 1)' : 'dS/dx: lesion logit sum per z-score unit',
+    title: gradCam ? 'Grad-CAM++' : `SmoothGrad, ${channel}`,
+  };
+}
