@@ -28,8 +28,12 @@ export interface ExplainSettings {
 export interface ExplanationData {
   settings: ExplainSettings;
   channels: string[];
-  /** per channel, full scan grid, x fastest; SmoothGrad signed and unscaled, Grad-CAM++ scaled to [0, 1] */
+  /**
+   * per channel, on `crop` (a box of the scan grid, x fastest; zero outside it): SmoothGrad signed and unscaled,
+   * Grad-CAM++ scaled to [0, 1]. Kept cropped so dozens of lesions' maps fit in memory (explanationMaps.ts pastes).
+   */
   maps: Float32Array[];
+  crop: { origin: [number, number, number]; dims: [number, number, number] };
   exact: boolean;
   note: string;
   provenance: Record<string, number | string | null>;

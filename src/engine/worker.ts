@@ -126,7 +126,6 @@ async function explain(req: ExplainRequest) {
     );
     // Grad-CAM++ is shown scaled to [0, 1]; SmoothGrad maps stay signed and unscaled (they are the result)
     const shown: Float32Array[] = 'scaled' in r ? [(r as { scaled: Float32Array }).scaled] : r.maps;
-    const full = shown.map((m) => pasteCrop(m, r.crop, dims));
     post(
       {
         type: 'explained',
@@ -134,7 +133,8 @@ async function explain(req: ExplainRequest) {
         explanation: {
           settings,
           channels: settings.method === 'gradcam++' ? ['Grad-CAM++'] : r.channels,
-          maps: full,
+          maps: shown,
+          crop: { origin: [...r.crop.origin] as [number, number, number], dims: [...r.crop.dims] as [number, number, number] },
           exact: r.exact,
           note: r.note,
           provenance: { ...r.provenance, model: model.manifest.name, backend: backendInfo?.name ?? null },
@@ -142,7 +142,7 @@ async function explain(req: ExplainRequest) {
           seconds: (performance.now() - started) / 1000,
         },
       },
-      full.map((m) => m.buffer),
+      shown.map((m) => m.buffer),
     );
   } catch (err) {
     if ((err as Error).name === 'AbortError' || abort.signal.aborted) post({ type: 'cancelled', jobId });

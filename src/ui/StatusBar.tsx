@@ -1,6 +1,6 @@
 import { useApp } from './store';
 import { currentExplanation } from './explainActions';
-import { voxelIndex } from '../core/volume';
+import { mapValueAt } from '../engine/explanationMaps';
 
 const fmt = (v: number) => (Math.abs(v) >= 100 ? v.toFixed(0) : v.toPrecision(3));
 
@@ -10,7 +10,6 @@ export function StatusBar() {
   const info = useApp((s) => s.caseInfo);
   const explanation = useApp((s) => currentExplanation(s));
   const channel = useApp((s) => s.saliencyChannel);
-  const grid = useApp((s) => s.scan?.flair);
   if (!c || !info) return <div className="statusbar" data-testid="statusbar" />;
   return (
     <div className="statusbar" data-testid="statusbar">
@@ -20,10 +19,10 @@ export function StatusBar() {
       <span title="world coordinates in mm (RAS)">{c.mm.map((v) => v.toFixed(1)).join(', ')} mm</span>
       <span>FLAIR {fmt(c.flair)}</span>
       <span>MPRAGE {fmt(c.mprage)}</span>
-      {explanation && grid && (
+      {explanation && (
         <span data-testid="saliency-readout" title="explanation map value at the crosshair">
           {explanation.data.channels[Math.min(channel, explanation.data.channels.length - 1)]} saliency{' '}
-          {fmt(explanation.data.maps[Math.min(channel, explanation.data.maps.length - 1)][voxelIndex(grid, ...c.vox)])}
+          {fmt(mapValueAt(explanation.data, Math.min(channel, explanation.data.maps.length - 1), c.vox))}
         </span>
       )}
       {c.mask !== undefined && <span>ground truth {c.mask > 0 ? 'lesion' : '–'}</span>}

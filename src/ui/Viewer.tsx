@@ -6,6 +6,7 @@ import { lesionNear, outlineOf } from '../core/lesions';
 import { COLOUR_MAP_KEYS, GRADCAM_SEQUENTIAL, SALIENCY_NEGATIVE, SALIENCY_POSITIVE, highlightedId, lesionLut, overlayImage, saliencyLegend, type SaliencyLegend } from './overlays';
 import { select } from './segmentationActions';
 import { currentExplanation } from './explainActions';
+import { mapOnScanGrid } from '../engine/explanationMaps';
 
 const SLICE_OF: Record<Layout, SLICE_TYPE> = {
   multiplanar: SLICE_TYPE.MULTIPLANAR,
@@ -153,13 +154,14 @@ export function Viewer() {
       const images: NVImage[] = [];
       // saliency under the lesion outlines: the finished map, or SmoothGrad's running mean while it sharpens
       const saliency = explanation
-        ? { maps: explanation.data.maps, channel: Math.min(saliencyChannel, explanation.data.maps.length - 1), gradCam: explanation.data.settings.method === 'gradcam++' }
+        ? { maps: explanation.data.maps, channel: Math.min(saliencyChannel, explanation.data.maps.length - 1), gradCam: explanation.data.settings.method === 'gradcam++', crop: explanation.data }
         : partial
-          ? { maps: [partial.flair], channel: 0, gradCam: false }
+          ? { maps: [partial.flair], channel: 0, gradCam: false, crop: null }
           : null;
       if (saliency) {
         const legend = saliencyLegend(saliency.maps, saliency.gradCam, saliencyThreshold, '');
-        images.push(await saliencyImage(grid, saliency.maps[saliency.channel], legend));
+        const onGrid = saliency.crop ? mapOnScanGrid(saliency.crop, saliency.channel, grid.dims) : saliency.maps[saliency.channel];
+        images.push(await saliencyImage(grid, onGrid, legend));
       }
       if (analysis) {
         const count = analysis.labels.count;
