@@ -1,0 +1,32 @@
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useFastCpuKernels } from './cpuKernels.ts';
+
+// The fast kernels must give tfjs's own results exactly: compare both on the same inputs.
+const run = (fast: boolean, f: () => tf.Tensor | tf.Tensor[]) => {
+  useFastCpuKernels(fast);
+  const out = f();
+  return (Array.isArray(out) ? out : [out]).map((t) => ({ shape: t.shape, values: Array.from(t.dataSync()) }));
+};
+
+describe('fast cpu kernels', () => {
+  beforeAll(async () => { await tf.setBackend('cpu'); });
+  afterAll(() => useFastCpuKernels(true));
+  const x = tf.tensor(Float32Array.from({ length: 2 * 3 * 4 * 5 * 6 }, (_, i) => i * 0.5 - 7), [2, 3, 4, 5, 6]);
+  const cases: [string, () => tf.Tensor | tf.Tensor[]][] = [
+    ['slice 5D inner box', () => tf.slice(x, [1, 1, 0, 2, 1], [1, 2, 3, 2, 4])],
+    ['slice to the end', () => tf.slice(x, [0, 2, 1, 0, 3], [-1, -1, -1, -1, -1])],
+    ['slice int32', () => tf.slice(tf.cast(x, 'int32'), [0, 1, 1, 1, 1], [2, 1, 2, 3, 2])],
+    ['split spatial axis', () => tf.split(x, [1, 2, 1], 2)],
+    ['split channels', () => tf.split(x, [2, 4], 4)],
+    ['transpose channels first -> last', () => tf.transpose(x, [0, 2, 3, 4, 1])],
+    ['transpose channels last -> first', () => tf.transpose(x, [0, 4, 1, 2, 3])],
+    ['transpose 2D', () => tf.transpose(tf.reshape(x, [24, 30]))],
+    ['concat gradient', () => tf.grad((a: tf.Tensor) => tf.sum(tf.mul(tf.concat([a, tf.square(a)], 3), 1.5)))(x)],
+  ];
+  for (const [name, f] of cases) {
+    it(name, () => {
+      expect(run(true, f)).toEqual(run(false, f));
+    });
+  }
+});

@@ -1,0 +1,99 @@
+// Faster cpu kernels for the memory-bound ops that gradients of the U-Net are made of: Slice, SplitV
+// (the gradient of every concatenation: skip connections, and padding, which is built from concat)
+// and Transpose (layout switches around every convolution). tfjs-cpu computes each element's
+// position with a freshly allocated index array; these walk the output in order with strides, so
+// the innermost axis is a tight loop (a plain row copy for slices). Profile of mean SmoothGrad on a
+// 48^3 crop before this: SplitV + Slice + Transpose took 45 % of kernel time (docs/performance.md).
+// Same results bit for bit; installed by initBackend('cpu') unless disabled (for before/after runs).
+import * as tf from '@tensorflow/tfjs';
+import { backend_util, slice_util, util } from '@tensorflow/tfjs';
+
+interface CpuData { values: Float32Array | Int32Array | Uint8Array }
+interface CpuBackend { data: { get(id: unknown): CpuData }; makeTensorInfo(shape: number[], dtype: tf.DataType, values: unknown): tf.TensorInfo }
+type Args = { inputs: { x: tf.TensorInfo }; backend: CpuBackend; attrs: Record<string, unknown> };
+
+/** dst[o] = src[offset + sum_a index_a(o) * strides[a]] over an output of `shape`, in output order. */
+export function stridedCopy(src: ArrayLike<number>, shape: readonly number[], strides: readonly number[], offset: number, dst: Float32Array | Int32Array | Uint8Array): void {
+  const rank = shape.length;
+  const total = dst.length;
+  if (total === 0) return;
+  if (rank === 0) {
+    dst[0] = src[offset];
+    return;
+  }
+  const last = shape[rank - 1];
+  const step = strides[rank - 1];
+  const index = new Array(rank - 1).fill(0);
+  let base = offset;
+  for (let o = 0; o < total; o += last) {
+    if (step === 1 && src instanceof dst.constructor) {
+      dst.set((src as Float32Array).subarray(base, base + last), o);
+    } else {
+      for (let k = 0, s = base; k < last; k++, s += step) dst[o + k] = src[s];
+    }
+    // odometer over the outer axes
+    for (let a = rank - 2; a >= 0; a--) {
+      index[a]++;
+      base += strides[a];
+      if (index[a] < shape[a]) break;
+      base -= index[a] * strides[a];
+      index[a] = 0;
+    }
+  }
+}
+
+function sliceValues(backend: CpuBackend, x: tf.TensorInfo, begin: number[], size: number[]) {
+  const src = backend.data.get(x.dataId).values;
+  const strides = [...util.computeStrides(x.shape), 1];
+  const offset = begin.reduce((s, b, a) => s + b * strides[a], 0);
+  const dst = new (src.constructor as Float32ArrayConstructor)(util.sizeFromShape(size));
+  stridedCopy(src, size, strides.slice(0, size.length), offset, dst);
+  return backend.makeTensorInfo(size, x.dtype, dst);
+}
+
+function fastSlice({ inputs: { x }, backend, attrs }: Args): tf.TensorInfo {
+  const [begin, size] = slice_util.parseSliceParams(x as tf.Tensor, attrs.begin as number[], attrs.size as number[]);
+  return sliceValues(backend, x, begin, size);
+}
+
+function fastSplitV({ inputs: { x }, backend, attrs }: Args): tf.TensorInfo[] {
+  const axis = util.parseAxisParam(attrs.axis as number, x.shape)[0];
+  const sizes = backend_util.prepareSplitSize(x as tf.Tensor, attrs.numOrSizeSplits as number[], axis);
+  const begin = new Array(x.shape.length).fill(0);
+  return sizes.map((n) => {
+    const size = [...x.shape];
+    size[axis] = n;
+    const out = sliceValues(backend, x, begin, size);
+    begin[axis] += n;
+    return out;
+  });
+}
+
+function fastTranspose({ inputs: { x }, backend, attrs }: Args): tf.TensorInfo {
+  const perm = attrs.perm as number[];
+  const src = backend.data.get(x.dataId).values;
+  const inStrides = [...util.computeStrides(x.shape), 1];
+  const shape = perm.map((p) => x.shape[p]);
+  const dst = new (src.constructor as Float32ArrayConstructor)(src.length);
+  stridedCopy(src, shape, perm.map((p) => inStrides[p]), 0, dst);
+  return backend.makeTensorInfo(shape, x.dtype, dst);
+}
+
+const FAST: Record<string, (a: Args) => tf.TensorInfo | tf.TensorInfo[]> = { Slice: fastSlice, SplitV: fastSplitV, Transpose: fastTranspose };
+const original = new Map<string, tf.KernelConfig>();
+
+/** Installs (true) or removes (false) the faster cpu kernels; string and complex tensors keep tfjs's. */
+export function useFastCpuKernels(on: boolean): void {
+  for (const [name, fast] of Object.entries(FAST)) {
+    const current = tf.getKernel(name, 'cpu');
+    if (!current) continue;
+    if (!original.has(name)) original.set(name, current);
+    const tfjs = original.get(name)!;
+    tf.unregisterKernel(name, 'cpu');
+    tf.registerKernel(on ? {
+      kernelName: name, backendName: 'cpu',
+      kernelFunc: ((args: Args) => (args.inputs.x.dtype === 'float32' || args.inputs.x.dtype === 'int32' || args.inputs.x.dtype === 'bool'
+        ? fast(args) : tfjs.kernelFunc(args as never))) as unknown as tf.KernelFunc,
+    } : tfjs);
+  }
+}
