@@ -163,11 +163,12 @@ function affineOf(header: nifti.NIFTI1 | nifti.NIFTI2, fileName: string): number
 
 // ---------------------------------------------------------------- writing
 
-export type WriteDatatype = 'uint8' | 'int16' | 'uint16' | 'float32';
+export type WriteDatatype = 'uint8' | 'int16' | 'uint16' | 'int32' | 'float32';
 const WRITE_CODES: Record<WriteDatatype, { code: number; bytes: number }> = {
   uint8: { code: 2, bytes: 1 },
   int16: { code: 4, bytes: 2 },
   uint16: { code: 512, bytes: 2 },
+  int32: { code: 8, bytes: 4 },
   float32: { code: 16, bytes: 4 },
 };
 
@@ -254,6 +255,7 @@ function writeVoxels(v: DataView, at: number, data: Float32Array, type: WriteDat
     if (type === 'float32') v.setFloat32(at + 4 * i, x, true);
     else if (type === 'uint8') v.setUint8(at + i, clampRound(x, 0, 255));
     else if (type === 'int16') v.setInt16(at + 2 * i, clampRound(x, -32768, 32767), true);
+    else if (type === 'int32') v.setInt32(at + 4 * i, clampRound(x, -(2 ** 31), 2 ** 31 - 1), true);
     else v.setUint16(at + 2 * i, clampRound(x, 0, 65535), true);
   }
 }
