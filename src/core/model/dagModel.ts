@@ -6,6 +6,7 @@ import type { Dag, DagValue } from './dag.ts';
 import type { ModelManifest } from './manifest.ts';
 import { isHost } from './onnx/hostTensor.ts';
 import type { ActivationsAndHead, LayerInfo, SegmentationModel } from './segmentationModel.ts';
+import type { OpShape } from './cost.ts';
 
 /** Maps between the app layout [b, z, y, x, c] and a model's native layout. Each returns a new tensor. */
 export interface LayoutAdapter {
@@ -66,6 +67,21 @@ export abstract class DagSegmentationModel implements SegmentationModel {
     });
     this.layerCache = found;
     return found;
+  }
+
+  /** Every executed op with its native input and output shapes, for one forward pass at batch 1 and
+   * input size zyx (for cost counting; runs the model once at that size). */
+  traceOps(zyx: readonly number[]): OpShape[] {
+    const shapes = new Map<string, number[]>();
+    tf.tidy(() => {
+      const native = this.layout.toModel(tf.zeros([1, ...zyx, this.manifest.inputChannels.length]));
+      shapes.set(this.inputName, native.shape);
+      this.dag.run(new Map([[this.inputName, native]]), [this.outputName], (name, value) => shapes.set(name, [...value.shape]));
+    });
+    const shapeOf = (v: string) => (v === '' ? null : shapes.get(v) ?? this.dag.constants.get(v)?.shape ?? null);
+    return this.dag.nodes
+      .filter((n) => n.outputs.some((o) => shapes.has(o)))
+      .map((n) => ({ opType: n.opType, inputs: n.inputs.map(shapeOf), outputs: n.outputs.filter((o) => shapes.has(o)).map((o) => shapes.get(o)!) }));
   }
 
   activationsAndHead(x: tf.Tensor5D, layer: string): ActivationsAndHead {

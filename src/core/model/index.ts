@@ -4,6 +4,7 @@ export { validateManifest, ManifestError, type ModelManifest, type ModelFormat, 
 export { loadSegmentationModel, loadManifest, httpModelFolder, type ReadModelFile } from './loadModel.ts';
 export { OnnxSegmentationModel } from './onnx/onnxModel.ts';
 export { LayersSegmentationModel, GraphSegmentationModel } from './tfjsModel.ts';
+export { opCost, graphCost, explanationCost, type OpShape, type Cost, type ExplanationCost } from './cost.ts';
 export { useFastCpuKernels } from './cpuKernels.ts';
 export { initBackend, activeBackend, DEFAULT_BACKENDS, type BackendInfo, type BackendName } from './backend.ts';
 export { volumesToInput, tensorToVolume, type DimsXyz } from './volumeTensor.ts';
