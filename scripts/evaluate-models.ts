@@ -9,21 +9,10 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend, loadSegmentationModel } from '../src/core/model';
 import { decodeOnnx } from '../src/core/model/onnx/proto';
-import { segmentVolume } from '../src/core/segment';
-import { loadCase, zscoreNonZero } from '../src/core/volume';
 import { analyseCase } from '../src/core/lesions';
-import { windowPredictor } from '../src/engine/predictor';
-
-const arg = (name: string, fallback: string) => {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] : fallback;
-};
+import { arg, caseDirs as listCases, folderReader, readCase, segmentCase, writeModelIndex } from './heldOut';
 
 const MODELS_DIR = 'public/models';
-
-function folderReader(dir: string) {
-  return async (path: string) => new Uint8Array(readFileSync(join(dir, path)));
-}
 
 /**
  * The exporter names nodes after their PyTorch module scope (/up1/up1.2/PRelu); the Grad-CAM++ layer is
@@ -47,7 +36,6 @@ async function evaluate(name: string, caseDirs: string[]) {
   resolveGradCamLayer(dir);
   const model = await loadSegmentationModel(folderReader(dir));
   const m = model.manifest;
-  const predict = windowPredictor(model);
   const rows: Record<string, number>[] = [];
   const t0 = Date.now();
   const modelHash = createHash('sha256').update(readFileSync(join(dir, m.file))).digest('hex').slice(0, 16);
@@ -60,11 +48,8 @@ async function evaluate(name: string, caseDirs: string[]) {
       rows.push(cached.row);
       continue;
     }
-    const read = (f: string) => ({ name: f, bytes: readFileSync(join(c, f)) });
-    const scan = loadCase({ flair: read('flair.nii.gz'), mprage: read('mprage.nii.gz'), mask: read('lesions.nii.gz') });
-    const channels = [zscoreNonZero(scan.flair.data).data, zscoreNonZero(scan.mprage.data).data];
-    const w = m.windowSizeVoxels;
-    const p = await segmentVolume(channels, scan.flair.dims, predict, { windowSize: [w[2], w[1], w[0]], sizeMultiple: m.sizeMultiple, overlap: 0.25 });
+    const scan = readCase(c);
+    const { probability: p } = await segmentCase(model, scan);
     const a = analyseCase(scan.flair, p, { threshold: m.threshold, connectivity: 18, maxDroppedVoxels: 5 }, scan.mask!.data);
     const gt = a.groundTruth!;
     const row = { dice: gt.dice, nDSC: gt.nDsc, TPR: gt.match.lesionwise.tpr, FDR: gt.match.lesionwise.fdr, FNR: gt.match.lesionwise.fnr, F1: gt.match.lesionwise.f1 };
@@ -84,31 +69,19 @@ async function evaluate(name: string, caseDirs: string[]) {
   return { name, title: raw.title ?? name, threshold: m.threshold, metrics, bytes: readFileSync(join(dir, m.file)).length };
 }
 
-/** public/models/index.json: every model with a manifest, the default (3D U-Net) first. */
-function writeIndex() {
-  const names = readdirSync(MODELS_DIR).filter((d) => existsSync(join(MODELS_DIR, d, 'manifest.json')));
-  const entries = names.map((name) => {
-    const m = JSON.parse(readFileSync(join(MODELS_DIR, name, 'manifest.json'), 'utf8'));
-    return { name, title: m.title ?? name, defaultThreshold: m.threshold };
-  });
-  entries.sort((a, b) => (a.name === DEFAULT_MODEL ? -1 : b.name === DEFAULT_MODEL ? 1 : a.name.localeCompare(b.name)));
-  writeFileSync(join(MODELS_DIR, 'index.json'), JSON.stringify({ models: entries }, null, 2) + '\n');
-}
-
-const DEFAULT_MODEL = 'unet3d';
 
 async function main() {
   await initBackend(['cpu']);
   const casesRoot = arg('--cases', 'training/data/test');
   const limit = Number(arg('--limit', '20'));
-  const caseDirs = readdirSync(casesRoot).sort().map((d) => join(casesRoot, d)).filter((d) => existsSync(join(d, 'flair.nii.gz'))).slice(0, limit);
+  const caseDirs = listCases(casesRoot, limit);
   // --shard k/n: this process takes every n-th case from k (run n processes, then once more without it to collect)
   const [shardK, shardN] = arg('--shard', '0/1').split('/').map(Number);
   const mine = caseDirs.filter((_, i) => i % shardN === shardK);
   const names = arg('--models', readdirSync(MODELS_DIR).filter((d) => existsSync(join(MODELS_DIR, d, 'manifest.json'))).join(',')).split(',');
   const results = [];
   for (const n of names) results.push(await evaluate(n, mine));
-  writeIndex();
+  writeModelIndex();
   console.log('\n| model | Dice | nDSC | lesion TPR | FDR | FNR | F1 | threshold | size |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const r of results) {
     const f = (k: string) => (r.metrics[k] as number).toFixed(2);

@@ -3,3 +3,4 @@ export * from './metrics';
 export * from './measures';
 export * from './analyse';
 export * from './outline';
+export * from './review';
