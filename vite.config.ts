@@ -1,6 +1,7 @@
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 import { resolve } from 'node:path';
+import { contentSecurityPolicy, inlineScriptBodies } from './src/csp';
 
 // Every HTML entry the build serves. The app is static: scans, models and computation stay in the browser.
 const pages = {
@@ -8,10 +9,26 @@ const pages = {
   runtime: resolve(import.meta.dirname, 'test-pages/runtime.html'),
 };
 
+/** Puts the Content-Security-Policy in every page, last, so it sees the inline scripts other plugins added. */
+const csp: Plugin = {
+  name: 'lesionlens-csp',
+  transformIndexHtml: {
+    order: 'post',
+    handler: (html, ctx) => [
+      {
+        tag: 'meta',
+        attrs: { 'http-equiv': 'Content-Security-Policy', content: contentSecurityPolicy({ dev: !!ctx.server, inlineScripts: inlineScriptBodies(html) }) },
+        injectTo: 'head-prepend',
+      },
+    ],
+  },
+};
+
 export default defineConfig({
-  plugins: [react()],
+  plugins: [react(), csp],
   server: { port: 5173, strictPort: false },
-  preview: { port: 4173, strictPort: true },
+  // the header binds the compute worker too (a worker does not inherit its page's <meta> policy)
+  preview: { port: 4173, strictPort: true, headers: { 'Content-Security-Policy': contentSecurityPolicy({ header: true }) } },
   worker: { format: 'es' },
   build: { target: 'es2022', chunkSizeWarningLimit: 4000, rollupOptions: { input: pages } },
 });

@@ -1,3 +1,4 @@
+import { parseFaultSpec } from './faults';
 import type { BackendInfo, ExplainRequest, ExplanationData, Reply, Request, SegmentRequest } from './protocol';
 
 export type SegmentJob = Omit<SegmentRequest, 'type' | 'jobId'>;
@@ -22,6 +23,10 @@ export class EngineClient {
   private worker: Worker;
   private nextId = 1;
   private pending = new Map<number, { resolve: (r: Reply) => void; reject: (e: Error) => void; cb: JobCallbacks }>();
+  /** tests only: ?fault=segment:device-lost@1 and the like (faults.ts) */
+  private fault = parseFaultSpec(new URLSearchParams(globalThis.location?.search ?? '').get('fault'));
+  /** messages for the user from any job, e.g. "the GPU was lost; continuing on the CPU" */
+  onNotice: ((message: string) => void) | null = null;
 
   constructor() {
     this.worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
@@ -38,6 +43,7 @@ export class EngineClient {
     if (r.type === 'progress') p.cb.onProgress?.(r.stage, r.done, r.total);
     else if (r.type === 'backend') p.cb.onBackend?.(r.info);
     else if (r.type === 'partial') p.cb.onPartial?.(r.flair);
+    else if (r.type === 'notice') this.onNotice?.(r.message);
     else {
       this.pending.delete(r.jobId);
       if (r.type === 'error') p.reject(new Error(r.message));
@@ -50,7 +56,7 @@ export class EngineClient {
     const jobId = this.nextId++;
     // copies travel to the worker, so the page keeps its own volumes intact
     const channels: [Float32Array, Float32Array] = [job.channels[0].slice(), job.channels[1].slice()];
-    const msg: Request = { type: 'segment', jobId, ...job, channels };
+    const msg: Request = { type: 'segment', jobId, fault: this.fault, ...job, channels };
     const result = new Promise<Reply>((resolve, reject) => this.pending.set(jobId, { resolve, reject, cb }));
     this.worker.postMessage(msg, [channels[0].buffer, channels[1].buffer]);
     return { jobId, result: result as Promise<Extract<Reply, { type: 'segmented' }>> };
@@ -59,15 +65,19 @@ export class EngineClient {
   explain(job: ExplainJob, cb: JobCallbacks = {}): { jobId: number; result: Promise<ExplanationData> } {
     const jobId = this.nextId++;
     const channels: [Float32Array, Float32Array] = [job.channels[0].slice(), job.channels[1].slice()];
-    const msg: Request = { type: 'explain', jobId, ...job, channels };
+    const msg: Request = { type: 'explain', jobId, fault: this.fault, ...job, channels };
     const reply = new Promise<Reply>((resolve, reject) => this.pending.set(jobId, { resolve, reject, cb }));
     this.worker.postMessage(msg, [channels[0].buffer, channels[1].buffer]);
     const result = reply.then((r) => (r as Extract<Reply, { type: 'explained' }>).explanation);
     return { jobId, result };
   }
 
+  /** Stops a job. The page is freed at once; the worker stops at its next window or batch and its late replies are ignored. */
   cancel(jobId: number) {
     this.worker.postMessage({ type: 'cancel', jobId } satisfies Request);
+    const p = this.pending.get(jobId);
+    this.pending.delete(jobId);
+    p?.reject(new JobCancelled());
   }
 }
 

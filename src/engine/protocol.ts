@@ -1,5 +1,6 @@
 /** Messages between the page and the compute worker. Volumes travel as transferable Float32Arrays. */
 import type { LesionSaliency } from '../core/xai';
+import type { FaultSpec } from './faults';
 
 export type BackendPreference = 'auto' | 'webgpu' | 'webgl' | 'cpu';
 
@@ -49,6 +50,8 @@ interface ScanJob {
   channels: [Float32Array, Float32Array];
   dims: [number, number, number];
   spacingMm: [number, number, number];
+  /** tests only: make the backend fail at a chosen window or batch (see faults.ts) */
+  fault?: FaultSpec | null;
 }
 
 export type SegmentRequest = ScanJob & { type: 'segment'; voxToMm: number[] };
@@ -71,5 +74,7 @@ export type Reply =
   | { type: 'explained'; jobId: number; explanation: ExplanationData }
   /** SmoothGrad running mean after each batch (FLAIR channel, scan grid), so the map sharpens as it comes */
   | { type: 'partial'; jobId: number; flair: Float32Array }
+  /** something the user should know, e.g. the job moved to another backend after a GPU fault */
+  | { type: 'notice'; jobId: number; message: string }
   | { type: 'cancelled'; jobId: number }
   | { type: 'error'; jobId: number; message: string };

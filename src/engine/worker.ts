@@ -1,12 +1,14 @@
 /// <reference lib="webworker" />
 // The compute worker: model loading, backend choice and segmentation run here so the viewer never freezes.
 import * as tf from '@tensorflow/tfjs';
-import { DEFAULT_BACKENDS, httpModelFolder, initBackend, loadSegmentationModel, type SegmentationModel } from '../core/model';
-import { Cancelled, gridAtSpacing, segmentVolume } from '../core/segment';
+import { DEFAULT_BACKENDS, httpModelFolder, initBackend, loadSegmentationModel, type BackendName, type SegmentationModel } from '../core/model';
+import { Cancelled, effectiveWindowSize, gridAtSpacing, segmentVolume } from '../core/segment';
 import { describeGrid, resampleToGrid, zscoreNonZero, type Grid } from '../core/volume';
 import { windowPredictor } from './predictor';
 import { explainInstance, pasteCrop, type Crop } from '../core/xai';
 import type { BackendInfo, BackendPreference, ExplainRequest, Reply, Request, SegmentRequest } from './protocol';
+import { faultInjector } from './faults';
+import { breakDevice, lostBackends, watchDevice, withRecovery, type RecoveryOptions } from './resilient';
 
 const post = (r: Reply, transfer: Transferable[] = []) => (self as unknown as DedicatedWorkerGlobalScope).postMessage(r, transfer);
 const aborts = new Map<number, AbortController>();
@@ -17,17 +19,40 @@ let backendKey = '';
 async function ensureBackend(pref: BackendPreference): Promise<BackendInfo> {
   if (backendInfo && backendKey === pref) return backendInfo;
   const order = pref === 'auto' ? [...DEFAULT_BACKENDS] : [pref, ...DEFAULT_BACKENDS.filter((b) => b !== pref)];
-  const info = await initBackend(order);
   backendKey = pref;
+  return startBackend(order.filter((b) => !lostBackends.has(b)));
+}
+
+/** Activates the first backend of `order` that starts, and says why earlier ones (and lost ones) were not used. */
+async function startBackend(order: BackendName[]): Promise<BackendInfo> {
+  const info = await initBackend(order);
+  watchDevice(info.name);
   backendInfo = {
     name: info.name,
     adapter: info.adapter + (info.software ? ' (software: correct but slow)' : ''),
-    fallbacks: info.skipped.map((s) => `${s.name} not used: ${s.reason}`),
+    fallbacks: [
+      ...[...lostBackends].map((b) => `${b} not used: its device was lost in this session (reload the page to try it again)`),
+      ...info.skipped.map((s) => `${s.name} not used: ${s.reason}`),
+    ],
   };
-  // the model's weights live on the previous backend: reload them
-  loaded?.model.dispose();
+  // the model's weights live on the previous backend: reload them (disposing on a lost device may throw)
+  try {
+    loaded?.model.dispose();
+  } catch {
+    // the lost device took the weights with it
+  }
   loaded = null;
   return backendInfo;
+}
+
+/** Recovery settings shared by segmentation and explanation: backend switches are announced to the page. */
+function recovery(jobId: number, signal: AbortSignal): Pick<RecoveryOptions, 'backend' | 'switchTo' | 'notify' | 'signal'> {
+  return {
+    signal,
+    backend: () => (backendInfo?.name ?? 'cpu') as BackendName,
+    switchTo: async (name) => post({ type: 'backend', jobId, info: await startBackend([name]) }),
+    notify: (message) => post({ type: 'notice', jobId, message }),
+  };
 }
 
 async function ensureModel(url: string): Promise<SegmentationModel> {
@@ -63,13 +88,32 @@ async function segment(req: SegmentRequest) {
       channels = channels.map((c) => resampleToGrid({ ...scanGrid, data: c }, modelGrid, 'linear').data);
     }
     const w = m.windowSizeVoxels;
-    let probability = await segmentVolume(channels, modelGrid.dims, windowPredictor(model), {
-      windowSize: [w[2], w[1], w[0]],
-      sizeMultiple: m.sizeMultiple,
-      overlap: 0.25,
-      signal: abort.signal,
-      onProgress: (done, total) => post({ type: 'progress', jobId, stage: 'windows', done, total }),
-    });
+    const windowSize = effectiveWindowSize(modelGrid.dims, [w[2], w[1], w[0]], m.sizeMultiple);
+    const fault = faultInjector(req.fault, 'segment', breakDevice);
+    // on a GPU fault: smaller windows (edge halved, at least 32 voxels) or the next backend, from the first window
+    let probability = await withRecovery(
+      {
+        ...recovery(jobId, abort.signal),
+        what: 'Segmentation',
+        start: { size: Math.max(...windowSize), minSize: Math.max(32, m.sizeMultiple), sizeMultiple: m.sizeMultiple },
+        describeSize: (edge) => `windows of at most ${edge} voxels a side`,
+      },
+      async (edge) => {
+        const predict = windowPredictor(await ensureModel(req.modelUrl));
+        let window = 0;
+        const predictOrFault: typeof predict = (ch, size) => {
+          fault.strike(++window);
+          return predict(ch, size);
+        };
+        return segmentVolume(channels, modelGrid.dims, predictOrFault, {
+          windowSize: windowSize.map((s) => Math.min(s, edge)) as [number, number, number],
+          sizeMultiple: m.sizeMultiple,
+          overlap: 0.25,
+          signal: abort.signal,
+          onProgress: (done, total) => post({ type: 'progress', jobId, stage: 'windows', done, total }),
+        });
+      },
+    );
     if (modelGrid !== scanGrid) probability = resampleToGrid({ ...modelGrid, data: probability }, scanGrid, 'linear').data;
     post({ type: 'segmented', jobId, probability, seconds: (performance.now() - started) / 1000, notices }, [probability.buffer]);
   } catch (e) {
@@ -105,23 +149,39 @@ async function explain(req: ExplainRequest) {
           : ['noise samples', settings.samples];
     post({ type: 'progress', jobId, stage, done: 0, total });
     let crop: Crop | null = null;
-    const { result: r, quantities } = await explainInstance(
-      model,
-      { channels: zscored.channels, dimsXyz: dims, spacingMm: req.spacingMm, lesionVoxels: req.lesionVoxels },
+    const channels = zscored.channels;
+    const fault = faultInjector(req.fault, 'explain', breakDevice);
+    // on a GPU fault: fewer rows per backward pass (halved down to 1) or the next backend
+    const { result: r, quantities } = await withRecovery(
       {
-        method: settings.method,
-        cropMode: settings.cropMode,
-        samples: settings.samples,
-        seed: settings.seed,
-        signal: abort.signal,
-        onPrepared: (p) => (crop = p.crop),
-        onProgress: (done, all, partial) => {
-          post({ type: 'progress', jobId, stage, done, total: all });
-          if (partial && crop) {
-            const flair = pasteCrop(partial[0], crop, dims);
-            post({ type: 'partial', jobId, flair }, [flair.buffer]);
-          }
-        },
+        ...recovery(jobId, abort.signal),
+        what: 'The explanation',
+        start: { size: settings.method === 'smoothgrad-max' ? 8 : settings.method === 'gradcam++' ? 1 : 4, minSize: 1, sizeMultiple: 1 },
+        describeSize: (rows) => `${rows} ${settings.method === 'smoothgrad-max' ? 'gradients' : 'noise samples'} per batch`,
+      },
+      async (batchSize) => {
+        let batch = 0;
+        return explainInstance(
+          await ensureModel(req.modelUrl),
+          { channels, dimsXyz: dims, spacingMm: req.spacingMm, lesionVoxels: req.lesionVoxels },
+          {
+            method: settings.method,
+            cropMode: settings.cropMode,
+            samples: settings.samples,
+            seed: settings.seed,
+            batchSize,
+            signal: abort.signal,
+            onPrepared: (p) => (crop = p.crop),
+            onProgress: (done, all, partial) => {
+              fault.strike(++batch);
+              post({ type: 'progress', jobId, stage, done, total: all });
+              if (partial && crop) {
+                const flair = pasteCrop(partial[0], crop, dims);
+                post({ type: 'partial', jobId, flair }, [flair.buffer]);
+              }
+            },
+          },
+        );
       },
     );
     // Grad-CAM++ is shown scaled to [0, 1]; SmoothGrad maps stay signed and unscaled (they are the result)

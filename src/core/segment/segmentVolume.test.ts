@@ -37,3 +37,14 @@ describe('segmentVolume', () => {
     await expect(run).rejects.toBeInstanceOf(Cancelled);
   });
 });
+
+it('a cancel during the only window gives no result', async () => {
+  const dims: [number, number, number] = [8, 8, 8];
+  const ctl = new AbortController();
+  const ch = [new Float32Array(512), new Float32Array(512)];
+  const predictThenCancel = async (c: Float32Array[]) => {
+    ctl.abort(); // the user presses Cancel while this window is computed
+    return c[0];
+  };
+  await expect(segmentVolume(ch, dims, predictThenCancel, { windowSize: [16, 16, 16], signal: ctl.signal })).rejects.toBeInstanceOf(Cancelled);
+});

@@ -19,6 +19,11 @@ export class Cancelled extends Error {
   }
 }
 
+/** The window actually used: an axis shorter than the window runs as one smaller window, padded to the stride. */
+export function effectiveWindowSize(dims: [number, number, number], windowSize: [number, number, number], sizeMultiple = 1): [number, number, number] {
+  return windowSize.map((s, a) => Math.min(s, Math.ceil(dims[a] / sizeMultiple) * sizeMultiple)) as [number, number, number];
+}
+
 /**
  * Whole-volume lesion probability by sliding windows with Gaussian blending (the paper: 96^3, overlap 0.25).
  * Windows run one at a time: GPU memory use is one window's, whatever the scan size.
@@ -29,9 +34,7 @@ export async function segmentVolume(
   predict: WindowPredictor,
   opts: SegmentOptions,
 ): Promise<Float32Array> {
-  // an axis shorter than the window runs as one smaller window (fully convolutional models), padded to the stride
-  const m = opts.sizeMultiple ?? 1;
-  const size = opts.windowSize.map((s, a) => Math.min(s, Math.ceil(dims[a] / m) * m)) as [number, number, number];
+  const size = effectiveWindowSize(dims, opts.windowSize, opts.sizeMultiple);
   const windows = planWindows(dims, size, opts.overlap ?? 0.25);
   const weights = gaussianWeights(size);
   const blender = new Blender(dims);
@@ -43,5 +46,7 @@ export async function segmentVolume(
     blender.add(await predict(patch, size), start, size, weights);
     opts.onProgress?.(w + 1, windows.length);
   }
+  // a cancel during the last window must not hand back a result
+  if (opts.signal?.aborted) throw new Cancelled();
   return blender.result();
 }
