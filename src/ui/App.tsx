@@ -12,6 +12,8 @@ import { OverlayControls } from './OverlayControls';
 import { ExplainPanel } from './ExplainPanel';
 import { SaliencyColourBar } from './SaliencyColourBar';
 import { loadModelList } from './segmentationActions';
+import { installUnloadGuard } from './unsaved';
+import { getEngine } from '../engine/client';
 
 export function App() {
   const busy = useApp((s) => s.busy);
@@ -26,6 +28,12 @@ export function App() {
     loadModelList();
     const demo = new URLSearchParams(location.search).get('demo');
     if (demo !== null) openDemo(demo === 'test64' ? 'test64' : 'demo');
+  }, []);
+
+  useEffect(() => {
+    // the worker's messages for the user (e.g. a GPU fault it recovered from) join the notices
+    getEngine().onNotice = (message) => useApp.setState((s) => ({ notices: [...s.notices, message] }));
+    return installUnloadGuard();
   }, []);
 
   return (
