@@ -8,3 +8,4 @@ export * from './roles';
 export * from './loadCase';
 export * from './normalise';
 export * from './intensity';
+export * from './contrast';

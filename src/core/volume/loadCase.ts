@@ -2,6 +2,7 @@ import { type Volume, describeGrid, sameGrid } from './volume';
 import { readNifti } from './nifti';
 import { resampleToGrid } from './resample';
 import { checkImage, checkMask } from './checks';
+import { swappedRolesNotice } from './contrast';
 
 export interface CaseFiles {
   flair: { name: string; bytes: ArrayBuffer | Uint8Array };
@@ -32,6 +33,9 @@ export function loadCase(files: CaseFiles): LoadedCase {
   checkImage(flair, `FLAIR (${files.flair.name})`);
   checkImage(mprageRead.volume, `MPRAGE (${files.mprage.name})`);
   let mprage = mprageRead.volume;
+  // judged on each scan's own grid, before any resampling
+  const swapped = swappedRolesNotice(flair, mprage, `FLAIR (${files.flair.name})`, `MPRAGE (${files.mprage.name})`);
+  if (swapped) notices.push(swapped);
   if (!sameGrid(flair, mprage)) {
     notices.push(`MPRAGE was resampled (trilinear) from ${describeGrid(mprage)} onto the FLAIR grid of ${describeGrid(flair)}.`);
     mprage = resampleToGrid(mprage, flair, 'linear');
