@@ -11,7 +11,8 @@ import { LesionPanel } from './LesionPanel';
 import { OverlayControls } from './OverlayControls';
 import { ExplainPanel } from './ExplainPanel';
 import { SaliencyColourBar } from './SaliencyColourBar';
-import { loadModelList } from './segmentationActions';
+import { openFromUrl } from './urlState';
+import { ExportPanel } from './ExportPanel';
 import { installUnloadGuard } from './unsaved';
 import { getEngine } from '../engine/client';
 
@@ -25,9 +26,7 @@ export function App() {
   useKeyboard();
 
   useEffect(() => {
-    loadModelList();
-    const demo = new URLSearchParams(location.search).get('demo');
-    if (demo !== null) openDemo(demo === 'test64' ? 'test64' : 'demo');
+    openFromUrl(); // ?demo, or same-origin scans, with lesion and method (urlState.ts)
   }, []);
 
   useEffect(() => {
@@ -102,6 +101,7 @@ export function App() {
           <OverlayControls />
           <ExplainPanel />
           <LesionPanel />
+          <ExportPanel />
         </aside>
       </div>
       <StatusBar />

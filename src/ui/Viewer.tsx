@@ -6,6 +6,7 @@ import { lesionNear, outlineOf } from '../core/lesions';
 import { COLOUR_MAP_KEYS, GRADCAM_SEQUENTIAL, SALIENCY_NEGATIVE, SALIENCY_POSITIVE, highlightedId, lesionLut, overlayImage, saliencyLegend, type SaliencyLegend } from './overlays';
 import { select } from './segmentationActions';
 import { currentExplanation } from './explainActions';
+import { registerViewer } from './viewerHandle';
 import { mapOnScanGrid } from '../engine/explanationMaps';
 
 const SLICE_OF: Record<Layout, SLICE_TYPE> = {
@@ -69,8 +70,10 @@ export function Viewer() {
       if (img === loadedRef.current?.[s.background]) s.setWindow(s.background, { min: img.cal_min ?? 0, max: img.cal_max ?? 1 });
     };
     nvRef.current = nv;
+    registerViewer(nv);
     return () => {
       nvRef.current = null;
+      registerViewer(null);
       loadedRef.current = null;
     };
   }, []);

@@ -14,7 +14,7 @@ describe('shared links', () => {
   });
 
   it('reads scans, lesion, method and settings', () => {
-    const { view, problems } = parseSharedView('?flair=/cases/a_flair.nii.gz&mprage=/cases/a_mprage.nii.gz&mask=/cases/a_mask.nii&lesion=3&method=smoothgrad-mean&samples=20&seed=4&crop=fast&threshold=0.3&connectivity=26', PAGE);
+    const { view, problems } = parseSharedView('?flair=/cases/a_flair.nii.gz&mprage=/cases/a_mprage.nii.gz&mask=/cases/a_mask.nii&lesion=3&method=smoothgrad-mean&samples=20&seed=4&crop=fast&threshold=0.3&connectivity=26&drop=10', PAGE);
     expect(problems).toEqual([]);
     expect(view).toEqual({
       scans: { flair: 'https://pacs.example.org/cases/a_flair.nii.gz', mprage: 'https://pacs.example.org/cases/a_mprage.nii.gz', mask: 'https://pacs.example.org/cases/a_mask.nii' },
@@ -25,6 +25,7 @@ describe('shared links', () => {
       crop: 'fast',
       threshold: 0.3,
       connectivity: 26,
+      drop: 10,
     });
     expect(parseSharedView('?demo&lesion=gt2&method=gradcam%2B%2B', PAGE).view).toEqual({ demo: 'demo', lesion: { kind: 'missed', id: 2 }, method: 'gradcam++' });
     expect(parseSharedView('?demo=test64', PAGE).view).toEqual({ demo: 'test64' });
@@ -47,7 +48,7 @@ describe('shared links', () => {
       '?demo&lesion=3&method=gradcam%2B%2B&samples=2&seed=1&crop=exact',
     );
     const scans = { flair: 'https://pacs.example.org/c/a%20flair.nii.gz', mprage: 'https://pacs.example.org/c/m.nii.gz' };
-    const q = sharedViewQuery({ scans, model: 'unet3d', threshold: 0.15, connectivity: 6, lesion: { kind: 'missed', id: 1 }, method: 'smoothgrad-max' });
-    expect(parseSharedView(q, PAGE)).toEqual({ view: { scans, model: 'unet3d', threshold: 0.15, connectivity: 6, lesion: { kind: 'missed', id: 1 }, method: 'smoothgrad-max' }, problems: [] });
+    const q = sharedViewQuery({ scans, model: 'unet3d', threshold: 0.15, connectivity: 6, drop: 0, lesion: { kind: 'missed', id: 1 }, method: 'smoothgrad-max' });
+    expect(parseSharedView(q, PAGE)).toEqual({ view: { scans, model: 'unet3d', threshold: 0.15, connectivity: 6, drop: 0, lesion: { kind: 'missed', id: 1 }, method: 'smoothgrad-max' }, problems: [] });
   });
 });

@@ -12,6 +12,8 @@ export interface SharedView {
   crop?: 'exact' | 'fast';
   threshold?: number;
   connectivity?: 6 | 18 | 26;
+  /** lesions of this many voxels or fewer are dropped (it changes the lesion ids) */
+  drop?: number;
   /** where to compute: not part of a copied link (the receiver's machine decides), accepted for tests and benchmarks */
   backend?: 'auto' | 'webgpu' | 'webgl' | 'cpu';
 }
@@ -91,6 +93,7 @@ export function parseSharedView(search: string, pageUrl: string): { view: Shared
   const connectivity = int('connectivity', 6, 26);
   if (connectivity === 6 || connectivity === 18 || connectivity === 26) view.connectivity = connectivity;
   else if (connectivity !== undefined) problems.push(`The link's connectivity=${connectivity} is not 6, 18 or 26; it was ignored.`);
+  view.drop = int('drop', 0, 1000000);
   const backend = q.get('backend');
   if (backend === 'auto' || backend === 'webgpu' || backend === 'webgl' || backend === 'cpu') view.backend = backend;
   else if (backend !== null) problems.push(`The link's backend=${backend} is not auto, webgpu, webgl or cpu; it was ignored.`);
@@ -109,6 +112,7 @@ export function sharedViewQuery(v: SharedView): string {
   if (v.model) q.push(['model', v.model]);
   if (v.threshold !== undefined) q.push(['threshold', String(v.threshold)]);
   if (v.connectivity !== undefined) q.push(['connectivity', String(v.connectivity)]);
+  if (v.drop !== undefined) q.push(['drop', String(v.drop)]);
   if (v.lesion) q.push(['lesion', `${v.lesion.kind === 'missed' ? 'gt' : ''}${v.lesion.id}`]);
   if (v.method) q.push(['method', v.method]);
   if (v.samples !== undefined) q.push(['samples', String(v.samples)]);
