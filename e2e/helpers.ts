@@ -22,6 +22,16 @@ export function litFraction(png: PNG): number {
   return lit / (png.width * png.height);
 }
 
+/** Fraction of pixels in saturated colour (overlay, not grey anatomy): max - min channel above 80. */
+export function colouredFraction(png: PNG): number {
+  let n = 0;
+  for (let i = 0; i < png.data.length; i += 4) {
+    const [r, g, b] = [png.data[i], png.data[i + 1], png.data[i + 2]];
+    if (Math.max(r, g, b) - Math.min(r, g, b) > 80) n++;
+  }
+  return n / (png.width * png.height);
+}
+
 export async function waitForCase(page: Page) {
   await expect(page.getByTestId('viewer-canvas')).toHaveAttribute('data-loaded', 'true', { timeout: 120_000 });
   // NiiVue draws on the next animation frame

@@ -1,6 +1,7 @@
 import { useApp, type LesionSortKey, type Selection } from './store';
-import { select, tableOrder, updateInstanceSettings } from './segmentationActions';
-import type { Connectivity } from '../core/lesions';
+import { currentTableOrder, select, updateInstanceSettings } from './segmentationActions';
+import { needsReview, type Connectivity } from '../core/lesions';
+import { cachedQuantities, togglePrecompute } from './explainActions';
 import { Choice } from './Choice';
 
 const CONNECTIVITIES: [Connectivity, string][] = [
@@ -18,10 +19,13 @@ export function LesionPanel() {
   const settings = useApp((s) => s.instanceSettings);
   const selection = useApp((s) => s.selection);
   const sort = useApp((s) => s.lesionSort);
+  const explanations = useApp((s) => s.explanations); // re-render as background results arrive
+  const precompute = useApp((s) => s.precompute);
+  const review = useApp((s) => s.models.find((m) => m.name === s.segmentation?.modelName)?.review ?? null);
   const setSort = (lesionSort: { key: SortKey; desc: boolean }) => useApp.setState({ lesionSort });
   if (!analysis) return null;
   const gt = analysis.groundTruth;
-  const order = tableOrder(analysis.lesions, gt?.missed.map((m) => m.lesionId) ?? [], sort.key, sort.desc);
+  const order = currentTableOrder({ ...useApp.getState(), explanations });
   const header = (key: SortKey, label: string) => (
     <th aria-sort={sort.key === key ? (sort.desc ? 'descending' : 'ascending') : 'none'}>
       <button className="link" onClick={() => setSort({ key, desc: sort.key === key ? !sort.desc : true })}>
@@ -84,6 +88,19 @@ export function LesionPanel() {
           </span>
         </div>
       )}
+      {precompute && (
+        <div className="row precompute" data-testid="precompute">
+          <span title="mean SmoothGrad of every lesion, computed in the background so a click shows its numbers at once">
+            Saliency in background: {precompute.done} / {precompute.total} lesions
+            {precompute.state === 'paused' ? ' (paused)' : precompute.state === 'done' ? ' (done)' : ''}
+          </span>
+          {precompute.state !== 'done' && (
+            <button onClick={togglePrecompute} data-testid="precompute-toggle">
+              {precompute.state === 'paused' ? 'Resume' : 'Pause'}
+            </button>
+          )}
+        </div>
+      )}
       <div className="table-wrap">
         <table data-testid="lesion-table">
           <thead>
@@ -94,6 +111,11 @@ export function LesionPanel() {
               <th>box (voxels)</th>
               {header('meanProbability', 'mean p')}
               {header('maxProbability', 'max p')}
+              {header('flairPeak', 'peak FLAIR')}
+              <th title="FLAIR share of |saliency| within the lesion">FLAIR %</th>
+              <th title={review ? `review: peak FLAIR saliency below ${review.threshold.toPrecision(3)}, the ${review.thresholdQuantile} quantile of true positives on ${review.cases} held-out cases (ROC AUC ${review.rocAuc.toFixed(2)})` : 'no review calibration for this model'}>
+                flag
+              </th>
               {gt && <th>GT</th>}
             </tr>
           </thead>
@@ -117,6 +139,7 @@ export function LesionPanel() {
                   </td>
                   <td>{o.kind === 'predicted' ? fmt2(l.meanProbability) : '–'}</td>
                   <td>{o.kind === 'predicted' ? fmt2(l.maxProbability) : '–'}</td>
+                  <SaliencyCells lesionId={o.kind === 'predicted' ? o.id : null} review={review} />
                   {gt && <td className="detection">{detection}</td>}
                 </tr>
               );
@@ -126,5 +149,21 @@ export function LesionPanel() {
       </div>
       <p className="hint">Click a lesion in the table or in the viewer. Keys: N next, P previous lesion.</p>
     </section>
+  );
+}
+
+/** Peak FLAIR saliency, FLAIR share and the review flag of a predicted lesion, once its mean SmoothGrad exists. */
+function SaliencyCells({ lesionId, review }: { lesionId: number | null; review: { threshold: number } | null }) {
+  const q = lesionId === null ? null : cachedQuantities(lesionId);
+  if (!q) return <td colSpan={3} className="pending">{lesionId === null ? '' : '…'}</td>;
+  const flag = review && needsReview(q.flairPeak, review);
+  return (
+    <>
+      <td>{q.flairPeak.toPrecision(2)}</td>
+      <td>{(100 * q.shareLesion[0]).toFixed(0)}</td>
+      <td className={flag ? 'review' : ''} data-testid={flag ? 'review-flag' : undefined}>
+        {flag ? 'review' : review ? '' : '–'}
+      </td>
+    </>
   );
 }

@@ -1,6 +1,7 @@
 import { InputError, loadCase, type CaseFiles } from '../core/volume';
 import { guessRole, isNiftiName } from '../core/volume/roles';
 import { useApp, type PendingFile } from './store';
+import { stopPrecompute } from './explainActions';
 
 /**
  * Shipped demo cases (synthetic MS lesions on the Colin27 brain, see public/samples/README.md):
@@ -22,6 +23,7 @@ async function openCase(files: CaseFiles, caseName: string) {
   await nextFrame();
   try {
     const scan = loadCase(files);
+    stopPrecompute();
     app.setCase(scan, { name: caseName, flairName: files.flair.name, mprageName: files.mprage.name, maskName: files.mask?.name });
   } catch (e) {
     app.setError(e instanceof InputError ? e.message : `Could not open ${caseName}: ${(e as Error).message}`);

@@ -3,14 +3,14 @@ import { GRADCAM_SEQUENTIAL, SALIENCY_POSITIVE, colourAt, saliencyLegend } from 
 
 describe('colour maps', () => {
   it('interpolates linearly between control points (worked by hand)', () => {
-    // SALIENCY_POSITIVE: I 0 -> (120,0,0), I 128 -> (220,40,20), I 255 -> (255,235,90)
+    // SALIENCY_POSITIVE visible ramp: I 1 -> (120,0,0), I 128 -> (220,40,20), I 255 -> (255,235,90); t maps to I = 1 + 254 t
     expect(colourAt(SALIENCY_POSITIVE, 0)).toEqual([120, 0, 0]);
     expect(colourAt(SALIENCY_POSITIVE, 1)).toEqual([255, 235, 90]);
-    // t = 64/255 sits half-way between I 0 and I 128
-    expect(colourAt(SALIENCY_POSITIVE, 64 / 255)).toEqual([170, 20, 10]);
-    // GRADCAM: I 180 -> (230,110,40), I 255 -> (255,240,90); t = 0.85 -> i = 216.75, f = 36.75 / 75 = 0.49
+    // t = 63.5/254 -> I 64.5, half-way between I 1 and I 128
+    expect(colourAt(SALIENCY_POSITIVE, 63.5 / 254)).toEqual([170, 20, 10]);
+    // GRADCAM: I 180 -> (230,110,40), I 255 -> (255,240,90); t = 0.85 -> I = 216.9, f = 36.9 / 75 = 0.492
     const [r, g, b] = colourAt(GRADCAM_SEQUENTIAL, 0.85);
-    expect([r, g, b]).toEqual([Math.round(230 + 0.49 * 25), Math.round(110 + 0.49 * 130), Math.round(40 + 0.49 * 50)]);
+    expect([r, g, b]).toEqual([Math.round(230 + 0.492 * 25), Math.round(110 + 0.492 * 130), Math.round(40 + 0.492 * 50)]);
   });
 
   it('brightens with magnitude on the positive side', () => {

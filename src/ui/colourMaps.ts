@@ -10,14 +10,16 @@ export interface ColourMap {
 // Our own maps, so the viewer, the colour bar and the exported PNG use the same colours.
 // Signed SmoothGrad is diverging: positive warm (dark red -> yellow), negative cool (dark blue -> cyan);
 // magnitude grows toward the light end on both sides. Grad-CAM++ is sequential (black-purple -> yellow).
-export const SALIENCY_POSITIVE: ColourMap = { R: [120, 220, 255], G: [0, 40, 235], B: [0, 20, 90], A: [255, 255, 255], I: [0, 128, 255] };
-export const SALIENCY_NEGATIVE: ColourMap = { R: [0, 30, 110], G: [0, 100, 235], B: [120, 235, 255], A: [255, 255, 255], I: [0, 128, 255] };
-export const GRADCAM_SEQUENTIAL: ColourMap = { R: [20, 120, 230, 255], G: [0, 30, 110, 240], B: [60, 130, 40, 90], A: [255, 255, 255, 255], I: [0, 90, 180, 255] };
+// Entry 0 is transparent: NiiVue maps everything at or below the threshold (and the zero map outside the crop)
+// there; from entry 1 on the colours are opaque.
+export const SALIENCY_POSITIVE: ColourMap = { R: [0, 120, 220, 255], G: [0, 0, 40, 235], B: [0, 0, 20, 90], A: [0, 255, 255, 255], I: [0, 1, 128, 255] };
+export const SALIENCY_NEGATIVE: ColourMap = { R: [0, 0, 30, 110], G: [0, 0, 100, 235], B: [0, 120, 235, 255], A: [0, 255, 255, 255], I: [0, 1, 128, 255] };
+export const GRADCAM_SEQUENTIAL: ColourMap = { R: [0, 20, 120, 230, 255], G: [0, 0, 30, 110, 240], B: [0, 60, 130, 40, 90], A: [0, 255, 255, 255, 255], I: [0, 1, 90, 180, 255] };
 export const COLOUR_MAP_KEYS = { positive: 'll-saliency-pos', negative: 'll-saliency-neg', gradCam: 'll-gradcam' } as const;
 
-/** RGB of a colour map at t in [0, 1] (linear between control points, as NiiVue interpolates). */
+/** RGB of a colour map's visible ramp at t in [0, 1] (entries 1..255, linear between control points as NiiVue). */
 export function colourAt(map: ColourMap, t: number): [number, number, number] {
-  const i = Math.min(255, Math.max(0, t * 255));
+  const i = Math.min(255, Math.max(1, 1 + t * 254));
   let k = 0;
   while (k < map.I.length - 2 && i > map.I[k + 1]) k++;
   const f = (i - map.I[k]) / (map.I[k + 1] - map.I[k]);

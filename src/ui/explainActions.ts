@@ -1,11 +1,11 @@
 import { getEngine, JobCancelled } from '../engine/client';
 import type { ExplainSettings } from '../engine/protocol';
+import type { LesionSaliency } from '../core/xai';
 import { useApp, type Selection } from './store';
 
 /** The cache key of an explanation: lesion, the segmentation settings that define it, model and method settings. */
-export function explanationKey(selection: Selection, s = useApp.getState()): string {
+export function explanationKey(selection: Selection, s = useApp.getState(), e: ExplainSettings = s.explainSettings): string {
   const i = s.instanceSettings;
-  const e = s.explainSettings;
   return [s.segmentation?.modelName, `${selection.kind}${selection.id}`, i.threshold, i.connectivity, i.maxDroppedVoxels, e.method, e.samples, e.seed, e.cropMode].join('|');
 }
 
@@ -18,17 +18,32 @@ function lesionVoxels(selection: Selection): Int32Array {
   return Int32Array.from(out);
 }
 
-let running: { jobId: number; key: string } | null = null;
+/** The mean-SmoothGrad settings the background precompute uses: the user's N, seed and crop. */
+export function backgroundSettings(s = useApp.getState()): ExplainSettings {
+  return { ...s.explainSettings, method: 'smoothgrad-mean' };
+}
 
-/** Explains the selected lesion with the current settings, unless it is cached; a newer request cancels an older one. */
-export async function explainSelected(): Promise<void> {
+/** A predicted lesion's mean-SmoothGrad quantities, if the background (or the user) computed them already. */
+export function cachedQuantities(lesionId: number, s = useApp.getState()): LesionSaliency | null {
+  return s.explanations[explanationKey({ kind: 'predicted', id: lesionId }, s, backgroundSettings(s))]?.data.quantities ?? null;
+}
+
+interface Running {
+  jobId: number;
+  key: string;
+  background: boolean;
+}
+let running: Running | null = null;
+
+/**
+ * Runs one explanation in the worker and caches it. A user's request cancels whatever runs (its own older request,
+ * or the background precompute, which resumes afterwards).
+ */
+async function runExplain(sel: Selection, settings: ExplainSettings, background: boolean): Promise<void> {
   const s = useApp.getState();
-  const sel = s.selection;
   const model = s.models.find((m) => m.name === s.segmentation?.modelName);
-  if (!sel || !s.scan || !s.analysis || !model) return;
-  const key = explanationKey(sel, s);
-  if (s.explanations[key] || running?.key === key) return;
-  if (s.job && !running) return; // a segmentation is running
+  if (!s.scan || !s.analysis || !model) return;
+  const key = explanationKey(sel, s, settings);
   if (running) getEngine().cancel(running.jobId);
   const { jobId, result } = getEngine().explain(
     {
@@ -39,37 +54,136 @@ export async function explainSelected(): Promise<void> {
       spacingMm: s.scan.flair.spacingMm,
       scanId: s.scanId,
       lesionVoxels: lesionVoxels(sel),
-      settings: s.explainSettings,
+      settings,
     },
-    {
-      onProgress: (stage, done, total) => useApp.setState((st) => (st.job?.id === jobId ? { job: { ...st.job, stage, done, total } } : {})),
-      onBackend: (backend) => useApp.setState({ backend }),
-      onPartial: (flair) => useApp.setState({ partialSaliency: { key, flair } }),
-    },
+    background
+      ? {}
+      : {
+          onProgress: (stage, done, total) => useApp.setState((st) => (st.job?.id === jobId ? { job: { ...st.job, stage, done, total } } : {})),
+          onBackend: (backend) => useApp.setState({ backend }),
+          onPartial: (flair) => useApp.setState({ partialSaliency: { key, flair } }),
+        },
   );
-  running = { jobId, key };
-  const label = sel.kind === 'predicted' ? `lesion ${sel.id}` : `missed lesion GT ${sel.id}`;
-  useApp.setState({ job: { id: jobId, title: `Explaining ${label}`, stage: 'starting', done: 0, total: 1 }, partialSaliency: null });
+  running = { jobId, key, background };
+  if (!background) {
+    const label = sel.kind === 'predicted' ? `lesion ${sel.id}` : `missed lesion GT ${sel.id}`;
+    useApp.setState({ job: { id: jobId, title: `Explaining ${label}`, stage: 'starting', done: 0, total: 1 }, partialSaliency: null });
+  }
+  const scanId = s.scanId;
   try {
     const data = await result;
-    useApp.setState((st) => ({ explanations: { ...st.explanations, [key]: { key, selection: sel, data } } }));
+    // a result for a case that is no longer open is dropped
+    if (useApp.getState().scanId === scanId) useApp.setState((st) => ({ explanations: { ...st.explanations, [key]: { key, selection: sel, data } } }));
   } catch (e) {
-    if (!(e instanceof JobCancelled)) useApp.getState().setError(`The explanation failed: ${(e as Error).message}`);
+    if (e instanceof JobCancelled) throw e;
+    if (!background) useApp.getState().setError(`The explanation failed: ${(e as Error).message}`);
+    else throw e;
   } finally {
     if (running?.jobId === jobId) running = null;
-    useApp.setState((st) => ({
-      job: st.job?.id === jobId ? null : st.job,
-      partialSaliency: st.partialSaliency?.key === key ? null : st.partialSaliency,
-    }));
+    if (!background)
+      useApp.setState((st) => ({
+        job: st.job?.id === jobId ? null : st.job,
+        partialSaliency: st.partialSaliency?.key === key ? null : st.partialSaliency,
+      }));
+  }
+}
+
+/** Explains the selected lesion with the current settings, unless it is cached; a newer request cancels an older one. */
+export async function explainSelected(): Promise<void> {
+  const s = useApp.getState();
+  const sel = s.selection;
+  if (!sel || !s.scan || !s.analysis) return;
+  const key = explanationKey(sel, s);
+  if (s.explanations[key] || (running?.key === key && !running.background)) return;
+  if (s.job && !running) return; // a segmentation is running
+  try {
+    await runExplain(sel, s.explainSettings, false);
+  } catch {
+    // cancelled by a newer request: nothing to report
+  } finally {
+    if (!running) resumePrecompute();
   }
 }
 
 export function updateExplainSettings(change: Partial<ExplainSettings>): void {
   useApp.setState((s) => ({ explainSettings: { ...s.explainSettings, ...change } }));
+  // N, seed or crop changed: the background drops the lesion in progress and works toward the new settings
+  if (running?.background) getEngine().cancel(running.jobId);
   explainSelected();
+  resumePrecompute();
 }
 
 /** The explanation to show: the selected lesion's under the current settings. */
 export function currentExplanation(s = useApp.getState()) {
   return s.selection ? s.explanations[explanationKey(s.selection, s)] ?? null : null;
+}
+
+// ---- background precompute: mean SmoothGrad of every predicted lesion, largest first ----
+
+let loopActive = false;
+
+/** Predicted lesions still without a cached mean-SmoothGrad result, largest first. */
+export function lesionsToPrecompute(s = useApp.getState()): Selection[] {
+  if (!s.analysis) return [];
+  const settings = backgroundSettings(s);
+  return [...s.analysis.lesions]
+    .sort((a, b) => b.volumeMm3 - a.volumeMm3)
+    .map((l) => ({ kind: 'predicted' as const, id: l.lesionId }))
+    .filter((sel) => !s.explanations[explanationKey(sel, s, settings)]);
+}
+
+function setProgress(state: 'running' | 'paused' | 'done') {
+  const s = useApp.getState();
+  const total = s.analysis?.lesions.length ?? 0;
+  useApp.setState({ precompute: { state, total, done: total - lesionsToPrecompute(s).length } });
+}
+
+/** (Re)starts the background precompute unless the user paused it or something else runs. */
+export function resumePrecompute(): void {
+  const s = useApp.getState();
+  if (loopActive || !s.analysis || !s.segmentation || s.precompute?.state === 'paused' || !s.precomputeEnabled) return;
+  loopActive = true;
+  void (async () => {
+    try {
+      for (;;) {
+        const st = useApp.getState();
+        if (st.precompute?.state === 'paused' || !st.precomputeEnabled || !st.analysis) break;
+        if (running || st.job) break; // the user's job resumes us when it ends
+        const next = lesionsToPrecompute(st)[0];
+        if (!next) {
+          setProgress('done');
+          break;
+        }
+        setProgress('running');
+        try {
+          await runExplain(next, backgroundSettings(st), true);
+        } catch (e) {
+          if (e instanceof JobCancelled) continue; // paused, a new case, or the user's request (which resumes us)
+          useApp.setState({ precompute: { ...useApp.getState().precompute!, state: 'paused' } });
+          useApp.getState().setError(`Background explanations stopped: ${(e as Error).message}`);
+          break;
+        }
+      }
+    } finally {
+      loopActive = false;
+    }
+  })();
+}
+
+/** Pauses (cancelling the lesion in progress, which is redone on resume) or resumes the background precompute. */
+export function togglePrecompute(): void {
+  const p = useApp.getState().precompute;
+  if (p?.state === 'paused') {
+    useApp.setState({ precompute: { ...p, state: 'running' } });
+    resumePrecompute();
+  } else if (p) {
+    useApp.setState({ precompute: { ...p, state: 'paused' } });
+    if (running?.background) getEngine().cancel(running.jobId);
+  }
+}
+
+/** Stops background work for a case that is being replaced or re-segmented. */
+export function stopPrecompute(): void {
+  if (running?.background) getEngine().cancel(running.jobId);
+  useApp.setState({ precompute: null });
 }

@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
 import { useApp, type Layout } from './store';
-import { stepSelection, tableOrder } from './segmentationActions';
+import { stepSelection, currentTableOrder } from './segmentationActions';
 
 const LAYOUT_KEYS: Record<string, Layout> = { '1': 'axial', '2': 'coronal', '3': 'sagittal', '4': 'render', '5': 'multiplanar' };
 
@@ -16,7 +16,7 @@ export function useKeyboard(): void {
       else if (e.key === 'b' || e.key === 'B') s.setBackground(s.background === 'flair' ? 'mprage' : 'flair');
       else if (e.key === 'g' || e.key === 'G') s.setShowMask(!s.showMask);
       else if ((e.key === 'n' || e.key === 'N' || e.key === 'p' || e.key === 'P') && s.analysis) {
-        const order = tableOrder(s.analysis.lesions, s.analysis.groundTruth?.missed.map((m) => m.lesionId) ?? [], s.lesionSort.key, s.lesionSort.desc);
+        const order = currentTableOrder(s);
         stepSelection(e.key.toLowerCase() === 'n' ? 1 : -1, order);
       } else if (e.key === 'Escape') {
         if (s.pending.length) s.setPending([]);

@@ -1,7 +1,7 @@
 import { analyseCase, type InstanceSettings, type Lesion } from '../core/lesions';
 import { getEngine, JobCancelled } from '../engine/client';
 import { useApp, type LesionSortKey, type ModelEntry, type Selection } from './store';
-import { explainSelected } from './explainActions';
+import { cachedQuantities, explainSelected, resumePrecompute, stopPrecompute } from './explainActions';
 
 const MODELS_INDEX = 'models/index.json';
 
@@ -32,6 +32,7 @@ export async function runSegmentation(): Promise<void> {
   const s = useApp.getState();
   const model = s.models.find((m) => m.name === s.modelName);
   if (!s.scan || !model || s.job) return;
+  stopPrecompute();
   const engine = getEngine();
   const started = performance.now();
   const { jobId, result } = engine.segment(
@@ -77,10 +78,12 @@ export function cancelJob(): void {
 export function recomputeAnalysis(): void {
   const s = useApp.getState();
   if (!s.scan || !s.segmentation) return;
+  stopPrecompute(); // the lesions may change: the background restarts on the new ones
   const analysis = analyseCase(s.scan.flair, s.segmentation.probability, s.instanceSettings, s.scan.mask?.data);
   const sel = s.selection;
   const stillThere = sel && (sel.kind === 'predicted' ? sel.id <= analysis.lesions.length : sel.id <= (analysis.groundTruth?.gtLabels.count ?? 0));
   useApp.setState({ analysis, selection: stillThere ? sel : null });
+  resumePrecompute();
 }
 
 export function updateInstanceSettings(change: Partial<InstanceSettings>): void {
@@ -113,7 +116,21 @@ export function stepSelection(delta: 1 | -1, order: Selection[]): void {
 }
 
 /** Sorted rows of the lesion table, missed ground-truth lesions last: also the order N / P step through. */
-export function tableOrder(lesions: Lesion[], missedIds: number[], key: LesionSortKey, descending: boolean): Selection[] {
-  const sorted = [...lesions].sort((a, b) => (descending ? -1 : 1) * (a[key] - b[key]));
+export function tableOrder(lesions: Lesion[], missedIds: number[], key: LesionSortKey, descending: boolean, peakOf: (id: number) => number = () => NaN): Selection[] {
+  // lesions without a value yet (peak saliency still being computed) go last either way
+  const value = (l: Lesion) => (key === 'flairPeak' ? peakOf(l.lesionId) : l[key]);
+  const sorted = [...lesions].sort((a, b) => {
+    const va = value(a);
+    const vb = value(b);
+    if (Number.isNaN(va) || Number.isNaN(vb)) return Number.isNaN(va) ? (Number.isNaN(vb) ? 0 : 1) : -1;
+    return (descending ? -1 : 1) * (va - vb);
+  });
   return [...sorted.map((l) => ({ kind: 'predicted' as const, id: l.lesionId })), ...missedIds.map((id) => ({ kind: 'missed' as const, id }))];
+}
+
+/** The lesion table's current order (sort key and direction from the store). */
+export function currentTableOrder(s = useApp.getState()): Selection[] {
+  if (!s.analysis) return [];
+  const missed = s.analysis.groundTruth?.missed.map((m) => m.lesionId) ?? [];
+  return tableOrder(s.analysis.lesions, missed, s.lesionSort.key, s.lesionSort.desc, (id) => cachedQuantities(id, s)?.flairPeak ?? NaN);
 }

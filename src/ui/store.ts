@@ -1,7 +1,7 @@
 import { create } from 'zustand';
 import type { LoadedCase } from '../core/volume';
 import type { ScanRole } from '../core/volume/roles';
-import type { CaseAnalysis, InstanceSettings } from '../core/lesions';
+import type { CaseAnalysis, InstanceSettings, ReviewCalibration } from '../core/lesions';
 import type { BackendInfo, BackendPreference, ExplainSettings, ExplanationData } from '../engine/protocol';
 
 export type Background = 'flair' | 'mprage';
@@ -39,6 +39,8 @@ export interface ModelEntry {
   title: string;
   manifestUrl: string;
   defaultThreshold: number;
+  /** peak-saliency review calibration measured on held-out cases (scripts/calibrate-review.ts), if any */
+  review?: ReviewCalibration | null;
 }
 
 export interface Segmentation {
@@ -62,7 +64,7 @@ export interface Job {
   total: number;
 }
 
-export type LesionSortKey = 'lesionId' | 'volumeMm3' | 'meanProbability' | 'maxProbability';
+export type LesionSortKey = 'lesionId' | 'volumeMm3' | 'meanProbability' | 'maxProbability' | 'flairPeak';
 
 export interface OverlaySettings {
   labels: boolean;
@@ -111,6 +113,9 @@ interface AppState {
   saliencyChannel: number;
   /** saliency overlay: share of the map's max |value| below which it is transparent (the slider) */
   saliencyThreshold: number;
+  /** background mean SmoothGrad of every lesion (explainActions.ts) */
+  precompute: { state: 'running' | 'paused' | 'done'; done: number; total: number } | null;
+  precomputeEnabled: boolean;
   setCase: (scan: LoadedCase, info: CaseInfo) => void;
   setBusy: (msg: string | null) => void;
   setError: (msg: string | null) => void;
@@ -152,6 +157,8 @@ export const useApp = create<AppState>((set) => ({
   partialSaliency: null,
   saliencyChannel: 0,
   saliencyThreshold: 0.1,
+  precompute: null,
+  precomputeEnabled: true,
   setCase: (scan, caseInfo) =>
     set((s) => ({
       scan,
@@ -167,6 +174,7 @@ export const useApp = create<AppState>((set) => ({
       selection: null,
       explanations: {},
       partialSaliency: null,
+      precompute: null,
     })),
   setBusy: (busy) => set({ busy }),
   setError: (error) => set({ error }),

@@ -1,0 +1,59 @@
+import { test, expect } from '@playwright/test';
+import { canvasPng, colouredFraction, waitForCase } from './helpers';
+
+// Issue 6 (background precompute) and issue 7 (overlay colour bar, threshold, review columns), on the test crop
+// with the CPU backend and N = 2 so CI can afford every lesion.
+test('after segmentation every lesion gets its saliency numbers in the background; a click shows them at once', async ({ page }) => {
+  test.setTimeout(900_000);
+  await page.goto('/?demo=test64');
+  await waitForCase(page);
+  await expect(page.getByLabel('Model', { exact: true })).not.toHaveValue('');
+  await page.getByLabel('Compute backend').selectOption('cpu');
+  await page.getByRole('button', { name: 'Find lesions' }).click();
+  await expect(page.getByTestId('segmentation-info')).toBeVisible({ timeout: 300_000 });
+  await page.getByLabel('Noise samples').fill('2');
+  const progress = page.getByTestId('precompute');
+  await expect(progress).toContainText('Saliency in background');
+  await expect(progress).toContainText('(done)', { timeout: 600_000 });
+
+  // every predicted lesion row has a finite peak FLAIR saliency and a FLAIR share in %
+  const rows = page.getByTestId('lesion-table').locator('tbody tr[data-lesion^="predicted"]');
+  const count = await rows.count();
+  expect(count).toBeGreaterThan(0);
+  for (let r = 0; r < count; r++) {
+    const cells = rows.nth(r).locator('td');
+    const peak = Number(await cells.nth(6).textContent());
+    const share = Number(await cells.nth(7).textContent());
+    expect(Number.isFinite(peak)).toBe(true);
+    expect(share).toBeGreaterThanOrEqual(0);
+    expect(share).toBeLessThanOrEqual(100);
+  }
+
+  // a click on a precomputed lesion: the explanation is there without a new job
+  await rows.first().click();
+  await expect(page.getByTestId('explanation')).toBeVisible({ timeout: 5_000 });
+  await expect(page.getByTestId('job')).toHaveCount(0);
+
+  // the map colours the lesion's surroundings, not the whole brain (outside the threshold it is transparent);
+  // hide the lesion labels and outlines so only saliency is in colour
+  await page.getByRole('checkbox', { name: 'Lesions' }).uncheck();
+  await page.getByRole('checkbox', { name: 'Outlines' }).uncheck();
+  await page.waitForTimeout(500);
+  const coloured = colouredFraction(await canvasPng(page, 'review-saliency-only.png'));
+  expect(coloured).toBeGreaterThan(0.0005);
+  expect(coloured).toBeLessThan(0.1);
+  await page.getByRole('checkbox', { name: 'Outlines' }).check();
+
+  // the colour bar shows a symmetric scale; raising the threshold raises its inner ticks
+  const bar = page.getByTestId('saliency-colourbar');
+  await expect(bar).toBeVisible();
+  const ticks = async () => (await bar.locator('.colourbar-ticks span').allTextContents()).map(Number);
+  const before = await ticks();
+  expect(before).toHaveLength(4);
+  expect(before[0]).toBeCloseTo(-before[3], 6);
+  expect(before[1]).toBeCloseTo(-before[2], 6);
+  await page.getByLabel('Saliency threshold').fill('0.5');
+  await expect.poll(async () => (await ticks())[2]).toBeGreaterThan(before[2] * 2);
+  await expect(page.getByTestId('saliency-readout')).toContainText('saliency');
+  await page.screenshot({ path: 'e2e-output/review-colourbar.png' });
+});
