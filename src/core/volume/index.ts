@@ -9,3 +9,4 @@ export * from './loadCase';
 export * from './normalise';
 export * from './intensity';
 export * from './contrast';
+export * from './budget';

@@ -1,5 +1,5 @@
 import { type Volume, describeGrid, sameGrid } from './volume';
-import { readNifti } from './nifti';
+import { type ReadOptions, readNifti } from './nifti';
 import { resampleToGrid } from './resample';
 import { checkImage, checkMask } from './checks';
 import { swappedRolesNotice } from './contrast';
@@ -22,12 +22,12 @@ export interface LoadedCase {
 /**
  * Reads and checks a case. The FLAIR grid is the reference: MPRAGE (trilinear) and the mask (nearest)
  * are resampled onto it when their grids differ, and the user is told from what to what.
- * Bad inputs throw InputError with a message for the user.
+ * Bad inputs throw InputError with a message for the user; `options.maxVoxels` is the memory budget per scan.
  */
-export function loadCase(files: CaseFiles): LoadedCase {
+export function loadCase(files: CaseFiles, options: ReadOptions = {}): LoadedCase {
   const notices: string[] = [];
-  const flairRead = readNifti(files.flair.bytes, `FLAIR (${files.flair.name})`);
-  const mprageRead = readNifti(files.mprage.bytes, `MPRAGE (${files.mprage.name})`);
+  const flairRead = readNifti(files.flair.bytes, `FLAIR (${files.flair.name})`, options);
+  const mprageRead = readNifti(files.mprage.bytes, `MPRAGE (${files.mprage.name})`, options);
   notices.push(...flairRead.warnings, ...mprageRead.warnings);
   const flair = flairRead.volume;
   checkImage(flair, `FLAIR (${files.flair.name})`);
@@ -43,7 +43,7 @@ export function loadCase(files: CaseFiles): LoadedCase {
   let mask: Volume | undefined;
   if (files.mask) {
     const label = `Ground-truth mask (${files.mask.name})`;
-    const maskRead = readNifti(files.mask.bytes, label);
+    const maskRead = readNifti(files.mask.bytes, label, options);
     notices.push(...maskRead.warnings);
     const checked = checkMask(maskRead.volume, label);
     notices.push(...checked.warnings);

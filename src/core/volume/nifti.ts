@@ -1,5 +1,5 @@
 import * as nifti from 'nifti-reader-js';
-import { gunzipSync, gzipSync } from 'fflate';
+import { Gunzip, gunzipSync, gzipSync } from 'fflate';
 import { type Volume, gridFromAffine, voxelCount } from './volume';
 import { type Mat4, columnNorms } from './affine';
 import { InputError } from './inputError';
@@ -24,41 +24,120 @@ const DATATYPES: Record<number, { name: string; bytes: number }> = {
 };
 
 const GZIP_MAGIC = [0x1f, 0x8b];
+/** Deflate cannot expand data more than about 1032 times: a gzip size field beyond that is damaged. */
+const MAX_DEFLATE_RATIO = 1032;
+/** Header, extensions and padding allowed on top of the voxels when bounding a decompressed size. */
+const HEADER_SLACK_BYTES = 1 << 20;
+
+export interface ReadOptions {
+  /** Largest image accepted, in voxels; checked from the header before the voxels are allocated. */
+  maxVoxels?: number;
+}
+
+/** The default cap when no memory budget is given (Node scripts): 2^27 voxels, 512 MB as float32. */
+export const DEFAULT_MAX_VOXELS = 2 ** 27;
 
 function toArrayBuffer(bytes: ArrayBuffer | Uint8Array): ArrayBuffer {
   if (bytes instanceof ArrayBuffer) return bytes;
   return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
 }
 
-function gunzip(raw: Uint8Array, fileName: string): Uint8Array {
+function corruptGzip(fileName: string, why: string): InputError {
+  return new InputError(`${fileName}: the gzip data is truncated or corrupt (${why}). Copy or export the file again and reopen it.`);
+}
+
+/**
+ * Decompresses a .gz without trusting its size field: fflate allocates what the last 4 bytes claim, so
+ * an impossible claim is refused, and a claim over the budget is checked against the header's dims first.
+ */
+function gunzip(raw: Uint8Array, fileName: string, maxVoxels: number): Uint8Array {
+  const claimed = raw.length >= 18 ? new DataView(raw.buffer, raw.byteOffset + raw.length - 4, 4).getUint32(0, true) : 0;
+  if (claimed > raw.length * MAX_DEFLATE_RATIO + 1024) {
+    throw corruptGzip(fileName, `it claims ${claimed} bytes, more than ${raw.length} compressed bytes can hold`);
+  }
+  if (claimed > maxVoxels * 8 + HEADER_SLACK_BYTES) {
+    // Too big to decompress here: read just the header, to say how big and why.
+    const header = parseHeader(gunzipPrefix(raw, 552, fileName), fileName);
+    checkSize(header.dims, fileName, maxVoxels);
+    throw corruptGzip(fileName, `it claims ${claimed} bytes, more than its header's ${header.dims.join(' x ')} voxels need`);
+  }
   try {
     return gunzipSync(raw);
   } catch (e) {
-    throw new InputError(
-      `${fileName}: the gzip data is truncated or corrupt (${(e as Error).message}). ` +
-        'Copy or export the file again and reopen it.',
-    );
+    throw corruptGzip(fileName, (e as Error).message);
   }
 }
 
-/** Reads a NIfTI-1 or NIfTI-2 file (.nii or .nii.gz) into a float32 Volume, or throws an InputError. */
-export function readNifti(bytes: ArrayBuffer | Uint8Array, fileName = 'file'): NiftiRead {
-  let raw: Uint8Array = new Uint8Array(toArrayBuffer(bytes));
-  if (raw.length >= 2 && raw[0] === GZIP_MAGIC[0] && raw[1] === GZIP_MAGIC[1]) raw = gunzip(raw, fileName);
-  const buf = toArrayBuffer(raw);
+/** The first `count` bytes of a gzip stream, decompressing only as much as needed. */
+function gunzipPrefix(raw: Uint8Array, count: number, fileName: string): Uint8Array {
+  const out = new Uint8Array(count);
+  let filled = 0;
+  const stream = new Gunzip((chunk) => {
+    const take = Math.min(chunk.length, count - filled);
+    out.set(chunk.subarray(0, take), filled);
+    filled += take;
+  });
+  try {
+    for (let at = 0; at < raw.length && filled < count; at += 4096) stream.push(raw.subarray(at, at + 4096), at + 4096 >= raw.length);
+  } catch (e) {
+    throw corruptGzip(fileName, (e as Error).message);
+  }
+  return out.subarray(0, filled);
+}
+
+type Header = nifti.NIFTI1 | nifti.NIFTI2;
+
+const swapBytes32 = (x: number) => new DataView(Uint32Array.of(x).buffer).getInt32(0, false);
+
+function parseHeader(raw: Uint8Array, fileName: string): Header & { version: 1 | 2 } {
+  const buf = toArrayBuffer(raw.subarray(0, 552));
   if (raw.length < 348 || !nifti.isNIFTI(buf)) {
     throw new InputError(
       `${fileName} is not a NIfTI image (no NIfTI-1 or NIfTI-2 header found). ` +
         'Open a .nii or .nii.gz file; convert DICOM series first (e.g. with dcm2niix).',
     );
   }
-  let header: nifti.NIFTI1 | nifti.NIFTI2;
-  try {
-    header = nifti.readHeader(buf);
-  } catch (e) {
-    throw new InputError(`${fileName}: the NIfTI header cannot be read (${(e as Error).message}).`);
+  // This app does not use header extensions; clearing their flag keeps the parser from walking a
+  // damaged extension chain (sizes read from the file could send it anywhere).
+  const version: 1 | 2 = nifti.isNIFTI1(buf) ? 1 : 2;
+  const headerSize = version === 1 ? 348 : 540;
+  if (raw.length < headerSize + 4) {
+    throw new InputError(`${fileName} is truncated: it ends at byte ${raw.length}, inside its ${headerSize + 4}-byte NIfTI-${version} header. Copy or export the file again.`);
   }
-  const version: 1 | 2 = header instanceof nifti.NIFTI2 ? 2 : 1;
+  new Uint8Array(buf).fill(0, headerSize, headerSize + 4);
+  const sizeField = new DataView(buf).getInt32(0, true);
+  if (sizeField !== headerSize && sizeField !== swapBytes32(headerSize)) {
+    throw new InputError(`${fileName}: the NIfTI header is damaged (its size field reads ${sizeField}, not ${headerSize}). Copy or export the file again.`);
+  }
+  try {
+    return Object.assign(nifti.readHeader(buf), { version });
+  } catch (e) {
+    throw new InputError(`${fileName}: the NIfTI header is damaged and cannot be read (${(e as Error).message}). Copy or export the file again.`);
+  }
+}
+
+/** Refuses an image over the memory budget, from its header alone (nothing allocated yet). */
+function checkSize(dimsIn: number[], fileName: string, maxVoxels: number): void {
+  const dims = checkDims(dimsIn, fileName);
+  const n = dims[0] * dims[1] * dims[2];
+  if (n > maxVoxels) {
+    const millions = (x: number) => (x / 1e6).toFixed(1);
+    throw new InputError(
+      `${fileName} is too large: ${dims.join(' x ')} voxels (${millions(n)} million), and this computer's limit is ` +
+        `${millions(maxVoxels)} million voxels per scan (set from its memory). Resample it to coarser voxels ` +
+        '(e.g. 1 mm) or crop it to the head first.',
+    );
+  }
+}
+
+/** Reads a NIfTI-1 or NIfTI-2 file (.nii or .nii.gz) into a float32 Volume, or throws an InputError. */
+export function readNifti(bytes: ArrayBuffer | Uint8Array, fileName = 'file', options: ReadOptions = {}): NiftiRead {
+  const maxVoxels = options.maxVoxels ?? DEFAULT_MAX_VOXELS;
+  let raw: Uint8Array = new Uint8Array(toArrayBuffer(bytes));
+  if (raw.length >= 2 && raw[0] === GZIP_MAGIC[0] && raw[1] === GZIP_MAGIC[1]) raw = gunzip(raw, fileName, maxVoxels);
+  const header = parseHeader(raw, fileName);
+  const version = header.version;
+  checkSize(header.dims, fileName, maxVoxels);
   const dims = checkDims(header.dims, fileName);
   const type = DATATYPES[header.datatypeCode];
   if (!type) {
@@ -68,7 +147,10 @@ export function readNifti(bytes: ArrayBuffer | Uint8Array, fileName = 'file'): N
     );
   }
   const n = dims[0] * dims[1] * dims[2];
-  const offset = Math.max(Number(header.vox_offset), version === 1 ? 352 : 544);
+  // vox_offset below the header size (or not a number) is a writer's mistake: the voxels follow the header
+  const headerBytes = version === 1 ? 352 : 544;
+  const voxOffset = Number(header.vox_offset);
+  const offset = Number.isFinite(voxOffset) && voxOffset > headerBytes ? Math.floor(voxOffset) : headerBytes;
   const needed = offset + n * type.bytes;
   if (raw.length < needed) {
     throw new InputError(
@@ -149,12 +231,20 @@ function zeroNonFinite(data: Float32Array): number {
   return count;
 }
 
-function affineOf(header: nifti.NIFTI1 | nifti.NIFTI2, fileName: string): number[] {
+function affineOf(header: Header, fileName: string): number[] {
   const m = header.affine.flat().map(Number);
   const norms = columnNorms(m);
-  if (m.some((v) => !Number.isFinite(v)) || norms.some((s) => !(s > 1e-6) || s > 1e4)) {
+  // the three voxel axes must span 3D: |det| of the unit columns near 0 means two axes (nearly) coincide
+  const u = [0, 1, 2].map((c) => [0, 1, 2].map((r) => m[4 * r + c] / norms[c]));
+  const det =
+    u[0][0] * (u[1][1] * u[2][2] - u[1][2] * u[2][1]) -
+    u[1][0] * (u[0][1] * u[2][2] - u[0][2] * u[2][1]) +
+    u[2][0] * (u[0][1] * u[1][2] - u[0][2] * u[1][1]);
+  const bottomRow = m[12] === 0 && m[13] === 0 && m[14] === 0 && m[15] === 1;
+  if (m.some((v) => !Number.isFinite(v)) || norms.some((s) => !(s > 1e-6) || s > 1e4) || !(Math.abs(det) > 1e-3) || !bottomRow) {
     throw new InputError(
-      `${fileName} has an impossible voxel-to-world transform (voxel sizes ${norms.map((s) => s.toPrecision(3)).join(', ')} mm). ` +
+      `${fileName} has an impossible voxel-to-world transform (voxel sizes ${norms.map((s) => s.toPrecision(3)).join(', ')} mm` +
+        `${Math.abs(det) > 1e-3 || !norms.every((s) => s > 1e-6) ? '' : ', voxel axes that do not span 3D'}). ` +
         'Check the pixdim, qform and sform fields of the file.',
     );
   }
