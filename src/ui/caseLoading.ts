@@ -1,4 +1,4 @@
-import { InputError, loadCase, type CaseFiles } from '../core/volume';
+import { InputError, loadCase, voxelBudget, type CaseFiles } from '../core/volume';
 import { guessRole, isNiftiName } from '../core/volume/roles';
 import { useApp, type PendingFile } from './store';
 import { stopPrecompute } from './explainActions';
@@ -22,7 +22,9 @@ async function openCase(files: CaseFiles, caseName: string) {
   app.setError(null);
   await nextFrame();
   try {
-    const scan = loadCase(files);
+    // the memory budget per scan, from what the browser reports (Chromium only; otherwise 4 GiB is assumed)
+    const deviceMemoryGiB = (navigator as Navigator & { deviceMemory?: number }).deviceMemory;
+    const scan = loadCase(files, { maxVoxels: voxelBudget(deviceMemoryGiB) });
     stopPrecompute();
     app.setCase(scan, { name: caseName, flairName: files.flair.name, mprageName: files.mprage.name, maskName: files.mask?.name });
   } catch (e) {
