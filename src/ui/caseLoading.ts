@@ -1,4 +1,4 @@
-import { InputError, loadCase, voxelBudget, type CaseFiles } from '../core/volume';
+import { InputError, loadCase, maxFileBytes, refuseOversizedFile, voxelBudget, type CaseFiles } from '../core/volume';
 import { guessRole, isNiftiName } from '../core/volume/roles';
 import { useApp, type PendingFile } from './store';
 import { stopPrecompute } from './explainActions';
@@ -16,15 +16,18 @@ export type DemoName = keyof typeof DEMOS;
 // Let the browser paint the progress message before a synchronous parse blocks the thread.
 const nextFrame = () => new Promise((r) => setTimeout(r, 30));
 
+/** The memory budget per scan, from what the browser reports (Chromium only; otherwise 4 GiB is assumed). */
+function scanBudget(): number {
+  return voxelBudget((navigator as Navigator & { deviceMemory?: number }).deviceMemory);
+}
+
 async function openCase(files: CaseFiles, caseName: string) {
   const app = useApp.getState();
   app.setBusy(`Reading ${caseName}…`);
   app.setError(null);
   await nextFrame();
   try {
-    // the memory budget per scan, from what the browser reports (Chromium only; otherwise 4 GiB is assumed)
-    const deviceMemoryGiB = (navigator as Navigator & { deviceMemory?: number }).deviceMemory;
-    const scan = loadCase(files, { maxVoxels: voxelBudget(deviceMemoryGiB) });
+    const scan = loadCase(files, { maxVoxels: scanBudget() });
     stopPrecompute();
     app.setCase(scan, { name: caseName, flairName: files.flair.name, mprageName: files.mprage.name, maskName: files.mask?.name });
   } catch (e) {
@@ -87,11 +90,26 @@ export async function openPending(pending: PendingFile[]): Promise<void> {
     useApp.getState().setError(problem);
     return;
   }
+  const budget = scanBudget();
+  const labels: Record<string, string> = { flair: 'FLAIR', mprage: 'MPRAGE', mask: 'Ground-truth mask' };
   const read = async (role: string) => {
     const p = pending.find((q) => q.role === role);
-    return p ? { name: p.file.name, bytes: await p.file.arrayBuffer() } : undefined;
+    if (!p) return undefined;
+    // a file larger than any scan within the budget is judged from its header, never read whole
+    if (p.file.size > maxFileBytes(budget)) {
+      const head = new Uint8Array(await p.file.slice(0, 65536).arrayBuffer());
+      refuseOversizedFile(head, p.file.size, `${labels[role]} (${p.file.name})`, budget);
+    }
+    return { name: p.file.name, bytes: await p.file.arrayBuffer() };
   };
-  const [flair, mprage, mask] = await Promise.all([read('flair'), read('mprage'), read('mask')]);
+  let files;
+  try {
+    files = await Promise.all([read('flair'), read('mprage'), read('mask')]);
+  } catch (e) {
+    useApp.getState().setError(e instanceof InputError ? e.message : `Could not read the files: ${(e as Error).message}`);
+    return;
+  }
+  const [flair, mprage, mask] = files;
   const caseName = flair!.name.replace(/\.nii(\.gz)?$/i, '').replace(/[_-]?flair/i, '') || 'case';
   await openCase({ flair: flair!, mprage: mprage!, mask }, caseName);
 }

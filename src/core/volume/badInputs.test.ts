@@ -2,7 +2,7 @@
 // headers and extensions, oblique and anisotropic grids. Each checks the exact words the user reads.
 import { describe, expect, it } from 'vitest';
 import { gzipSync } from 'fflate';
-import { readNifti, writeNifti } from './nifti';
+import { maxFileBytes, readNifti, refuseOversizedFile, writeNifti } from './nifti';
 import { InputError } from './inputError';
 import { loadCase } from './loadCase';
 import { voxelBudget } from './budget';
@@ -61,6 +61,23 @@ describe('memory budget: refused from the header, before the voxels are allocate
       /^big\.nii\.gz is too large: 128 x 128 x 128 voxels \(2\.1 million\), and this computer's limit is 0\.1 million voxels per scan/,
     );
     expect(readNifti(gz, 'big.nii.gz', { maxVoxels: 128 ** 3 }).volume.dims).toEqual([128, 128, 128]);
+  });
+
+  it('a file too big to read whole is judged from its first 64 kB (.nii and .nii.gz)', () => {
+    const rng = new Rng('oversized');
+    const bytes = header1([128, 128, 128], 2, 8, 128 ** 3);
+    for (let i = 352; i < bytes.length; i++) bytes[i] = rng.int(0, 255);
+    const budget = 100_000;
+    expect(bytes.length).toBeGreaterThan(maxFileBytes(budget));
+    for (const file of [bytes, gzipSync(bytes)])
+      expect(refusal(() => refuseOversizedFile(file.slice(0, 65536), file.length, 'FLAIR (big.nii)', budget))).toMatch(
+        /^FLAIR \(big\.nii\) is too large: 128 x 128 x 128 voxels \(2\.1 million\)/,
+      );
+    // a small header at the front of a huge file: damaged, not too large
+    const small = header1([4, 4, 4], 2, 8, 64);
+    expect(refusal(() => refuseOversizedFile(small, 3 * 2 ** 30, 'x.nii', budget))).toBe(
+      'x.nii is 3072 MB, far more than the 4 x 4 x 4 voxels of its header need: the file is damaged or not one scan.',
+    );
   });
 
   it('loadCase names the scan that is too large', () => {

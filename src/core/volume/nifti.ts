@@ -130,6 +130,26 @@ function checkSize(dimsIn: number[], fileName: string, maxVoxels: number): void 
   }
 }
 
+/** The most bytes a file within the budget can hold: float64 voxels plus header and extensions. */
+export function maxFileBytes(maxVoxels: number): number {
+  return maxVoxels * 8 + HEADER_SLACK_BYTES;
+}
+
+/**
+ * For a file over maxFileBytes, which is not read whole (it could exhaust the tab's memory): reads the
+ * header from the file's first bytes (`head`, 64 kB is plenty) and throws the too-large InputError with its
+ * dimensions, or a damaged-file one when the header describes a small image.
+ */
+export function refuseOversizedFile(head: Uint8Array, fileBytes: number, fileName: string, maxVoxels: number): never {
+  const gzipped = head.length >= 2 && head[0] === GZIP_MAGIC[0] && head[1] === GZIP_MAGIC[1];
+  const header = parseHeader(gzipped ? gunzipPrefix(head, 552, fileName) : head, fileName);
+  checkSize(header.dims, fileName, maxVoxels);
+  throw new InputError(
+    `${fileName} is ${(fileBytes / 2 ** 20).toFixed(0)} MB, far more than the ${header.dims.slice(1, 4).join(' x ')} voxels ` +
+      'of its header need: the file is damaged or not one scan.',
+  );
+}
+
 /** Reads a NIfTI-1 or NIfTI-2 file (.nii or .nii.gz) into a float32 Volume, or throws an InputError. */
 export function readNifti(bytes: ArrayBuffer | Uint8Array, fileName = 'file', options: ReadOptions = {}): NiftiRead {
   const maxVoxels = options.maxVoxels ?? DEFAULT_MAX_VOXELS;
