@@ -34,6 +34,13 @@ test('after segmentation every lesion gets its saliency numbers in the backgroun
   await expect(page.getByTestId('explanation')).toBeVisible({ timeout: 5_000 });
   await expect(page.getByTestId('job')).toHaveCount(0);
 
+  // plots: share bars, the shell profile and (with more than one lesion) the peak ranking
+  const plots = page.getByTestId('explanation-plots');
+  await expect(plots.getByRole('img', { name: /Shell profile/ })).toBeVisible();
+  await expect(plots.getByRole('img', { name: /lesion: FLAIR \d+ %, MPRAGE \d+ %/ })).toBeVisible();
+  if (count > 1) await expect(plots.getByRole('img', { name: /Peak FLAIR saliency of this lesion/ })).toBeVisible();
+  await expect(plots.locator('canvas')).toHaveCount(count > 1 ? 2 : 1);
+
   // the map colours the lesion's surroundings, not the whole brain (outside the threshold it is transparent);
   // hide the lesion labels and outlines so only saliency is in colour
   await page.getByRole('checkbox', { name: 'Lesions' }).uncheck();

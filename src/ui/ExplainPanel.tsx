@@ -1,5 +1,6 @@
 import { useApp } from './store';
 import { currentExplanation, explainSelected, updateExplainSettings } from './explainActions';
+import { ExplanationPlots } from './ExplanationPlots';
 import type { ExplainMethod } from '../engine/protocol';
 import { Choice } from './Choice';
 
@@ -90,6 +91,11 @@ export function ExplainPanel() {
             </table>
           )}
           {q && (
+            <ExplanationPlots q={q} channels={e.data.channels} />
+          )}
+          {q && (
+            <details>
+              <summary>Shell means as numbers</summary>
             <table className="numbers shells" aria-label="Mean saliency by distance from the lesion border">
               <thead>
                 <tr>
@@ -112,6 +118,7 @@ export function ExplainPanel() {
                 ))}
               </tbody>
             </table>
+            </details>
           )}
           <p className="hint">
             {e.data.exact ? '' : 'Approximate: '}

@@ -1,0 +1,104 @@
+import { useMemo } from 'react';
+import type uPlot from 'uplot';
+import type { LesionSaliency } from '../core/xai';
+import { Chart } from './Chart';
+import { useApp } from './store';
+import { cachedQuantities } from './explainActions';
+
+const FLAIR_COLOUR = '#ff9f43';
+const MPRAGE_COLOUR = '#54a0ff';
+const AXIS = { stroke: '#9fb3c8', grid: { stroke: '#2c333d', width: 1 }, ticks: { stroke: '#2c333d' } };
+// saliency values are small (1e-4 .. 1e-1): two significant digits, not uPlot's fixed decimals
+const Y_AXIS: uPlot.Axis = { ...AXIS, size: 64, values: (_u, splits) => splits.map((v) => (v === 0 ? '0' : v.toPrecision(2))) };
+
+/** Mean saliency by signed distance from the lesion border, per channel (method.md's shell profile). */
+function ShellPlot({ q, channels }: { q: LesionSaliency; channels: string[] }) {
+  const { options, data } = useMemo(() => {
+    const x = q.shells.map((s) => s.shellMm);
+    const series: uPlot.Series[] = [{ label: 'mm from border' }];
+    const ys = channels.map((c, i) => {
+      series.push({ label: c, stroke: i === 0 ? FLAIR_COLOUR : MPRAGE_COLOUR, width: 2, points: { size: 4 } });
+      return q.shells.map((s) => s.means[i]);
+    });
+    const options: Omit<uPlot.Options, 'width'> = {
+      title: 'Mean saliency by distance from the border',
+      height: 170,
+      scales: { x: { time: false } },
+      axes: [{ ...AXIS, label: 'mm from border (inside < 0 < outside)' }, Y_AXIS],
+      series,
+    };
+    return { options, data: [x, ...ys] as uPlot.AlignedData };
+  }, [q, channels]);
+  return <Chart options={options} data={data} label="Shell profile: mean saliency by distance from the lesion border" />;
+}
+
+/** Where this lesion's peak FLAIR saliency sits among all lesions of the case (ranked), with the review threshold. */
+function PeakRankPlot({ peaks, selectedId, reviewThreshold }: { peaks: { id: number; peak: number }[]; selectedId: number | null; reviewThreshold: number | null }) {
+  const { options, data } = useMemo(() => {
+    const sorted = [...peaks].sort((a, b) => a.peak - b.peak);
+    const x = sorted.map((_, i) => i + 1);
+    const all = sorted.map((p) => p.peak);
+    const mine = sorted.map((p) => (p.id === selectedId ? p.peak : null));
+    const series: uPlot.Series[] = [
+      { label: 'rank' },
+      { label: 'lesions', stroke: '#9fb3c8', width: 0, points: { show: true, size: 5, fill: '#9fb3c8' } },
+      { label: 'this lesion', stroke: '#ffe600', width: 0, points: { show: true, size: 10, fill: '#ffe600' } },
+    ];
+    const ys: (number | null)[][] = [all, mine];
+    if (reviewThreshold !== null) {
+      series.push({ label: 'review below', stroke: '#f0b860', dash: [4, 4], width: 1, points: { show: false } });
+      ys.push(x.map(() => reviewThreshold));
+    }
+    const options: Omit<uPlot.Options, 'width'> = {
+      title: 'Peak FLAIR saliency among the case’s lesions',
+      height: 150,
+      scales: { x: { time: false } },
+      axes: [{ ...AXIS, label: 'lesions ranked by peak' }, Y_AXIS],
+      series,
+    };
+    return { options, data: [x, ...ys] as uPlot.AlignedData };
+  }, [peaks, selectedId, reviewThreshold]);
+  return <Chart options={options} data={data} label="Peak FLAIR saliency of this lesion among all lesions" />;
+}
+
+/** FLAIR vs MPRAGE share of |saliency|, in the lesion and in its neighbourhood, as stacked bars. */
+function ShareBars({ q }: { q: LesionSaliency }) {
+  const bar = (label: string, share: number[]) => (
+    <div className="share-row" key={label}>
+      <span className="share-label">{label}</span>
+      <div className="share-bar" role="img" aria-label={`${label}: FLAIR ${(100 * share[0]).toFixed(0)} %, MPRAGE ${(100 * share[1]).toFixed(0)} %`}>
+        <div style={{ width: `${100 * share[0]}%`, background: FLAIR_COLOUR }}>FLAIR {(100 * share[0]).toFixed(0)} %</div>
+        <div style={{ width: `${100 * share[1]}%`, background: MPRAGE_COLOUR }}>{(100 * share[1]).toFixed(0)} %</div>
+      </div>
+    </div>
+  );
+  return (
+    <div className="shares">
+      {bar('lesion', q.shareLesion)}
+      {bar(`0–${q.neighbourhoodMm} mm around`, q.shareNeighbourhood)}
+    </div>
+  );
+}
+
+export function ExplanationPlots({ q, channels }: { q: LesionSaliency; channels: string[] }) {
+  const explanations = useApp((s) => s.explanations);
+  const analysis = useApp((s) => s.analysis);
+  const selectedId = useApp((s) => (s.selection?.kind === 'predicted' ? s.selection.id : null));
+  const reviewThreshold = useApp((s) => s.models.find((m) => m.name === s.segmentation?.modelName)?.review?.threshold ?? null);
+  // the peaks known so far (the background precompute fills them in)
+  const peaks = useMemo(
+    () =>
+      (analysis?.lesions ?? []).flatMap((l) => {
+        const lq = cachedQuantities(l.lesionId, { ...useApp.getState(), explanations });
+        return lq ? [{ id: l.lesionId, peak: lq.flairPeak }] : [];
+      }),
+    [analysis, explanations],
+  );
+  return (
+    <div className="plots" data-testid="explanation-plots">
+      {channels.length > 1 && <ShareBars q={q} />}
+      <ShellPlot q={q} channels={channels} />
+      {peaks.length > 1 && <PeakRankPlot peaks={peaks} selectedId={selectedId} reviewThreshold={reviewThreshold} />}
+    </div>
+  );
+}
