@@ -1,10 +1,10 @@
 // Public API of the model runtime. See README.md for the tensor layout.
 export type { SegmentationModel, LayerInfo, ActivationsAndHead } from './segmentationModel.ts';
 export { validateManifest, ManifestError, type ModelManifest, type ModelFormat, type OutputKind } from './manifest.ts';
-export { loadSegmentationModel, loadManifest, httpModelFolder, type ReadModelFile } from './loadModel.ts';
+export { loadSegmentationModel, loadManifest, httpModelFolder, ModelLoadError, type ReadModelFile } from './loadModel.ts';
 export { OnnxSegmentationModel } from './onnx/onnxModel.ts';
 export { LayersSegmentationModel, GraphSegmentationModel } from './tfjsModel.ts';
 export { opCost, graphCost, explanationCost, type OpShape, type Cost, type ExplanationCost } from './cost.ts';
-export { useFastCpuKernels } from './cpuKernels.ts';
+export { setFastCpuKernels } from './cpuKernels.ts';
 export { initBackend, activeBackend, DEFAULT_BACKENDS, type BackendInfo, type BackendName } from './backend.ts';
 export { volumesToInput, tensorToVolume, type DimsXyz } from './volumeTensor.ts';

@@ -35,26 +35,48 @@ function tfjsHandler(read: ReadModelFile, file: string): tf.io.IOHandler {
   };
 }
 
-export async function loadManifest(read: ReadModelFile): Promise<ModelManifest> {
-  const text = new TextDecoder().decode(await read('manifest.json'));
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (e) {
-    throw new Error(`manifest.json is not valid JSON: ${(e as Error).message}`);
+/** A model that cannot be used. The message names the model and the file, and says what is wrong, for the user. */
+export class ModelLoadError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ModelLoadError';
   }
-  return validateManifest(raw);
 }
 
-/** Manifest validated first, then the model checked against it; errors name the field or op. */
+/** Runs one loading step; anything it throws becomes a ModelLoadError saying which model and file. */
+async function step<T>(model: string, what: (message: string) => string, run: () => Promise<T> | T): Promise<T> {
+  try {
+    return await run();
+  } catch (e) {
+    throw new ModelLoadError(`${model} cannot be used: ${what((e as Error).message)}`);
+  }
+}
+
+export async function loadManifest(read: ReadModelFile): Promise<ModelManifest> {
+  const model = 'The model';
+  const bytes = await step(model, (m) => `its manifest.json could not be read (${m}).`, () => read('manifest.json'));
+  const raw = await step(model, (m) => `its manifest.json is not valid JSON (${m}).`, () => JSON.parse(new TextDecoder().decode(bytes)) as unknown);
+  // ManifestError's message names the field already
+  return step(model, (m) => `${m}.`, () => validateManifest(raw));
+}
+
+/** Manifest validated first, then the model checked against it; errors (ModelLoadError) name the model, file and field or op. */
 export async function loadSegmentationModel(read: ReadModelFile): Promise<SegmentationModel> {
   const manifest = await loadManifest(read);
+  const model = `The model '${manifest.name}'`;
+  const file = manifest.file;
   switch (manifest.format) {
-    case 'onnx':
-      return OnnxSegmentationModel.fromBytes(await read(manifest.file), manifest);
+    case 'onnx': {
+      const bytes = await step(model, (m) => `its model file ${file} could not be read (${m}).`, () => read(file));
+      const damaged = (m: string) => (/not a readable|no graph/.test(m) ? ' (the file is truncated or damaged: install the model again)' : '');
+      // the manifest's own refusals (e.g. a Grad-CAM++ layer not in the graph) name manifest.json already
+      return step(model, (m) => `${m.startsWith('manifest.json') ? '' : `${file}: `}${m}${damaged(m)}.`, () =>
+        OnnxSegmentationModel.fromBytes(bytes, manifest),
+      );
+    }
     case 'tfjs-layers':
-      return LayersSegmentationModel.fromModel(await tf.loadLayersModel(tfjsHandler(read, manifest.file)), manifest);
+      return step(model, (m) => `${file}: ${m}.`, async () => LayersSegmentationModel.fromModel(await tf.loadLayersModel(tfjsHandler(read, file)), manifest));
     case 'tfjs-graph':
-      return new GraphSegmentationModel(manifest, await tf.loadGraphModel(tfjsHandler(read, manifest.file)));
+      return step(model, (m) => `${file}: ${m}.`, async () => new GraphSegmentationModel(manifest, await tf.loadGraphModel(tfjsHandler(read, file))));
   }
 }
