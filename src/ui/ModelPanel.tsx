@@ -59,6 +59,11 @@ export function ModelPanel() {
           Find lesions
         </button>
       )}
+      {s.segmentationError && (
+        <p className="hint warn" data-testid="model-error">
+          {s.segmentationError}
+        </p>
+      )}
       {s.segmentation && (
         <p className="hint" data-testid="segmentation-info">
           {s.segmentation.modelName}: {s.segmentation.seconds.toFixed(1)} s on {s.segmentation.backend?.name ?? '?'}

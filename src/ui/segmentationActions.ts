@@ -24,7 +24,7 @@ export async function loadModelList(): Promise<void> {
 export function selectModel(name: string): void {
   const m = useApp.getState().models.find((x) => x.name === name);
   if (!m) return;
-  useApp.setState((s) => ({ modelName: name, instanceSettings: { ...s.instanceSettings, threshold: m.defaultThreshold } }));
+  useApp.setState((s) => ({ modelName: name, segmentationError: null, instanceSettings: { ...s.instanceSettings, threshold: m.defaultThreshold } }));
 }
 
 /** Runs the chosen model over the whole scan in the worker, with progress and cancel. */
@@ -49,7 +49,7 @@ export async function runSegmentation(): Promise<void> {
       onBackend: (backend) => useApp.setState({ backend }),
     },
   );
-  useApp.setState({ job: { id: jobId, title: `Segmenting with ${model.title}`, stage: 'starting', done: 0, total: 1 }, error: null });
+  useApp.setState({ job: { id: jobId, title: `Segmenting with ${model.title}`, stage: 'starting', done: 0, total: 1 }, error: null, segmentationError: null });
   try {
     const r = await result;
     const scanNow = useApp.getState().scan;
@@ -62,7 +62,10 @@ export async function runSegmentation(): Promise<void> {
     }));
     recomputeAnalysis();
   } catch (e) {
-    if (!(e instanceof JobCancelled)) useApp.getState().setError(`Segmentation failed: ${(e as Error).message}`);
+    if (!(e instanceof JobCancelled)) {
+      useApp.getState().setError(`Segmentation failed: ${(e as Error).message}`);
+      useApp.setState({ segmentationError: (e as Error).message });
+    }
   } finally {
     useApp.setState((st) => (st.job?.id === jobId ? { job: null } : {}));
   }

@@ -100,6 +100,8 @@ interface AppState {
   backend: BackendInfo | null;
   job: Job | null;
   segmentation: Segmentation | null;
+  /** why the last segmentation failed (e.g. a broken model), shown in the model panel until the next run */
+  segmentationError: string | null;
   instanceSettings: InstanceSettings;
   analysis: CaseAnalysis | null;
   selection: Selection | null;
@@ -147,6 +149,7 @@ export const useApp = create<AppState>((set) => ({
   backend: null,
   job: null,
   segmentation: null,
+  segmentationError: null,
   instanceSettings: { threshold: 0.5, connectivity: 18, maxDroppedVoxels: 5 },
   analysis: null,
   selection: null,
