@@ -7,6 +7,9 @@ import { contentSecurityPolicy, inlineScriptBodies } from './src/csp';
 const pages = {
   main: resolve(import.meta.dirname, 'index.html'),
   runtime: resolve(import.meta.dirname, 'test-pages/runtime.html'),
+  xai: resolve(import.meta.dirname, 'test-pages/xai.html'),
+  // the benchmark page (issue 8): the standard workload on the user's own device
+  bench: resolve(import.meta.dirname, 'bench.html'),
 };
 
 /** Puts the Content-Security-Policy in every page, last, so it sees the inline scripts other plugins added. */

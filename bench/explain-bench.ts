@@ -1,0 +1,53 @@
+// The standard workload (src/bench/workload.ts) in Node, per backend, printed as the same table as
+// bench.html shows; --json / --csv write the report.
+//   npx tsx bench/explain-bench.ts [--backends cpu,webgpu] [--lesions 3|all] [--samples 50]
+//     [--methods smoothgrad-mean,smoothgrad-max,gradcam++] [--crops exact,fast,window,whole]
+//     [--budget 8|all] [--segment on|off] [--progressive on|off]
+//     [--json out.json] [--csv out.csv]
+// Defaults are the full workload (all lesions, N = 50, everything timed), which is for GPUs; on a CPU
+// use e.g. --lesions 3 --budget 8 --segment off (times per explanation are then extrapolated).
+// Backend 'cpu-tfjs' is the cpu backend with tfjs's stock Slice/SplitV/Transpose kernels (before ours).
+// webgpu in Node is Dawn; here on SwiftShader (software): correct, not a GPU speed.
+import { readFile, writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { installNodeWebGpu, reexecWithVulkanLoader } from './nodeWebgpu.ts';
+
+const arg = (name: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : null;
+};
+const backends = (arg('backends') ?? 'cpu').split(',');
+if (backends.includes('webgpu')) {
+  reexecWithVulkanLoader();
+  const why = await installNodeWebGpu();
+  if (why) console.log(`webgpu: not available in Node (${why})`);
+}
+const tf = await import('@tensorflow/tfjs');
+const { initBackend, setFastCpuKernels } = await import('../src/core/model/index.ts');
+const w = await import('../src/bench/workload.ts');
+
+const root = resolve(import.meta.dirname, '..');
+const config = w.parseConfig(arg);
+const sample = (p: string) => readFile(resolve(root, 'public/samples', p)).then((b) => new Uint8Array(b));
+const demo = w.openDemo({ flair: await sample('demo_flair.nii.gz'), mprage: await sample('demo_mprage.nii.gz'), mask: await sample('demo_lesions.nii.gz') }, config.lesions);
+const report: import('../src/bench/workload.ts').BenchReport = {
+  created: new Date().toISOString(),
+  environment: `Node ${process.version}, ${process.platform} ${process.arch}`,
+  tfjs: tf.version.tfjs,
+  demo: { dims: demo.dims, lesionsInCase: demo.lesionsInCase, lesions: demo.chosen },
+  config, backends: [],
+};
+for (const name of backends) {
+  const stock = name === 'cpu-tfjs';
+  const info = await initBackend([stock ? 'cpu' : name]).catch((e: Error) => (console.log(`${name}: unavailable (${e.message})`), null));
+  if (!info) continue;
+  if (stock) {
+    setFastCpuKernels(false);
+    info.adapter += ', tfjs stock Slice/SplitV/Transpose';
+  }
+  const readModel = async (p: string) => new Uint8Array(await readFile(resolve(root, 'public/models/unet3d', p)));
+  report.backends.push(await w.runBackendWorkload({ backend: info, readModel, demo, log: (l) => console.error(l) }, config));
+}
+console.log(w.formatReport(report));
+if (arg('json')) await writeFile(arg('json')!, w.reportJson(report));
+if (arg('csv')) await writeFile(arg('csv')!, w.reportCsv(report));
