@@ -2,8 +2,8 @@
 // The compute worker: model loading, backend choice and segmentation run here so the viewer never freezes.
 import * as tf from '@tensorflow/tfjs';
 import { DEFAULT_BACKENDS, httpModelFolder, initBackend, loadSegmentationModel, type BackendName, type SegmentationModel } from '../core/model';
-import { Cancelled, effectiveWindowSize, gridAtSpacing, segmentVolume } from '../core/segment';
-import { describeGrid, resampleToGrid, zscoreNonZero, type Grid } from '../core/volume';
+import { Cancelled, effectiveWindowSize, gridAtSpacing, modelGridNotice, segmentVolume } from '../core/segment';
+import { resampleToGrid, zscoreNonZero, type Grid } from '../core/volume';
 import { windowPredictor } from './predictor';
 import { explainInstance, pasteCrop, type Crop } from '../core/xai';
 import type { BackendInfo, BackendPreference, ExplainRequest, Reply, Request, SegmentRequest } from './protocol';
@@ -84,7 +84,7 @@ async function segment(req: SegmentRequest) {
     const modelGrid = gridAtSpacing(scanGrid, [m.spacingMm[2], m.spacingMm[1], m.spacingMm[0]]);
     let channels = req.channels.map((c) => zscoreNonZero(c).data);
     if (modelGrid !== scanGrid) {
-      notices.push(`The scan (${describeGrid(scanGrid)}) was resampled to the model's ${describeGrid(modelGrid)} for segmentation; the result was resampled back.`);
+      notices.push(modelGridNotice(scanGrid, modelGrid)!);
       channels = channels.map((c) => resampleToGrid({ ...scanGrid, data: c }, modelGrid, 'linear').data);
     }
     const w = m.windowSizeVoxels;

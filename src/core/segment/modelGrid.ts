@@ -1,4 +1,4 @@
-import { type Grid, gridFromAffine } from '../volume';
+import { type Grid, describeGrid, gridFromAffine } from '../volume';
 
 /**
  * The grid a model expects: same origin and axis directions as `grid`, voxels of `spacingMm`, covering the
@@ -20,4 +20,10 @@ export function gridAtSpacing(grid: Grid, spacingMm: [number, number, number]): 
     m[4 * r + 3] = grid.voxToMm[4 * r + 3] + shift;
   }
   return gridFromAffine(dims, m);
+}
+
+/** What the user is told when the scan is resampled to the model's grid (null when it is not). */
+export function modelGridNotice(scanGrid: Grid, modelGrid: Grid): string | null {
+  if (modelGrid === scanGrid) return null;
+  return `The scan (${describeGrid(scanGrid)}) was resampled to the model's ${describeGrid(modelGrid)} for segmentation; the result was resampled back.`;
 }
