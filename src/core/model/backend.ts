@@ -26,6 +26,12 @@ async function ensureWebGpuRegistered(): Promise<void> {
   if (!tf.findBackendFactory('webgpu')) throw new Error('the tfjs WebGPU backend did not register');
 }
 
+/** navigator.gpu can exist while the browser refuses every adapter (blocklisted GPU, policy, no GPU). */
+async function ensureWebGpuAdapter(): Promise<void> {
+  const gpu = (globalThis as unknown as { navigator: { gpu: GPU } }).navigator.gpu;
+  if (!(await gpu.requestAdapter())) throw new Error('WebGPU refused: the browser offers no GPU adapter (no supported GPU, or WebGPU blocked)');
+}
+
 async function describe(name: BackendName): Promise<{ adapter: string; software: boolean }> {
   try {
     if (name === 'webgpu') {
@@ -62,7 +68,10 @@ export async function initBackend(preference: readonly string[] = DEFAULT_BACKEN
       continue;
     }
     try {
-      if (name === 'webgpu') await ensureWebGpuRegistered();
+      if (name === 'webgpu') {
+        await ensureWebGpuRegistered();
+        await ensureWebGpuAdapter();
+      }
       if (!(await tf.setBackend(name))) throw new Error('initialisation failed');
       await tf.ready();
       if (name === 'cpu') useFastCpuKernels(true); // row copies instead of per-element index math

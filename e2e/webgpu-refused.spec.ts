@@ -1,0 +1,20 @@
+import { test, expect } from '@playwright/test';
+import config, { chromiumArgs } from '../playwright.config';
+import { waitForCase } from './helpers';
+
+// The same Chromium without --enable-unsafe-webgpu: on a machine without a GPU it offers no WebGPU adapter.
+test.use({ launchOptions: { ...config.use?.launchOptions, args: chromiumArgs.filter((a) => !a.includes('webgpu') && !a.includes('dawn')) } });
+
+test('WebGPU refused: the automatic choice falls back to WebGL and says why', async ({ page }) => {
+  test.setTimeout(300_000);
+  await page.goto('/?demo=test64');
+  await waitForCase(page);
+  await expect(page.getByLabel('Model', { exact: true })).not.toHaveValue('');
+  await page.getByRole('button', { name: 'Find lesions' }).click();
+  const backend = page.getByTestId('backend');
+  await expect(backend).toContainText('Running on webgl', { timeout: 120_000 });
+  await expect(backend).toContainText('webgpu not used: WebGPU refused: the browser offers no GPU adapter');
+  await page.getByTestId('job').getByRole('button', { name: 'Cancel' }).click();
+  await expect(page.getByTestId('job')).toHaveCount(0);
+  await expect(page.getByTestId('error')).toHaveCount(0);
+});
