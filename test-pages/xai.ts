@@ -1,6 +1,5 @@
 // Test page: the instance explanations against the PyTorch fixtures, and the exact crop against the whole
 // volume, on a chosen tfjs backend in the browser (issue 6: "on WebGPU in headless Chromium").
-import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../src/core/model/backend.ts';
 import { httpModelFolder, loadSegmentationModel } from '../src/core/model/index.ts';
 import { relativeError } from '../src/core/model/testing/parity.ts';
