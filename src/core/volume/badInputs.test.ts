@@ -63,6 +63,16 @@ describe('memory budget: refused from the header, before the voxels are allocate
     expect(readNifti(gz, 'big.nii.gz', { maxVoxels: 128 ** 3 }).volume.dims).toEqual([128, 128, 128]);
   });
 
+  it('a small image followed by megabytes of other data in one gzip: damaged, not decompressed', () => {
+    const rng = new Rng('junk');
+    const bytes = header1([4, 4, 4], 2, 8, 2 ** 21);
+    for (let i = 352; i < bytes.length; i++) bytes[i] = rng.int(0, 255);
+    expect(refusal(() => readNifti(gzipSync(bytes), 'x.nii.gz', { maxVoxels: 100_000 }))).toBe(
+      'x.nii.gz: the gzip data is truncated or corrupt (the size it records, 2097504 bytes, is far more than the 4 x 4 x 4 voxels ' +
+        'of its header need). Copy or export the file again and reopen it.',
+    );
+  });
+
   it('a file too big to read whole is judged from its first 64 kB (.nii and .nii.gz)', () => {
     const rng = new Rng('oversized');
     const bytes = header1([128, 128, 128], 2, 8, 128 ** 3);
@@ -96,7 +106,7 @@ describe('damaged files', () => {
     const gz = gzipSync(good);
     gz.set([0xff, 0xff, 0xff, 0xff], gz.length - 4);
     expect(refusal(() => readNifti(gz, 'scan.nii.gz'))).toBe(
-      `scan.nii.gz: the gzip data is truncated or corrupt (it claims 4294967295 bytes, more than ${gz.length} compressed bytes can hold). ` +
+      `scan.nii.gz: the gzip data is truncated or corrupt (its end is missing or damaged: the size it records, 4294967295 bytes, cannot come from ${gz.length} compressed bytes). ` +
         'Copy or export the file again and reopen it.',
     );
   });

@@ -53,13 +53,13 @@ function corruptGzip(fileName: string, why: string): InputError {
 function gunzip(raw: Uint8Array, fileName: string, maxVoxels: number): Uint8Array {
   const claimed = raw.length >= 18 ? new DataView(raw.buffer, raw.byteOffset + raw.length - 4, 4).getUint32(0, true) : 0;
   if (claimed > raw.length * MAX_DEFLATE_RATIO + 1024) {
-    throw corruptGzip(fileName, `it claims ${claimed} bytes, more than ${raw.length} compressed bytes can hold`);
+    throw corruptGzip(fileName, `its end is missing or damaged: the size it records, ${claimed} bytes, cannot come from ${raw.length} compressed bytes`);
   }
   if (claimed > maxVoxels * 8 + HEADER_SLACK_BYTES) {
     // Too big to decompress here: read just the header, to say how big and why.
     const header = parseHeader(gunzipPrefix(raw, 552, fileName), fileName);
     checkSize(header.dims, fileName, maxVoxels);
-    throw corruptGzip(fileName, `it claims ${claimed} bytes, more than its header's ${header.dims.join(' x ')} voxels need`);
+    throw corruptGzip(fileName, `the size it records, ${claimed} bytes, is far more than the ${header.dims.slice(1, 4).join(' x ')} voxels of its header need`);
   }
   try {
     return gunzipSync(raw);
