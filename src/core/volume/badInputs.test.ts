@@ -201,3 +201,33 @@ describe('oblique affines and anisotropic voxels', () => {
     ]);
   });
 });
+
+describe('images and masks that hold no usable data', () => {
+  const grid1 = (dims: [number, number, number], spacing: number, f: (i: number) => number): Volume => ({
+    ...gridFromAffine(dims, [spacing, 0, 0, 0, 0, spacing, 0, 0, 0, 0, spacing, 0, 0, 0, 0, 1]),
+    data: new Float32Array(dims[0] * dims[1] * dims[2]).map((_, i) => f(i)),
+  });
+  const file = (name: string, v: Volume) => ({ name, bytes: writeNifti(v) });
+  const flair = file('f.nii.gz', grid1([8, 8, 8], 1, (i) => 1 + (i % 7)));
+
+  it('a constant image', () => {
+    expect(refusal(() => loadCase({ flair, mprage: file('m.nii.gz', grid1([8, 8, 8], 1, () => 5)) }))).toBe(
+      'MPRAGE (m.nii.gz) has the same value (5) in every voxel: it holds no image. Check the file.',
+    );
+  });
+
+  it('a "mask" with more than 256 values', () => {
+    expect(refusal(() => loadCase({ flair, mprage: flair, mask: file('gt.nii.gz', grid1([8, 8, 8], 1, (i) => i)) }))).toBe(
+      'Ground-truth mask (gt.nii.gz) has more than 256 distinct values: it looks like an image, not a lesion mask.',
+    );
+  });
+
+  it('an empty mask, on another grid: opened, resampled, and both are said', () => {
+    const c = loadCase({ flair, mprage: flair, mask: file('gt.nii.gz', grid1([4, 4, 4], 2, () => 0)) });
+    expect(c.notices).toEqual([
+      'Ground-truth mask (gt.nii.gz) is empty: it marks no lesion.',
+      'The ground-truth mask was resampled (nearest neighbour) from 4 x 4 x 4 voxels of 2 x 2 x 2 mm onto the FLAIR grid of 8 x 8 x 8 voxels of 1 x 1 x 1 mm.',
+    ]);
+    expect(c.mask!.dims).toEqual([8, 8, 8]);
+  });
+});
