@@ -63,4 +63,11 @@ test('after segmentation every lesion gets its saliency numbers in the backgroun
   await expect.poll(async () => (await ticks())[2]).toBeGreaterThan(before[2] * 2);
   await expect(page.getByTestId('saliency-readout')).toContainText('saliency');
   await page.screenshot({ path: 'e2e-output/review-colourbar.png' });
+
+  // the context experiment on request: 16 radii, each shown as detected or not
+  await page.getByTestId('context-run').click();
+  const context = page.getByTestId('context-result');
+  await expect(context).toBeVisible({ timeout: 300_000 });
+  await expect(context.locator('.context-steps span')).toHaveCount(16);
+  await expect(context).toContainText(/Still detected with \d+ mm|Not detected with up to 15 mm/);
 });

@@ -1,8 +1,10 @@
 import { parseFaultSpec } from './faults';
-import type { BackendInfo, ExplainRequest, ExplanationData, Reply, Request, SegmentRequest } from './protocol';
+import type { ContextResult } from '../core/xai';
+import type { BackendInfo, ContextRequest, ExplainRequest, ExplanationData, Reply, Request, SegmentRequest } from './protocol';
 
 export type SegmentJob = Omit<SegmentRequest, 'type' | 'jobId'>;
 export type ExplainJob = Omit<ExplainRequest, 'type' | 'jobId'>;
+export type ContextJob = Omit<ContextRequest, 'type' | 'jobId'>;
 
 export interface JobCallbacks {
   onProgress?: (stage: string, done: number, total: number) => void;
@@ -52,24 +54,29 @@ export class EngineClient {
     }
   }
 
-  segment(job: SegmentJob, cb: JobCallbacks = {}): { jobId: number; result: Promise<Extract<Reply, { type: 'segmented' }>> } {
+  /** Posts a job with copies of its channels (they travel to the worker, so the page keeps its own volumes intact). */
+  private send<J extends { channels: [Float32Array, Float32Array] }>(type: Request['type'], job: J, cb: JobCallbacks): { jobId: number; reply: Promise<Reply> } {
     const jobId = this.nextId++;
-    // copies travel to the worker, so the page keeps its own volumes intact
     const channels: [Float32Array, Float32Array] = [job.channels[0].slice(), job.channels[1].slice()];
-    const msg: Request = { type: 'segment', jobId, fault: this.fault, ...job, channels };
-    const result = new Promise<Reply>((resolve, reject) => this.pending.set(jobId, { resolve, reject, cb }));
+    const msg = { type, jobId, fault: this.fault, ...job, channels } as Request;
+    const reply = new Promise<Reply>((resolve, reject) => this.pending.set(jobId, { resolve, reject, cb }));
     this.worker.postMessage(msg, [channels[0].buffer, channels[1].buffer]);
-    return { jobId, result: result as Promise<Extract<Reply, { type: 'segmented' }>> };
+    return { jobId, reply };
+  }
+
+  segment(job: SegmentJob, cb: JobCallbacks = {}): { jobId: number; result: Promise<Extract<Reply, { type: 'segmented' }>> } {
+    const { jobId, reply } = this.send('segment', job, cb);
+    return { jobId, result: reply as Promise<Extract<Reply, { type: 'segmented' }>> };
   }
 
   explain(job: ExplainJob, cb: JobCallbacks = {}): { jobId: number; result: Promise<ExplanationData> } {
-    const jobId = this.nextId++;
-    const channels: [Float32Array, Float32Array] = [job.channels[0].slice(), job.channels[1].slice()];
-    const msg: Request = { type: 'explain', jobId, fault: this.fault, ...job, channels };
-    const reply = new Promise<Reply>((resolve, reject) => this.pending.set(jobId, { resolve, reject, cb }));
-    this.worker.postMessage(msg, [channels[0].buffer, channels[1].buffer]);
-    const result = reply.then((r) => (r as Extract<Reply, { type: 'explained' }>).explanation);
-    return { jobId, result };
+    const { jobId, reply } = this.send('explain', job, cb);
+    return { jobId, result: reply.then((r) => (r as Extract<Reply, { type: 'explained' }>).explanation) };
+  }
+
+  context(job: ContextJob, cb: JobCallbacks = {}): { jobId: number; result: Promise<ContextResult> } {
+    const { jobId, reply } = this.send('context', job, cb);
+    return { jobId, result: reply.then((r) => (r as Extract<Reply, { type: 'context-result' }>).result) };
   }
 
   /** Stops a job. The page is freed at once; the worker stops at its next window or batch and its late replies are ignored. */

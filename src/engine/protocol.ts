@@ -1,5 +1,5 @@
 /** Messages between the page and the compute worker. Volumes travel as transferable Float32Arrays. */
-import type { LesionSaliency } from '../core/xai';
+import type { ContextResult, LesionSaliency } from '../core/xai';
 import type { FaultSpec } from './faults';
 
 export type BackendPreference = 'auto' | 'webgpu' | 'webgl' | 'cpu';
@@ -65,13 +65,23 @@ export type ExplainRequest = ScanJob & {
   settings: ExplainSettings;
 };
 
-export type Request = SegmentRequest | ExplainRequest | { type: 'cancel'; jobId: number };
+/** The context experiment for one lesion: the smallest radius of kept surroundings at which it is still detected. */
+export type ContextRequest = ScanJob & {
+  type: 'context';
+  scanId: number;
+  lesionVoxels: Int32Array;
+  /** radii tried, mm */
+  radiiMm: number[];
+};
+
+export type Request = SegmentRequest | ExplainRequest | ContextRequest | { type: 'cancel'; jobId: number };
 
 export type Reply =
   | { type: 'progress'; jobId: number; stage: string; done: number; total: number }
   | { type: 'backend'; jobId: number; info: BackendInfo }
   | { type: 'segmented'; jobId: number; probability: Float32Array; seconds: number; notices: string[] }
   | { type: 'explained'; jobId: number; explanation: ExplanationData }
+  | { type: 'context-result'; jobId: number; result: ContextResult }
   /** SmoothGrad running mean after each batch (FLAIR channel, scan grid), so the map sharpens as it comes */
   | { type: 'partial'; jobId: number; flair: Float32Array }
   /** something the user should know, e.g. the job moved to another backend after a GPU fault */

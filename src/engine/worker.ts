@@ -5,8 +5,8 @@ import { DEFAULT_BACKENDS, httpModelFolder, initBackend, loadSegmentationModel, 
 import { Cancelled, effectiveWindowSize, gridAtSpacing, modelGridNotice, segmentVolume } from '../core/segment';
 import { resampleToGrid, zscoreNonZero, type Grid } from '../core/volume';
 import { windowPredictor } from './predictor';
-import { explainInstance, pasteCrop, type Crop } from '../core/xai';
-import type { BackendInfo, BackendPreference, ExplainRequest, Reply, Request, SegmentRequest } from './protocol';
+import { contextExperiment, explainInstance, pasteCrop, prepareInstance, type Crop } from '../core/xai';
+import type { BackendInfo, BackendPreference, ContextRequest, ExplainRequest, Reply, Request, SegmentRequest } from './protocol';
 import { faultInjector } from './faults';
 import { breakDevice, lostBackends, watchDevice, withRecovery, type RecoveryOptions } from './resilient';
 
@@ -128,6 +128,31 @@ async function segment(req: SegmentRequest) {
 // z-scoring a whole brain costs ~0.1 s: keep the last case's channels for the next lesion's explanation
 let zscored: { scanId: number; channels: Float32Array[] } | null = null;
 
+function zscoredChannels(req: ExplainRequest | ContextRequest): Float32Array[] {
+  if (zscored?.scanId !== req.scanId) zscored = { scanId: req.scanId, channels: req.channels.map((c) => zscoreNonZero(c).data) };
+  return zscored.channels;
+}
+
+/** The context experiment on the lesion's exact crop: re-run the model with only k mm of surroundings kept. */
+async function context(req: ContextRequest) {
+  const { jobId } = req;
+  const abort = new AbortController();
+  aborts.set(jobId, abort);
+  try {
+    post({ type: 'backend', jobId, info: await ensureBackend(req.backend) });
+    const model = await ensureModel(req.modelUrl);
+    const p = await prepareInstance(model, { channels: zscoredChannels(req), dimsXyz: req.dims, spacingMm: req.spacingMm, lesionVoxels: req.lesionVoxels }, { cropMode: 'exact' });
+    post({ type: 'progress', jobId, stage: 'context radii', done: 0, total: req.radiiMm.length });
+    const result = await contextExperiment(model, p, req.radiiMm, abort.signal, (done, total) => post({ type: 'progress', jobId, stage: 'context radii', done, total }));
+    post({ type: 'context-result', jobId, result });
+  } catch (err) {
+    if (err instanceof Cancelled || abort.signal.aborted) post({ type: 'cancelled', jobId });
+    else post({ type: 'error', jobId, message: (err as Error).message });
+  } finally {
+    aborts.delete(jobId);
+  }
+}
+
 async function explain(req: ExplainRequest) {
   const { jobId, settings } = req;
   const abort = new AbortController();
@@ -136,9 +161,6 @@ async function explain(req: ExplainRequest) {
   try {
     post({ type: 'backend', jobId, info: await ensureBackend(req.backend) });
     const model = await ensureModel(req.modelUrl);
-    if (zscored?.scanId !== req.scanId) {
-      zscored = { scanId: req.scanId, channels: req.channels.map((c) => zscoreNonZero(c).data) };
-    }
     const dims = req.dims;
     // progress units: noise samples (mean), gradients = samples x lesion voxels (max)
     const [stage, total] =
@@ -149,7 +171,7 @@ async function explain(req: ExplainRequest) {
           : ['noise samples', settings.samples];
     post({ type: 'progress', jobId, stage, done: 0, total });
     let crop: Crop | null = null;
-    const channels = zscored.channels;
+    const channels = zscoredChannels(req);
     const fault = faultInjector(req.fault, 'explain', breakDevice);
     // on a GPU fault: fewer rows per backward pass (halved down to 1) or the next backend
     const { result: r, quantities } = await withRecovery(
@@ -216,5 +238,6 @@ self.onmessage = (e: MessageEvent<Request>) => {
   const req = e.data;
   if (req.type === 'segment') segment(req);
   else if (req.type === 'explain') explain(req);
+  else if (req.type === 'context') context(req);
   else if (req.type === 'cancel') aborts.get(req.jobId)?.abort();
 };

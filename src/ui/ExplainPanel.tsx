@@ -1,5 +1,5 @@
 import { useApp } from './store';
-import { currentExplanation, explainSelected, updateExplainSettings } from './explainActions';
+import { CONTEXT_RADII_MM, currentExplanation, explainSelected, lesionKey, runContextExperiment, updateExplainSettings } from './explainActions';
 import { ExplanationPlots } from './ExplanationPlots';
 import type { ExplainMethod } from '../engine/protocol';
 import { Choice } from './Choice';
@@ -120,6 +120,7 @@ export function ExplainPanel() {
             </table>
             </details>
           )}
+          <ContextExperiment />
           <p className="hint">
             {e.data.exact ? '' : 'Approximate: '}
             {e.data.note}. {e.data.seconds.toFixed(1)} s
@@ -129,5 +130,35 @@ export function ExplainPanel() {
         </div>
       )}
     </section>
+  );
+}
+
+/** The context experiment: how much of the lesion's surroundings the model needs to still detect it. */
+function ContextExperiment() {
+  const s = useApp();
+  if (!s.selection) return null;
+  const r = s.contextResults[lesionKey(s.selection, s)];
+  const max = CONTEXT_RADII_MM[CONTEXT_RADII_MM.length - 1];
+  if (!r)
+    return (
+      <div className="row">
+        <button onClick={() => runContextExperiment()} disabled={!!s.job} data-testid="context-run" title={`Re-runs the model with only 0 to ${max} mm of the lesion's surroundings kept (the rest set to the brain mean)`}>
+          How much context does it need?
+        </button>
+      </div>
+    );
+  return (
+    <div className="context" data-testid="context-result">
+      {r.minimalContextMm === null
+        ? `Not detected with up to ${max} mm of surroundings kept: the model relies on wider context.`
+        : `Still detected with ${r.minimalContextMm} mm of surroundings kept (and with every wider margin tried).`}
+      <div className="context-steps" aria-label="Detection by kept context radius">
+        {r.steps.map((st) => (
+          <span key={st.radiusMm} className={st.detected ? 'detected' : 'missed'} title={`${st.radiusMm} mm: ${st.detected ? `detected (${st.overlapVoxels} voxels overlap)` : 'not detected'}`}>
+            {st.radiusMm}
+          </span>
+        ))}
+      </div>
+    </div>
   );
 }

@@ -18,6 +18,20 @@ function lesionVoxels(selection: Selection): Int32Array {
   return Int32Array.from(out);
 }
 
+/** What every per-lesion job sends: model, backend, the open scan and the lesion's voxels. */
+function lesionJob(sel: Selection, modelUrl: string, s = useApp.getState()) {
+  const scan = s.scan!;
+  return {
+    modelUrl,
+    backend: s.backendPreference,
+    channels: [scan.flair.data, scan.mprage.data] as [Float32Array, Float32Array],
+    dims: scan.flair.dims,
+    spacingMm: scan.flair.spacingMm,
+    scanId: s.scanId,
+    lesionVoxels: lesionVoxels(sel),
+  };
+}
+
 /** The mean-SmoothGrad settings the background precompute uses: the user's N, seed and crop. */
 export function backgroundSettings(s = useApp.getState()): ExplainSettings {
   return { ...s.explainSettings, method: 'smoothgrad-mean' };
@@ -46,16 +60,7 @@ async function runExplain(sel: Selection, settings: ExplainSettings, background:
   const key = explanationKey(sel, s, settings);
   if (running) getEngine().cancel(running.jobId);
   const { jobId, result } = getEngine().explain(
-    {
-      modelUrl: model.manifestUrl,
-      backend: s.backendPreference,
-      channels: [s.scan.flair.data, s.scan.mprage.data],
-      dims: s.scan.flair.dims,
-      spacingMm: s.scan.flair.spacingMm,
-      scanId: s.scanId,
-      lesionVoxels: lesionVoxels(sel),
-      settings,
-    },
+    { ...lesionJob(sel, model.manifestUrl, s), settings },
     background
       ? {}
       : {
@@ -85,6 +90,39 @@ async function runExplain(sel: Selection, settings: ExplainSettings, background:
         job: st.job?.id === jobId ? null : st.job,
         partialSaliency: st.partialSaliency?.key === key ? null : st.partialSaliency,
       }));
+  }
+}
+
+/** The key of per-lesion results that do not depend on the explanation settings (the context experiment). */
+export function lesionKey(selection: Selection, s = useApp.getState()): string {
+  const i = s.instanceSettings;
+  return [s.segmentation?.modelName, `${selection.kind}${selection.id}`, i.threshold, i.connectivity, i.maxDroppedVoxels].join('|');
+}
+
+/** Radii of kept surroundings the context experiment tries, mm (method.md: smallest k still detected). */
+export const CONTEXT_RADII_MM = Array.from({ length: 16 }, (_, k) => k);
+
+/** Runs the context experiment for the selected lesion (on request: it re-runs the model 16 times). */
+export async function runContextExperiment(): Promise<void> {
+  const s = useApp.getState();
+  const sel = s.selection;
+  const model = s.models.find((m) => m.name === s.segmentation?.modelName);
+  if (!sel || !s.scan || !s.analysis || !model || s.job) return;
+  if (running?.background) getEngine().cancel(running.jobId);
+  const key = lesionKey(sel, s);
+  const { jobId, result } = getEngine().context(
+    { ...lesionJob(sel, model.manifestUrl, s), radiiMm: CONTEXT_RADII_MM },
+    { onProgress: (stage, done, total) => useApp.setState((st) => (st.job?.id === jobId ? { job: { ...st.job, stage, done, total } } : {})) },
+  );
+  useApp.setState({ job: { id: jobId, title: 'Context experiment', stage: 'starting', done: 0, total: CONTEXT_RADII_MM.length } });
+  try {
+    const r = await result;
+    useApp.setState((st) => ({ contextResults: { ...st.contextResults, [key]: r } }));
+  } catch (e) {
+    if (!(e instanceof JobCancelled)) useApp.getState().setError(`The context experiment failed: ${(e as Error).message}`);
+  } finally {
+    useApp.setState((st) => (st.job?.id === jobId ? { job: null } : {}));
+    resumePrecompute();
   }
 }
 

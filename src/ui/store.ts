@@ -3,6 +3,7 @@ import type { LoadedCase } from '../core/volume';
 import type { ScanRole } from '../core/volume/roles';
 import type { CaseAnalysis, InstanceSettings, ReviewCalibration } from '../core/lesions';
 import type { BackendInfo, BackendPreference, ExplainSettings, ExplanationData } from '../engine/protocol';
+import type { ContextResult } from '../core/xai';
 
 export type Background = 'flair' | 'mprage';
 export type Layout = 'multiplanar' | 'axial' | 'coronal' | 'sagittal' | 'render';
@@ -118,6 +119,8 @@ interface AppState {
   /** background mean SmoothGrad of every lesion (explainActions.ts) */
   precompute: { state: 'running' | 'paused' | 'done'; done: number; total: number } | null;
   precomputeEnabled: boolean;
+  /** context experiments by lesion key (model, lesion, instance settings) */
+  contextResults: Record<string, ContextResult>;
   setCase: (scan: LoadedCase, info: CaseInfo) => void;
   setBusy: (msg: string | null) => void;
   setError: (msg: string | null) => void;
@@ -162,6 +165,7 @@ export const useApp = create<AppState>((set) => ({
   saliencyThreshold: 0.1,
   precompute: null,
   precomputeEnabled: true,
+  contextResults: {},
   setCase: (scan, caseInfo) =>
     set((s) => ({
       scan,
@@ -178,6 +182,7 @@ export const useApp = create<AppState>((set) => ({
       explanations: {},
       partialSaliency: null,
       precompute: null,
+      contextResults: {},
     })),
   setBusy: (busy) => set({ busy }),
   setError: (error) => set({ error }),

@@ -42,6 +42,7 @@ export async function contextExperiment(
   p: PreparedInstance,
   radiiMm: number[] = Array.from({ length: 16 }, (_, k) => k),
   signal?: AbortSignal,
+  onStep?: (done: number, total: number) => void,
 ): Promise<ContextResult> {
   const distance = signedDistanceMm(p.lesionMask, p.crop.dims, p.request.spacingMm);
   const steps: ContextStep[] = [];
@@ -60,6 +61,7 @@ export async function contextExperiment(
       }
     }
     steps.push({ radiusMm, detected: touching.size > 0, overlapVoxels });
+    onStep?.(steps.length, radiiMm.length);
   }
   let minimal: number | null = null;
   for (let i = steps.length - 1; i >= 0 && steps[i].detected; i--) minimal = steps[i].radiusMm;
