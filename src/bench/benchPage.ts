@@ -63,7 +63,11 @@ async function run(fields: Record<string, string>): Promise<BenchReport> {
 }
 
 let last: BenchReport | null = null;
-const fieldsOfForm = () => Object.fromEntries([...new FormData(form).entries()].map(([k, v]) => [k, String(v)]));
+// the form's fields, plus URL parameters without a field (batch-mean, batch-max, progressive)
+const fieldsOfForm = () => ({
+  ...Object.fromEntries(new URLSearchParams(location.search)),
+  ...Object.fromEntries([...new FormData(form).entries()].map(([k, v]) => [k, String(v)])),
+});
 async function runFromForm() {
   (document.getElementById('run') as HTMLButtonElement).disabled = true;
   try {

@@ -282,7 +282,7 @@ export function formatReport(r: BenchReport): string {
     lines.push(`peak tensor memory, one batch on the exact crop: ${Object.entries(b.peakMB).map(([k, v]) => `${k} ${fmt(v!, 0)} MB`).join(', ')}`);
     lines.push('', '| method | crop | crop voxels (x,y,z) | batch | median s / lesion | worst s | ratio to exact | GFLOP/s | note |', '| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
     for (const s of b.summary) {
-      lines.push(`| ${s.method} | ${s.crop} | ${s.cropDims.join('x')} | ${s.batchSize} | ${fmt(s.medianSeconds)} | ${fmt(s.worstSeconds)} | ${s.ratioToExact === null ? '-' : fmt(s.ratioToExact)} | ${fmt(s.gflopPerSecond, 1)} | ${s.extrapolated ? 'extrapolated' : ''} |`);
+      lines.push(`| ${s.method} | ${s.crop} | ${s.cropDims.join('x')} | ${s.batchSize} | ${fmt(s.medianSeconds)} | ${fmt(s.worstSeconds)} | ${s.ratioToExact === null ? '-' : fmt(s.ratioToExact)} | ${s.gflopPerSecond.toPrecision(2)} | ${s.extrapolated ? 'extrapolated' : ''} |`);
     }
   }
   return lines.join('\n');
