@@ -177,3 +177,16 @@ test('exports: the view as PNG, NIfTI maps, lesion CSV and provenance; a link an
   const again = readNifti((await saveDownload(reopened, 'export-nifti-saliency-flair')).bytes).volume;
   expect(again.data).toEqual(saliency.data);
 });
+
+test('a link opens scans from the app\'s own site and refuses another site\'s', async ({ page }) => {
+  await page.goto('/?flair=https://example.com/flair.nii.gz&mprage=/samples/test64/mprage.nii.gz');
+  await expect(page.getByTestId('notice')).toContainText("https://example.com/flair.nii.gz) is not on this app's own address");
+  await expect(page.getByTestId('case-name')).toHaveText('no scan open');
+
+  await page.goto('/?flair=/samples/test64/flair.nii.gz&mprage=samples/test64/mprage.nii.gz&mask=/samples/test64/lesions.nii.gz');
+  await waitForCase(page);
+  await expect(page.getByTestId('case-name')).toContainText('flair.nii.gz + mprage.nii.gz + lesions.nii.gz');
+  const link = new URL(await page.getByTestId('share-link').inputValue());
+  expect(link.searchParams.get('flair')).toBe(new URL('/samples/test64/flair.nii.gz', page.url()).href);
+  expect(link.searchParams.get('mask')).toBe(new URL('/samples/test64/lesions.nii.gz', page.url()).href);
+});

@@ -158,6 +158,10 @@ export async function openProvenance(file: File): Promise<void> {
     app.setError(`Open the case first (${r.case.flair} + ${r.case.mprage}), then open its provenance record.`);
     return;
   }
+  if (s.job) {
+    app.setError(`${s.job.title} is still running: let it finish (or cancel it), then open ${file.name} again.`);
+    return;
+  }
   const model = s.models.find((m) => m.name === r.model.name);
   if (!model) {
     app.setError(`${file.name} was made with the model '${r.model.name}', which this app does not ship.`);
