@@ -9,7 +9,7 @@
 //     [--weight-grads]  (PyTorch computes weight gradients too, as its default requires_grad does)
 import { spawnSync } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend, loadSegmentationModel } from '../src/core/model/index.ts';
@@ -23,6 +23,7 @@ const arg = (name: string) => {
 const flag = (name: string) => process.argv.includes(`--${name}`);
 const root = resolve(import.meta.dirname, '..');
 const threads = Number(arg('threads') ?? 1);
+const startLoad = loadavg()[0];
 const config = parseConfig(arg, { ...parseConfig(() => null), lesions: 3, crops: ['exact'], gradientBudget: 8, segment: false, progressive: false });
 const sample = (p: string) => readFile(resolve(root, 'public/samples', p)).then((b) => new Uint8Array(b));
 const demo = openDemo({ flair: await sample('demo_flair.nii.gz'), mprage: await sample('demo_mprage.nii.gz'), mask: await sample('demo_lesions.nii.gz') }, config.lesions);
@@ -54,6 +55,7 @@ console.error('ours: tfjs-cpu');
 const ours = await runBackendWorkload({ backend: info, readModel, demo, log: (l) => console.error(l) }, config);
 const oursMatmul = await matmulGflops();
 
+const oursLoad = loadavg()[0];
 console.error(`theirs: PyTorch, whole volume, ${threads} thread(s)`);
 const python = spawnSync('/usr/bin/python3', [
   'training/baseline_xai.py', '--inputs', dir, '--samples', String(config.samples),
@@ -68,13 +70,14 @@ const theirs = JSON.parse(python.stdout.trim().split('\n').pop()!) as {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
 const report: BenchReport = {
-  created: new Date().toISOString(), environment: `Node ${process.version}, ${process.platform} ${process.arch}`, tfjs: tf.version.tfjs,
+  created: new Date().toISOString(), environment: `Node ${process.version}, ${process.platform} ${process.arch}, ${cpus().length} cores ${cpus()[0]?.model ?? ''}, load average at start ${startLoad.toFixed(1)}`, tfjs: tf.version.tfjs,
   demo: { dims: demo.dims, lesionsInCase: demo.lesionsInCase, lesions: demo.chosen }, config, backends: [ours],
 };
 console.log(formatReport(report));
 console.log('', `### ours / theirs (same lesions, N = ${config.samples}, same machine, one run)`,
   `ours: tfjs ${tf.version.tfjs} cpu backend (${info.adapter}), 1 thread, ${config.crops.join('/')} crop; matmul 1024^2 ${oursMatmul.toFixed(1)} GFLOP/s`,
   `theirs: PyTorch ${theirs.torch}, ${theirs.threads} thread(s), whole volume ${theirs.padded_zyx.join('x')} (z,y,x), weight gradients ${theirs.weight_grads ? 'on' : 'off'}; matmul 2048^2 ${theirs.matmul_gflops.toFixed(1)} GFLOP/s`,
+  `load average (1 min) after ours ${oursLoad.toFixed(1)}, after theirs ${loadavg()[0].toFixed(1)}: other people's jobs share these 2 cores`,
   '', '| method | ours median s / lesion | theirs median s / lesion | ours / theirs | note |', '| --- | --- | --- | --- | --- |');
 for (const method of config.methods) {
   for (const crop of config.crops) {

@@ -9,6 +9,7 @@
 // Backend 'cpu-tfjs' is the cpu backend with tfjs's stock Slice/SplitV/Transpose kernels (before ours).
 // webgpu in Node is Dawn; here on SwiftShader (software): correct, not a GPU speed.
 import { readFile, writeFile } from 'node:fs/promises';
+import { cpus, loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { installNodeWebGpu, reexecWithVulkanLoader } from './nodeWebgpu.ts';
 
@@ -32,7 +33,7 @@ const sample = (p: string) => readFile(resolve(root, 'public/samples', p)).then(
 const demo = w.openDemo({ flair: await sample('demo_flair.nii.gz'), mprage: await sample('demo_mprage.nii.gz'), mask: await sample('demo_lesions.nii.gz') }, config.lesions);
 const report: import('../src/bench/workload.ts').BenchReport = {
   created: new Date().toISOString(),
-  environment: `Node ${process.version}, ${process.platform} ${process.arch}`,
+  environment: `Node ${process.version}, ${process.platform} ${process.arch}, ${cpus().length} cores ${cpus()[0]?.model ?? ''}, load average at start ${loadavg()[0].toFixed(1)}`,
   tfjs: tf.version.tfjs,
   demo: { dims: demo.dims, lesionsInCase: demo.lesionsInCase, lesions: demo.chosen },
   config, backends: [],
