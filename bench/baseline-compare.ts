@@ -74,11 +74,11 @@ const report: BenchReport = {
   demo: { dims: demo.dims, lesionsInCase: demo.lesionsInCase, lesions: demo.chosen }, config, backends: [ours],
 };
 console.log(formatReport(report));
-console.log('', `### ours / theirs (same lesions, N = ${config.samples}, same machine, one run)`,
+console.log(['', `### ours / theirs (same lesions, N = ${config.samples}, same machine, one run)`,
   `ours: tfjs ${tf.version.tfjs} cpu backend (${info.adapter}), 1 thread, ${config.crops.join('/')} crop; matmul 1024^2 ${oursMatmul.toFixed(1)} GFLOP/s`,
   `theirs: PyTorch ${theirs.torch}, ${theirs.threads} thread(s), whole volume ${theirs.padded_zyx.join('x')} (z,y,x), weight gradients ${theirs.weight_grads ? 'on' : 'off'}; matmul 2048^2 ${theirs.matmul_gflops.toFixed(1)} GFLOP/s`,
   `load average (1 min) after ours ${oursLoad.toFixed(1)}, after theirs ${loadavg()[0].toFixed(1)}: other people's jobs share these 2 cores`,
-  '', '| method | ours median s / lesion | theirs median s / lesion | ours / theirs | note |', '| --- | --- | --- | --- | --- |');
+  '', '| method | ours median s / lesion | theirs median s / lesion | ours / theirs | note |', '| --- | --- | --- | --- | --- |'].join('\n'));
 for (const method of config.methods) {
   for (const crop of config.crops) {
     const o = ours.summary.find((s) => s.method === method && s.crop === crop);
@@ -126,9 +126,9 @@ if (flag('check')) {
     const v = [cam.crop.origin[0] + (i % cx), cam.crop.origin[1] + (Math.floor(i / cx) % cy), cam.crop.origin[2] + Math.floor(i / (cx * cy))];
     return v.every((c, a) => c >= box.min[a] - cam.validMarginVoxels! && c <= box.max[a] + cam.validMarginVoxels!);
   };
-  console.log('', `### agreement, lesion ${demo.chosen[0].id} (zero noise; max |ours - torch| / max |torch| over our crop; volume ${nx}x${ny}x${demo.dims[2]})`,
+  console.log(['', `### agreement, lesion ${demo.chosen[0].id} (zero noise; max |ours - torch| / max |torch| over our crop; volume ${nx}x${ny}x${demo.dims[2]})`,
     `mean SmoothGrad target (dS_L/dx / |L|): ${relErr(mean.maps, await load('mean.f32'), p.crop).toExponential(2)}`,
     `max SmoothGrad, first 8 lesion voxels: ${relErr(max8.maps, await load('max8.f32'), p.crop).toExponential(2)}`,
-    `Grad-CAM++ (raw map, within ${cam.validMarginVoxels} voxels of the lesion box): ${relErr(cam.maps, await load('gradcampp.f32'), cam.crop, nearLesion).toExponential(2)}`);
+    `Grad-CAM++ (raw map, within ${cam.validMarginVoxels} voxels of the lesion box): ${relErr(cam.maps, await load('gradcampp.f32'), cam.crop, nearLesion).toExponential(2)}`].join('\n'));
   model.dispose();
 }
