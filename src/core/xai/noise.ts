@@ -30,7 +30,7 @@ export function gaussianAt(seed: number, sample: number, channel: number, x: num
 
 /** Normal(0, sigma^2) noise from a seed, indexed by volume coordinates (see above). The values are
  * gaussianAt's; the hash chain (seed, sample, channel, x, y, z, k) is shared along its prefix, so
- * a voxel costs 3 mixes instead of 2 x 7 and no arrays (1.3x faster: bench/noise-speed.ts). This
+ * a voxel costs 3 mixes instead of 2 x 7 and no arrays (1.3-1.9x faster: bench/noise-speed.ts). This
  * host work per sample can exceed a GPU's gradient of the crop (docs/performance.md). */
 export function seededNoise(seed: number, sigma: number): NoiseSource {
   return (sample, channel, crop) => {
