@@ -1,7 +1,7 @@
 // Choosing the tfjs backend: WebGPU, then WebGL, then CPU. Never wasm: its Conv3DBackpropInput
 // returns wrong input gradients, and every explanation here is a gradient.
 import * as tf from '@tensorflow/tfjs';
-import { useFastCpuKernels } from './cpuKernels.ts';
+import { setFastCpuKernels } from './cpuKernels.ts';
 
 export type BackendName = 'webgpu' | 'webgl' | 'cpu';
 export const DEFAULT_BACKENDS: readonly BackendName[] = ['webgpu', 'webgl', 'cpu'];
@@ -74,7 +74,7 @@ export async function initBackend(preference: readonly string[] = DEFAULT_BACKEN
       }
       if (!(await tf.setBackend(name))) throw new Error('initialisation failed');
       await tf.ready();
-      if (name === 'cpu') useFastCpuKernels(true); // row copies instead of per-element index math
+      if (name === 'cpu') setFastCpuKernels(true); // row copies instead of per-element index math
       active = { name: name as BackendName, ...(await describe(name as BackendName)), skipped };
       return active;
     } catch (e) {

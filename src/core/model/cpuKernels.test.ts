@@ -1,17 +1,17 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { useFastCpuKernels } from './cpuKernels.ts';
+import { setFastCpuKernels } from './cpuKernels.ts';
 
 // The fast kernels must give tfjs's own results exactly: compare both on the same inputs.
 const run = (fast: boolean, f: () => tf.Tensor | tf.Tensor[]) => {
-  useFastCpuKernels(fast);
+  setFastCpuKernels(fast);
   const out = f();
   return (Array.isArray(out) ? out : [out]).map((t) => ({ shape: t.shape, values: Array.from(t.dataSync()) }));
 };
 
 describe('fast cpu kernels', () => {
   beforeAll(async () => { await tf.setBackend('cpu'); });
-  afterAll(() => useFastCpuKernels(true));
+  afterAll(() => setFastCpuKernels(true));
   const x = tf.tensor(Float32Array.from({ length: 2 * 3 * 4 * 5 * 6 }, (_, i) => i * 0.5 - 7), [2, 3, 4, 5, 6]);
   const cases: [string, () => tf.Tensor | tf.Tensor[]][] = [
     ['slice 5D inner box', () => tf.slice(x, [1, 1, 0, 2, 1], [1, 2, 3, 2, 4])],

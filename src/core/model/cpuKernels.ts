@@ -83,7 +83,7 @@ const FAST: Record<string, (a: Args) => tf.TensorInfo | tf.TensorInfo[]> = { Sli
 const original = new Map<string, tf.KernelConfig>();
 
 /** Installs (true) or removes (false) the faster cpu kernels; string and complex tensors keep tfjs's. */
-export function useFastCpuKernels(on: boolean): void {
+export function setFastCpuKernels(on: boolean): void {
   for (const [name, fast] of Object.entries(FAST)) {
     const current = tf.getKernel(name, 'cpu');
     if (!current) continue;
