@@ -1,7 +1,7 @@
 import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 import { resolve } from 'node:path';
-import { contentSecurityPolicy, inlineScriptBodies } from './src/csp';
+import { contentSecurityPolicy, inlineScriptBodies } from './src/csp.ts';
 
 // Every HTML entry the build serves. The app is static: scans, models and computation stay in the browser.
 const pages = {
