@@ -70,4 +70,13 @@ test('after segmentation every lesion gets its saliency numbers in the backgroun
   await expect(context).toBeVisible({ timeout: 300_000 });
   await expect(context.locator('.context-steps span')).toHaveCount(16);
   await expect(context).toContainText(/Still detected with \d+ mm|Not detected with up to 15 mm/);
+
+  // fast crop: its fidelity against the exact crop is measured for this lesion and shown
+  await page.getByLabel('Crop').selectOption('fast');
+  await expect(page.getByTestId('explanation')).toContainText('Approximate', { timeout: 300_000 });
+  await page.getByTestId('fidelity-run').click();
+  const fidelity = page.getByTestId('fidelity');
+  await expect(fidelity).toBeVisible({ timeout: 300_000 });
+  const correlation = Number(/correlation ([\d.]+)/.exec((await fidelity.textContent()) ?? '')![1]);
+  expect(correlation).toBeGreaterThan(0.9);
 });

@@ -7,7 +7,7 @@ import { readFileSync, writeFileSync, existsSync, mkdirSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { initBackend, loadSegmentationModel } from '../src/core/model';
-import { analyseCase, quantile, rocAuc, type Lesion, type ReviewCalibration } from '../src/core/lesions';
+import { analyseCase, calibrateReview, needsReview, quantile, rocAuc, type Lesion, type ReviewCalibration } from '../src/core/lesions';
 import { explainInstance } from '../src/core/xai';
 import { arg, caseDirs, folderReader, readCase, segmentCase, writeModelIndex } from './heldOut';
 
@@ -73,16 +73,19 @@ async function main() {
   }
   const tp = rows.filter((r) => r.detection === 'TP').map((r) => r.flairPeak);
   const fp = rows.filter((r) => r.detection === 'FP').map((r) => r.flairPeak);
-  const thresholdQuantile = 0.1;
+  const tpRows = rows.filter((r) => r.detection === 'TP');
+  const fpRows = rows.filter((r) => r.detection === 'FP');
   const review: ReviewCalibration = {
     quantity: 'flairPeak', samples, seed, cropMode: 'exact',
-    threshold: quantile(tp, thresholdQuantile), thresholdQuantile,
-    rocAuc: rocAuc(tp, fp), truePositives: tp.length, falsePositives: fp.length, cases: dirs.length,
+    ...calibrateReview(tp, fp),
+    // size alone as a flag (smaller = FP): what the saliency adds over it
+    volumeRocAuc: rocAuc(fpRows.map((r) => -r.volumeMm3), tpRows.map((r) => -r.volumeMm3)),
+    truePositives: tp.length, falsePositives: fp.length, cases: dirs.length,
   };
-  const flaggedTp = tp.filter((v) => v < review.threshold).length;
-  const flaggedFp = fp.filter((v) => v < review.threshold).length;
-  console.log(`TP ${tp.length} (median peak ${quantile(tp, 0.5).toPrecision(3)}), FP ${fp.length} (median ${quantile(fp, 0.5).toPrecision(3)})`);
-  console.log(`ROC AUC of peak FLAIR saliency (TP vs FP): ${review.rocAuc.toFixed(3)}; flag below ${review.threshold.toPrecision(3)} (TP ${thresholdQuantile} quantile) catches ${flaggedFp}/${fp.length} FP and ${flaggedTp}/${tp.length} TP`);
+  const flaggedTp = tp.filter((v) => needsReview(v, review)).length;
+  const flaggedFp = fp.filter((v) => needsReview(v, review)).length;
+  console.log(`TP ${tp.length} (median peak ${quantile(tp, 0.5).toPrecision(3)}, median ${quantile(tpRows.map((r) => r.volumeMm3), 0.5)} mm3), FP ${fp.length} (median peak ${quantile(fp, 0.5).toPrecision(3)}, median ${quantile(fpRows.map((r) => r.volumeMm3), 0.5)} mm3)`);
+  console.log(`flag ${review.direction} ${review.threshold.toPrecision(3)} (TP ${review.thresholdQuantile} quantile): ROC AUC ${review.rocAuc.toFixed(3)} (volume alone ${review.volumeRocAuc.toFixed(3)}); catches ${flaggedFp}/${fp.length} FP and ${flaggedTp}/${tp.length} TP`);
   const manifestPath = join(dir, 'manifest.json');
   const raw = JSON.parse(readFileSync(manifestPath, 'utf8'));
   raw.review = review;

@@ -1,5 +1,8 @@
+import { useMemo } from 'react';
 import { useApp } from './store';
-import { CONTEXT_RADII_MM, currentExplanation, explainSelected, lesionKey, runContextExperiment, updateExplainSettings } from './explainActions';
+import { CONTEXT_RADII_MM, currentExplanation, explainSelected, explanationKey, lesionKey, runContextExperiment, updateExplainSettings } from './explainActions';
+import { selectedMeasures } from './segmentationActions';
+import { compareMaps } from '../core/xai';
 import { ExplanationPlots } from './ExplanationPlots';
 import type { ExplainMethod } from '../engine/protocol';
 import { Choice } from './Choice';
@@ -120,6 +123,7 @@ export function ExplainPanel() {
             </table>
             </details>
           )}
+          {e.data.settings.cropMode === 'fast' && <FastCropFidelity />}
           <ContextExperiment />
           <p className="hint">
             {e.data.exact ? '' : 'Approximate: '}
@@ -160,5 +164,41 @@ function ContextExperiment() {
         ))}
       </div>
     </div>
+  );
+}
+
+const FIDELITY_MARGIN_VOXELS = 5;
+
+/** How far the fast crop's map is from the exact one for this lesion (near the lesion), once both exist. */
+function FastCropFidelity() {
+  const s = useApp();
+  const fast = currentExplanation(s);
+  const exactSettings = { ...s.explainSettings, cropMode: 'exact' as const };
+  const exact = s.selection ? s.explanations[explanationKey(s.selection, s, exactSettings)] : undefined;
+  const lesion = selectedMeasures();
+  const dims = s.scan?.flair.dims;
+  // pastes two whole-volume maps: once per pair of results, not on every crosshair move
+  const f = useMemo(() => {
+    if (!fast || !exact || !lesion || !dims) return null;
+    const [nx, ny] = dims;
+    const near = (v: number) => {
+      const xyz = [v % nx, Math.floor(v / nx) % ny, Math.floor(v / (nx * ny))];
+      return xyz.every((c, a) => c >= lesion.bboxMin[a] - FIDELITY_MARGIN_VOXELS && c <= lesion.bboxMax[a] + FIDELITY_MARGIN_VOXELS);
+    };
+    return compareMaps(exact.data.maps[0], exact.data.crop, fast.data.maps[0], fast.data.crop, dims, near);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the lesion follows the two results' keys
+  }, [fast, exact, dims]);
+  if (!fast || !lesion) return null;
+  if (!f)
+    return (
+      <button onClick={() => explainSelected(exactSettings)} disabled={!!s.job} data-testid="fidelity-run" title="Computes the exact-crop map too and compares the two near the lesion">
+        Measure the fast crop against the exact one
+      </button>
+    );
+  return (
+    <p className="hint" data-testid="fidelity">
+      Fast vs exact crop, {fast.data.channels[0]} map within {FIDELITY_MARGIN_VOXELS} voxels of the lesion box: correlation {f.correlation.toFixed(4)}, relative
+      error {f.relativeError.toExponential(1)} ({f.voxels} voxels).
+    </p>
   );
 }

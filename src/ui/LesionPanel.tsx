@@ -1,6 +1,6 @@
 import { useApp, type LesionSortKey, type Selection } from './store';
 import { currentTableOrder, select, updateInstanceSettings } from './segmentationActions';
-import { needsReview, type Connectivity } from '../core/lesions';
+import { needsReview, type Connectivity, type ReviewCalibration } from '../core/lesions';
 import { cachedQuantities, togglePrecompute } from './explainActions';
 import { Choice } from './Choice';
 
@@ -113,7 +113,7 @@ export function LesionPanel() {
               {header('maxProbability', 'max p')}
               {header('flairPeak', 'peak FLAIR')}
               <th title="FLAIR share of |saliency| within the lesion">FLAIR %</th>
-              <th title={review ? `review: peak FLAIR saliency below ${review.threshold.toPrecision(3)}, the ${review.thresholdQuantile} quantile of true positives on ${review.cases} held-out cases (ROC AUC ${review.rocAuc.toFixed(2)})` : 'no review calibration for this model'}>
+              <th title={review ? `review: peak FLAIR saliency ${review.direction} ${review.threshold.toPrecision(3)}, the ${review.thresholdQuantile} quantile of true positives on ${review.cases} held-out cases, where false positives fell ${review.direction} (ROC AUC ${review.rocAuc.toFixed(2)}; mean SmoothGrad N ${review.samples})` : 'no review calibration for this model'}>
                 flag
               </th>
               {gt && <th>GT</th>}
@@ -153,7 +153,7 @@ export function LesionPanel() {
 }
 
 /** Peak FLAIR saliency, FLAIR share and the review flag of a predicted lesion, once its mean SmoothGrad exists. */
-function SaliencyCells({ lesionId, review }: { lesionId: number | null; review: { threshold: number } | null }) {
+function SaliencyCells({ lesionId, review }: { lesionId: number | null; review: ReviewCalibration | null }) {
   const q = lesionId === null ? null : cachedQuantities(lesionId);
   if (!q) return <td colSpan={3} className="pending">{lesionId === null ? '' : '…'}</td>;
   const flag = review && needsReview(q.flairPeak, review);

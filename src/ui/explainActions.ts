@@ -127,15 +127,16 @@ export async function runContextExperiment(): Promise<void> {
 }
 
 /** Explains the selected lesion with the current settings, unless it is cached; a newer request cancels an older one. */
-export async function explainSelected(): Promise<void> {
+export async function explainSelected(settings?: ExplainSettings): Promise<void> {
   const s = useApp.getState();
   const sel = s.selection;
   if (!sel || !s.scan || !s.analysis) return;
-  const key = explanationKey(sel, s);
+  settings ??= s.explainSettings;
+  const key = explanationKey(sel, s, settings);
   if (s.explanations[key] || (running?.key === key && !running.background)) return;
   if (s.job && !running) return; // a segmentation is running
   try {
-    await runExplain(sel, s.explainSettings, false);
+    await runExplain(sel, settings, false);
   } catch {
     // cancelled by a newer request: nothing to report
   } finally {

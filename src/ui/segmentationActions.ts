@@ -68,6 +68,7 @@ export async function runSegmentation(): Promise<void> {
     }
   } finally {
     useApp.setState((st) => (st.job?.id === jobId ? { job: null } : {}));
+    resumePrecompute(); // it waited for this job to end
   }
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { needsReview, quantile, rocAuc } from './review';
+import { calibrateReview, needsReview, quantile, rocAuc } from './review';
 
 describe('rocAuc', () => {
   it('is 1 for perfect separation and 0 for reversed', () => {
@@ -26,9 +26,24 @@ describe('quantile', () => {
 });
 
 describe('needsReview', () => {
-  it('flags peaks below the calibrated threshold and missing peaks', () => {
-    expect(needsReview(0.5, { threshold: 1 })).toBe(true);
-    expect(needsReview(2, { threshold: 1 })).toBe(false);
-    expect(needsReview(NaN, { threshold: 1 })).toBe(true);
+  it('flags peaks on the false positives side of the threshold, and missing peaks', () => {
+    expect(needsReview(0.5, { threshold: 1, direction: 'below' })).toBe(true);
+    expect(needsReview(2, { threshold: 1, direction: 'below' })).toBe(false);
+    expect(needsReview(2, { threshold: 1, direction: 'above' })).toBe(true);
+    expect(needsReview(NaN, { threshold: 1, direction: 'below' })).toBe(true);
+  });
+});
+
+describe('calibrateReview', () => {
+  it('takes the direction from where the false positives fall (worked by hand)', () => {
+    // TP 1..10: 0.9 quantile = 1 + 0.9 * 9 = 9.1; FP 8, 12: median 10 > 5.5 -> above;
+    // pairs FP > TP: 8 beats 1..7 and ties 8 (7.5), 12 beats all 10 -> AUC 17.5 / 20
+    const c = calibrateReview([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], [8, 12]);
+    expect(c.direction).toBe('above');
+    expect(c.threshold).toBeCloseTo(9.1, 12);
+    expect(c.rocAuc).toBeCloseTo(17.5 / 20, 12);
+    const low = calibrateReview([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], [0.5, 3]);
+    expect(low.direction).toBe('below');
+    expect(low.threshold).toBeCloseTo(1.9, 12);
   });
 });

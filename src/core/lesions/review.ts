@@ -10,11 +10,17 @@ export interface ReviewCalibration {
   samples: number;
   seed: number;
   cropMode: 'exact' | 'fast';
-  /** flag below this value: the given quantile of the true positives' peaks */
+  /**
+   * which side of the true positives the false positives fell on in calibration: 'below' flags peaks under the
+   * threshold (the TPs' 0.1 quantile), 'above' flags peaks over it (their 0.9 quantile)
+   */
+  direction: 'below' | 'above';
   threshold: number;
   thresholdQuantile: number;
-  /** how well the quantity separates TP from FP on the held-out cases (ROC AUC, TP = positive class) */
+  /** how well the quantity tells FP from TP on the held-out cases, in the flag's direction (ROC AUC, FP = flagged class) */
   rocAuc: number;
+  /** the same for lesion volume alone (smaller = flagged), to show what saliency adds over size */
+  volumeRocAuc: number;
   truePositives: number;
   falsePositives: number;
   cases: number;
@@ -51,6 +57,20 @@ export function quantile(values: readonly number[], q: number): number {
   return s[lo] + (pos - lo) * (s[hi] - s[lo]);
 }
 
-export function needsReview(flairPeak: number, calibration: Pick<ReviewCalibration, 'threshold'>): boolean {
-  return !(flairPeak >= calibration.threshold);
+export function needsReview(flairPeak: number, calibration: Pick<ReviewCalibration, 'threshold' | 'direction'>): boolean {
+  if (Number.isNaN(flairPeak)) return true;
+  return calibration.direction === 'above' ? flairPeak > calibration.threshold : flairPeak < calibration.threshold;
+}
+
+/**
+ * Calibrates the flag from held-out peaks: the FPs' side of the TP distribution decides the direction, and the
+ * threshold is the TPs' 0.1 (below) or 0.9 (above) quantile, so about 10 % of true positives get flagged.
+ */
+export function calibrateReview(tpPeaks: number[], fpPeaks: number[]): Pick<ReviewCalibration, 'direction' | 'threshold' | 'thresholdQuantile' | 'rocAuc'> {
+  const direction = quantile(fpPeaks, 0.5) > quantile(tpPeaks, 0.5) ? 'above' : 'below';
+  const thresholdQuantile = direction === 'above' ? 0.9 : 0.1;
+  // AUC with the flagged class (FP) as positives, scored in the flag's direction
+  const sign = direction === 'above' ? 1 : -1;
+  const rocAucFlag = rocAuc(fpPeaks.map((v) => sign * v), tpPeaks.map((v) => sign * v));
+  return { direction, threshold: quantile(tpPeaks, thresholdQuantile), thresholdQuantile, rocAuc: rocAucFlag };
 }
