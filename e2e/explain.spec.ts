@@ -1,15 +1,12 @@
 import { test, expect } from '@playwright/test';
-import { waitForCase } from './helpers';
+import { waitForCase, segmentOnCpu } from './helpers';
 
 // CI has no GPU: the test crop, the CPU backend and N = 2 noise samples keep this to a few minutes.
 test('selecting a lesion explains it: SmoothGrad numbers and map, then Grad-CAM++', async ({ page }) => {
   test.setTimeout(900_000);
   await page.goto('/?demo=test64');
   await waitForCase(page);
-  await expect(page.getByLabel('Model', { exact: true })).not.toHaveValue('');
-  await page.getByLabel('Compute backend').selectOption('cpu');
-  await page.getByRole('button', { name: 'Find lesions' }).click();
-  await expect(page.getByTestId('segmentation-info')).toBeVisible({ timeout: 300_000 });
+  await segmentOnCpu(page);
   await page.getByLabel('Noise samples').fill('2');
   await page.getByTestId('lesion-table').locator('tbody tr').first().click();
   const explanation = page.getByTestId('explanation');

@@ -50,3 +50,11 @@ export function phantomNifti(dims: [number, number, number], spacingMm: number, 
       }
   return { name, mimeType: 'application/octet-stream', buffer: Buffer.from(writeNifti(vol)) };
 }
+
+/** The shortest journey to lesions, once a case is open: the CPU backend, segmentation finished. */
+export async function segmentOnCpu(page: Page) {
+  await expect(page.getByLabel('Model', { exact: true })).not.toHaveValue('');
+  await page.getByLabel('Compute backend').selectOption('cpu');
+  await page.getByRole('button', { name: 'Find lesions' }).click();
+  await expect(page.getByTestId('segmentation-info')).toBeVisible({ timeout: 300_000 });
+}

@@ -1,5 +1,5 @@
 import { test, expect, type BrowserContext, type Page, type Request } from '@playwright/test';
-import { waitForCase } from './helpers';
+import { segmentOnCpu, waitForCase } from './helpers';
 
 // Privacy, enforced: a whole user journey (open, segment, explain, export) must not send one request off the
 // app's origin, and the Content-Security-Policy must block any attempt, in the page and in the compute worker.
@@ -59,10 +59,7 @@ test('a whole journey stays on the origin, under a Content-Security-Policy that 
   await expect(page.locator('meta[http-equiv="Content-Security-Policy"]')).toHaveAttribute('content', /script-src 'self'/);
   await waitForCase(page);
 
-  await expect(page.getByLabel('Model', { exact: true })).not.toHaveValue('');
-  await page.getByLabel('Compute backend').selectOption('cpu');
-  await page.getByRole('button', { name: 'Find lesions' }).click();
-  await expect(page.getByTestId('segmentation-info')).toBeVisible({ timeout: 300_000 });
+  await segmentOnCpu(page);
   await page.getByLabel('Noise samples').fill('2');
   await page.getByTestId('lesion-table').locator('tbody tr').first().click();
   await expect(page.getByTestId('explanation')).toBeVisible({ timeout: 600_000 });

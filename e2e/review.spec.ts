@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { canvasPng, colouredFraction, waitForCase } from './helpers';
+import { canvasPng, colouredFraction, waitForCase, segmentOnCpu } from './helpers';
 
 // Issue 6 (background precompute) and issue 7 (overlay colour bar, threshold, review columns), on the test crop
 // with the CPU backend and N = 2 so CI can afford every lesion.
@@ -7,10 +7,7 @@ test('after segmentation every lesion gets its saliency numbers in the backgroun
   test.setTimeout(900_000);
   await page.goto('/?demo=test64');
   await waitForCase(page);
-  await expect(page.getByLabel('Model', { exact: true })).not.toHaveValue('');
-  await page.getByLabel('Compute backend').selectOption('cpu');
-  await page.getByRole('button', { name: 'Find lesions' }).click();
-  await expect(page.getByTestId('segmentation-info')).toBeVisible({ timeout: 300_000 });
+  await segmentOnCpu(page);
   await page.getByLabel('Noise samples').fill('2');
   const progress = page.getByTestId('precompute');
   await expect(progress).toContainText('Saliency in background');

@@ -1,6 +1,7 @@
 import { useApp } from './store';
 import { currentExplanation } from './explainActions';
-import { GRADCAM_SEQUENTIAL, SALIENCY_NEGATIVE, SALIENCY_POSITIVE, cssGradient, saliencyLegend } from './colourMaps';
+import { shownSaliencyLegend } from './exportActions';
+import { GRADCAM_SEQUENTIAL, SALIENCY_NEGATIVE, SALIENCY_POSITIVE, cssGradient } from './colourMaps';
 
 const num = (v: number) => (v === 0 ? '0' : Math.abs(v) >= 1000 || Math.abs(v) < 0.01 ? v.toExponential(1) : v.toPrecision(2));
 
@@ -8,13 +9,12 @@ const num = (v: number) => (v === 0 ? '0' : Math.abs(v) >= 1000 || Math.abs(v) <
 export function SaliencyColourBar() {
   const explanation = useApp((s) => currentExplanation(s));
   const partial = useApp((s) => s.partialSaliency);
-  const channel = useApp((s) => s.saliencyChannel);
-  const threshold = useApp((s) => s.saliencyThreshold);
-  const maps = explanation?.data.maps ?? (partial ? [partial.flair] : null);
-  if (!maps) return null;
-  const gradCam = explanation?.data.settings.method === 'gradcam++';
-  const names = explanation?.data.channels ?? ['FLAIR'];
-  const legend = saliencyLegend(maps, gradCam, threshold, names[Math.min(channel, names.length - 1)]);
+  // re-render when the shown channel or the threshold changes
+  useApp((s) => s.saliencyChannel);
+  useApp((s) => s.saliencyThreshold);
+  // the same legend the exported PNG burns in
+  const legend = shownSaliencyLegend();
+  if (!legend) return null;
   return (
     <div className="colourbar" data-testid="saliency-colourbar" aria-label={`${legend.title} colour bar`}>
       <div className="colourbar-title">
