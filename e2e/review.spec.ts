@@ -59,6 +59,11 @@ test('after segmentation every lesion gets its saliency numbers in the backgroun
   await page.getByLabel('Saliency threshold').fill('0.5');
   await expect.poll(async () => (await ticks())[2]).toBeGreaterThan(before[2] * 2);
   await expect(page.getByTestId('saliency-readout')).toContainText('saliency');
+  // the MPRAGE channel's map on the same scale: the colour bar and the readout follow
+  await page.getByRole('radio', { name: 'MPRAGE' }).check();
+  await expect(bar).toContainText('SmoothGrad, MPRAGE');
+  await expect(page.getByTestId('saliency-readout')).toContainText('MPRAGE saliency');
+  await page.getByRole('radio', { name: 'FLAIR' }).check();
   await page.screenshot({ path: 'e2e-output/review-colourbar.png' });
 
   // the context experiment on request: 16 radii, each shown as detected or not
