@@ -1,7 +1,9 @@
 // Model runtime benchmark: forward and forward+backward time and tf.memory() peak for the three
 // architectures on 64^3 and 96^3 two-channel inputs, on cpu (Node) and on webgpu (Node, Dawn via
 // the `webgpu` package) when an adapter is available.
-//   npx tsx bench/model-runtime.ts [--backends cpu,webgpu] [--sizes 64,96] [--models unet3d,dynunet,swin_unetr]
+//   npx tsx bench/model-runtime.ts [--backends cpu,webgpu] [--sizes 64,96] [--models unet3d,dynunet,swin_unetr] [--from fixtures|shipped]
+// Backend 'cpu-tfjs' is the cpu backend with tfjs's stock kernels (before src/core/model/cpuKernels.ts).
+// --from shipped times the trained models in public/models instead of the small-width test fixtures.
 // Timings name their backend and device; compare only ratios measured in one run.
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
@@ -15,6 +17,7 @@ const arg = (name: string, fallback: string) => {
 const backends = arg('backends', 'cpu,webgpu');
 const sizes = arg('sizes', '64,96').map(Number);
 const models = arg('models', 'unet3d,dynunet,swin_unetr');
+const from = arg('from', 'fixtures')[0];
 
 if (backends.includes('webgpu')) {
   reexecWithVulkanLoader();
@@ -24,9 +27,10 @@ if (backends.includes('webgpu')) {
 
 const tf = await import('@tensorflow/tfjs');
 const { initBackend } = await import('../src/core/model/backend.ts');
+const { setFastCpuKernels } = await import('../src/core/model/cpuKernels.ts');
 const { loadSegmentationModel } = await import('../src/core/model/loadModel.ts');
 
-const fixtures = resolve(import.meta.dirname, '../public/test-fixtures/model');
+const fixtures = resolve(import.meta.dirname, from === 'shipped' ? '../public/models' : '../public/test-fixtures/model');
 
 
 async function timeIt(f: () => TF.Tensor): Promise<{ ms: number; peakMB: number }> {
@@ -45,7 +49,11 @@ console.log('backend | device | model | input (z,y,x,c) | forward ms | forward+b
 for (const backendName of backends) {
   let info;
   try {
-    info = await initBackend([backendName]);
+    info = await initBackend([backendName === 'cpu-tfjs' ? 'cpu' : backendName]);
+    if (backendName === 'cpu-tfjs') {
+      setFastCpuKernels(false);
+      info = { ...info, name: 'cpu-tfjs' };
+    }
   } catch (e) {
     console.log(`${backendName}: unavailable (${(e as Error).message})`);
     continue;

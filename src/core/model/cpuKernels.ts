@@ -5,12 +5,15 @@
 // the innermost axis is a tight loop (a plain row copy for slices). Profile of mean SmoothGrad on a
 // 48^3 crop before this: SplitV + Slice + Transpose took 45 % of kernel time (docs/performance.md).
 // Same results bit for bit; installed by initBackend('cpu') unless disabled (for before/after runs).
+// Conv3D and its input gradient (cpuConv.ts) are the compute-bound part; they agree to float32 rounding.
 import * as tf from '@tensorflow/tfjs';
 import { backend_util, slice_util, util } from '@tensorflow/tfjs';
+import { conv3dForward, conv3dInputGradient } from './cpuConv.ts';
 
 interface CpuData { values: Float32Array | Int32Array | Uint8Array }
 interface CpuBackend { data: { get(id: unknown): CpuData }; makeTensorInfo(shape: number[], dtype: tf.DataType, values: unknown): tf.TensorInfo }
 type Args = { inputs: { x: tf.TensorInfo }; backend: CpuBackend; attrs: Record<string, unknown> };
+type ConvArgs = { inputs: { x?: tf.TensorInfo; dy?: tf.TensorInfo; filter: tf.TensorInfo }; backend: CpuBackend; attrs: Record<string, unknown> };
 
 /** dst[o] = src[offset + sum_a index_a(o) * strides[a]] over an output of `shape`, in output order. */
 export function stridedCopy(src: ArrayLike<number>, shape: readonly number[], strides: readonly number[], offset: number, dst: Float32Array | Int32Array | Uint8Array): void {
@@ -79,7 +82,26 @@ function fastTranspose({ inputs: { x }, backend, attrs }: Args): tf.TensorInfo {
   return backend.makeTensorInfo(shape, x.dtype, dst);
 }
 
-const FAST: Record<string, (a: Args) => tf.TensorInfo | tf.TensorInfo[]> = { Slice: fastSlice, SplitV: fastSplitV, Transpose: fastTranspose };
+function fastConv3D({ inputs: { x, filter }, backend, attrs }: ConvArgs): tf.TensorInfo {
+  const info = backend_util.computeConv3DInfo(x!.shape as [number, number, number, number, number], filter.shape as [number, number, number, number, number],
+    attrs.strides as [number, number, number], attrs.dilations as [number, number, number], attrs.pad as 'valid' | 'same');
+  const y = conv3dForward(backend.data.get(x!.dataId).values, backend.data.get(filter.dataId).values, info);
+  return backend.makeTensorInfo(info.outShape, 'float32', y);
+}
+
+function fastConv3DBackpropInput({ inputs: { dy, filter }, backend, attrs }: ConvArgs): tf.TensorInfo {
+  const inputShape = attrs.inputShape as [number, number, number, number, number];
+  const info = backend_util.computeConv3DInfo(inputShape, filter.shape as [number, number, number, number, number],
+    attrs.strides as [number, number, number], 1, attrs.pad as 'valid' | 'same');
+  const dx = conv3dInputGradient(backend.data.get(dy!.dataId).values, backend.data.get(filter.dataId).values, info);
+  return backend.makeTensorInfo(inputShape, 'float32', dx);
+}
+
+type Fast = (a: Args & ConvArgs) => tf.TensorInfo | tf.TensorInfo[];
+const FAST: Record<string, Fast> = {
+  Slice: fastSlice, SplitV: fastSplitV, Transpose: fastTranspose, Conv3D: fastConv3D, Conv3DBackpropInputV2: fastConv3DBackpropInput,
+};
+const FLOAT_ONLY = new Set(['Conv3D', 'Conv3DBackpropInputV2']);
 const original = new Map<string, tf.KernelConfig>();
 
 /** Installs (true) or removes (false) the faster cpu kernels; string and complex tensors keep tfjs's. */
@@ -92,8 +114,11 @@ export function setFastCpuKernels(on: boolean): void {
     tf.unregisterKernel(name, 'cpu');
     tf.registerKernel(on ? {
       kernelName: name, backendName: 'cpu',
-      kernelFunc: ((args: Args) => (args.inputs.x.dtype === 'float32' || args.inputs.x.dtype === 'int32' || args.inputs.x.dtype === 'bool'
-        ? fast(args) : tfjs.kernelFunc(args as never))) as unknown as tf.KernelFunc,
+      kernelFunc: ((args: Args & ConvArgs) => {
+        const dtype = (args.inputs.x ?? args.inputs.dy)!.dtype;
+        const ok = FLOAT_ONLY.has(name) ? dtype === 'float32' && args.inputs.filter.dtype === 'float32' : dtype === 'float32' || dtype === 'int32' || dtype === 'bool';
+        return ok ? fast(args) : tfjs.kernelFunc(args as never);
+      }) as unknown as tf.KernelFunc,
     } : tfjs);
   }
 }
