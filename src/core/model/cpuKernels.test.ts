@@ -22,6 +22,14 @@ describe('fast cpu kernels', () => {
     ['transpose channels first -> last', () => tf.transpose(x, [0, 2, 3, 4, 1])],
     ['transpose channels last -> first', () => tf.transpose(x, [0, 4, 1, 2, 3])],
     ['transpose 2D', () => tf.transpose(tf.reshape(x, [24, 30]))],
+    ['add per channel (channels first)', () => tf.add(x, tf.tensor([1.5, -2, 3], [1, 3, 1, 1, 1]))],
+    ['subtract a mean over the spatial axes', () => tf.sub(x, tf.mean(x, [2, 3, 4], true))],
+    ['multiply by a scalar', () => tf.mul(x, tf.scalar(0.01))],
+    ['multiply, lower rank on the right', () => tf.mul(x, tf.reshape(tf.range(1, 31), [5, 6]))],
+    ['both sides broadcast', () => tf.add(tf.reshape(tf.range(0, 48), [2, 1, 4, 1, 6]), tf.reshape(tf.range(0, 15), [3, 1, 5, 1]))],
+    ['divide with zeros (inf, nan)', () => tf.div(x, tf.tensor([0, 1, -2, 0, 3, 0.5], [6]))],
+    ['equal shapes', () => tf.sub(x, tf.square(x))],
+    ['int32 stays tfjs', () => tf.add(tf.cast(x, 'int32'), tf.scalar(3, 'int32'))],
     ['concat gradient', () => tf.grad((a: tf.Tensor) => tf.sum(tf.mul(tf.concat([a, tf.square(a)], 3), 1.5)))(x)],
   ];
   for (const [name, f] of cases) {

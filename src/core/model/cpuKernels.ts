@@ -9,11 +9,13 @@
 import * as tf from '@tensorflow/tfjs';
 import { backend_util, slice_util, util } from '@tensorflow/tfjs';
 import { conv3dForward, conv3dInputGradient } from './cpuConv.ts';
+import { type BinaryOp, broadcastBinary } from './cpuBinary.ts';
 
 interface CpuData { values: Float32Array | Int32Array | Uint8Array }
 interface CpuBackend { data: { get(id: unknown): CpuData }; makeTensorInfo(shape: number[], dtype: tf.DataType, values: unknown): tf.TensorInfo }
 type Args = { inputs: { x: tf.TensorInfo }; backend: CpuBackend; attrs: Record<string, unknown> };
 type ConvArgs = { inputs: { x?: tf.TensorInfo; dy?: tf.TensorInfo; filter: tf.TensorInfo }; backend: CpuBackend; attrs: Record<string, unknown> };
+type BinaryArgs = { inputs: { a: tf.TensorInfo; b: tf.TensorInfo }; backend: CpuBackend };
 
 /** dst[o] = src[offset + sum_a index_a(o) * strides[a]] over an output of `shape`, in output order. */
 export function stridedCopy(src: ArrayLike<number>, shape: readonly number[], strides: readonly number[], offset: number, dst: Float32Array | Int32Array | Uint8Array): void {
@@ -97,11 +99,19 @@ function fastConv3DBackpropInput({ inputs: { dy, filter }, backend, attrs }: Con
   return backend.makeTensorInfo(inputShape, 'float32', dx);
 }
 
-type Fast = (a: Args & ConvArgs) => tf.TensorInfo | tf.TensorInfo[];
+const fastBinary = (op: BinaryOp) => ({ inputs: { a, b }, backend }: BinaryArgs): tf.TensorInfo => {
+  const { values, shape } = broadcastBinary(op, backend.data.get(a.dataId).values, a.shape, backend.data.get(b.dataId).values, b.shape);
+  return backend.makeTensorInfo(shape, 'float32', values);
+};
+
+type AnyArgs = Args & ConvArgs & BinaryArgs;
+type Fast = (a: AnyArgs) => tf.TensorInfo | tf.TensorInfo[];
 const FAST: Record<string, Fast> = {
   Slice: fastSlice, SplitV: fastSplitV, Transpose: fastTranspose, Conv3D: fastConv3D, Conv3DBackpropInputV2: fastConv3DBackpropInput,
+  Add: fastBinary('Add'), Sub: fastBinary('Sub'), Multiply: fastBinary('Multiply'), RealDiv: fastBinary('RealDiv'),
 };
-const FLOAT_ONLY = new Set(['Conv3D', 'Conv3DBackpropInputV2']);
+/** Kernels whose fast version takes float32 inputs only (the others also take int32 and bool). */
+const FLOAT_ONLY = new Set(['Conv3D', 'Conv3DBackpropInputV2', 'Add', 'Sub', 'Multiply', 'RealDiv']);
 const original = new Map<string, tf.KernelConfig>();
 
 /** Installs (true) or removes (false) the faster cpu kernels; string and complex tensors keep tfjs's. */
@@ -114,9 +124,10 @@ export function setFastCpuKernels(on: boolean): void {
     tf.unregisterKernel(name, 'cpu');
     tf.registerKernel(on ? {
       kernelName: name, backendName: 'cpu',
-      kernelFunc: ((args: Args & ConvArgs) => {
-        const dtype = (args.inputs.x ?? args.inputs.dy)!.dtype;
-        const ok = FLOAT_ONLY.has(name) ? dtype === 'float32' && args.inputs.filter.dtype === 'float32' : dtype === 'float32' || dtype === 'int32' || dtype === 'bool';
+      kernelFunc: ((args: AnyArgs) => {
+        const inputs = Object.values(args.inputs) as tf.TensorInfo[];
+        const dtype = inputs[0].dtype;
+        const ok = FLOAT_ONLY.has(name) ? inputs.every((t) => t.dtype === 'float32') : dtype === 'float32' || dtype === 'int32' || dtype === 'bool';
         return ok ? fast(args) : tfjs.kernelFunc(args as never);
       }) as unknown as tf.KernelFunc,
     } : tfjs);
