@@ -10,77 +10,91 @@ import type { backend_util } from '@tensorflow/tfjs';
 
 type Conv3DInfo = backend_util.Conv3DInfo;
 
+/** Gathers the receptive patch of output voxel (b, oz, oy, ox) in filter order (dz, dy, dx, channel). */
+function gatherPatch(col: Float32Array, x: ArrayLike<number>, info: Conv3DInfo, b: number, oz: number, oy: number, ox: number): void {
+  const { inDepth, inHeight, inWidth, inChannels: ci, filterDepth: kd, filterHeight: kh, filterWidth: kw,
+    strideDepth: sd, strideHeight: sh, strideWidth: sw, dilationDepth: dd, dilationHeight: dh, dilationWidth: dw, padInfo } = info;
+  let c = 0;
+  const x0 = ox * sw - padInfo.left;
+  const rowInside = dw === 1 && x instanceof Float32Array && x0 >= 0 && x0 + kw <= inWidth;
+  for (let fz = 0; fz < kd; fz++) {
+    const iz = oz * sd - padInfo.front + fz * dd;
+    for (let fy = 0; fy < kh; fy++) {
+      const iy = oy * sh - padInfo.top + fy * dh;
+      if (iz < 0 || iz >= inDepth || iy < 0 || iy >= inHeight) {
+        col.fill(0, c, c + kw * ci);
+        c += kw * ci;
+        continue;
+      }
+      const rowBase = ((b * inDepth + iz) * inHeight + iy) * inWidth;
+      if (rowInside) { // one copy for the whole filter row
+        const start = (rowBase + x0) * ci;
+        col.set((x as Float32Array).subarray(start, start + kw * ci), c);
+        c += kw * ci;
+        continue;
+      }
+      for (let fx = 0; fx < kw; fx++) {
+        const ix = x0 + fx * dw;
+        if (ix < 0 || ix >= inWidth) {
+          for (let i = 0; i < ci; i++) col[c++] = 0;
+        } else {
+          const base = (rowBase + ix) * ci;
+          for (let i = 0; i < ci; i++) col[c++] = x[base + i];
+        }
+      }
+    }
+  }
+}
+
 /** y = conv3d(x, filter) for x [batch, inD, inH, inW, inC] and filter [kD, kH, kW, inC, outC]. */
 export function conv3dForward(x: ArrayLike<number>, filter: ArrayLike<number>, info: Conv3DInfo): Float32Array {
-  const {
-    batchSize, inDepth, inHeight, inWidth, inChannels: ci, outDepth, outHeight, outWidth, outChannels: co,
-    filterDepth: kd, filterHeight: kh, filterWidth: kw, strideDepth: sd, strideHeight: sh, strideWidth: sw,
-    dilationDepth: dd, dilationHeight: dh, dilationWidth: dw, padInfo,
-  } = info;
+  const { batchSize, outDepth, outHeight, outWidth, outChannels: co, filterDepth: kd, filterHeight: kh, filterWidth: kw, inChannels: ci } = info;
   const patch = kd * kh * kw * ci;
   // filter as [outChannel][patch], so each output channel is one contiguous dot product
   const wT = new Float32Array(co * patch);
   for (let k = 0; k < patch; k++) for (let o = 0; o < co; o++) wT[o * patch + k] = filter[k * co + o];
-  const col = new Float32Array(patch);
+  const col0 = new Float32Array(patch);
+  const col1 = new Float32Array(patch);
   const y = new Float32Array(batchSize * outDepth * outHeight * outWidth * co);
-  const rowContiguous = dw === 1 && x instanceof Float32Array;
   let yi = 0;
   for (let b = 0; b < batchSize; b++) {
     for (let oz = 0; oz < outDepth; oz++) {
       for (let oy = 0; oy < outHeight; oy++) {
-        for (let ox = 0; ox < outWidth; ox++, yi += co) {
-          // gather the receptive patch in filter order (dz, dy, dx, channel)
-          let c = 0;
-          const x0 = ox * sw - padInfo.left;
-          const rowInside = rowContiguous && x0 >= 0 && x0 + kw <= inWidth;
-          for (let fz = 0; fz < kd; fz++) {
-            const iz = oz * sd - padInfo.front + fz * dd;
-            for (let fy = 0; fy < kh; fy++) {
-              const iy = oy * sh - padInfo.top + fy * dh;
-              if (iz < 0 || iz >= inDepth || iy < 0 || iy >= inHeight) {
-                col.fill(0, c, c + kw * ci);
-                c += kw * ci;
-                continue;
-              }
-              const rowBase = ((b * inDepth + iz) * inHeight + iy) * inWidth;
-              if (rowInside) {
-                const start = (rowBase + x0) * ci;
-                col.set((x as Float32Array).subarray(start, start + kw * ci), c);
-                c += kw * ci;
-                continue;
-              }
-              for (let fx = 0; fx < kw; fx++) {
-                const ix = x0 + fx * dw;
-                if (ix < 0 || ix >= inWidth) {
-                  for (let i = 0; i < ci; i++) col[c++] = 0;
-                } else {
-                  const base = (rowBase + ix) * ci;
-                  for (let i = 0; i < ci; i++) col[c++] = x[base + i];
-                }
-              }
-            }
-          }
-          // four output channels per pass over the patch
+        // two neighbouring output voxels share each filter load: 8 sums in flight, 6 loads per 8 MACs
+        let ox = 0;
+        for (; ox + 2 <= outWidth; ox += 2, yi += 2 * co) {
+          gatherPatch(col0, x, info, b, oz, oy, ox);
+          gatherPatch(col1, x, info, b, oz, oy, ox + 1);
           let o = 0;
           for (; o + 4 <= co; o += 4) {
             const p0 = o * patch, p1 = p0 + patch, p2 = p1 + patch, p3 = p2 + patch;
-            let a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+            let a0 = 0, a1 = 0, a2 = 0, a3 = 0, b0 = 0, b1 = 0, b2 = 0, b3 = 0;
             for (let k = 0; k < patch; k++) {
-              const v = col[k];
-              a0 += v * wT[p0 + k];
-              a1 += v * wT[p1 + k];
-              a2 += v * wT[p2 + k];
-              a3 += v * wT[p3 + k];
+              const u = col0[k], v = col1[k];
+              const w0 = wT[p0 + k], w1 = wT[p1 + k], w2 = wT[p2 + k], w3 = wT[p3 + k];
+              a0 += u * w0; a1 += u * w1; a2 += u * w2; a3 += u * w3;
+              b0 += v * w0; b1 += v * w1; b2 += v * w2; b3 += v * w3;
             }
-            y[yi + o] = a0;
-            y[yi + o + 1] = a1;
-            y[yi + o + 2] = a2;
-            y[yi + o + 3] = a3;
+            y[yi + o] = a0; y[yi + o + 1] = a1; y[yi + o + 2] = a2; y[yi + o + 3] = a3;
+            y[yi + co + o] = b0; y[yi + co + o + 1] = b1; y[yi + co + o + 2] = b2; y[yi + co + o + 3] = b3;
           }
           for (; o < co; o++) {
             const p = o * patch;
+            let a = 0, c = 0;
+            for (let k = 0; k < patch; k++) {
+              a += col0[k] * wT[p + k];
+              c += col1[k] * wT[p + k];
+            }
+            y[yi + o] = a;
+            y[yi + co + o] = c;
+          }
+        }
+        for (; ox < outWidth; ox++, yi += co) { // odd width: the last voxel alone
+          gatherPatch(col0, x, info, b, oz, oy, ox);
+          for (let o = 0; o < co; o++) {
+            const p = o * patch;
             let a = 0;
-            for (let k = 0; k < patch; k++) a += col[k] * wT[p + k];
+            for (let k = 0; k < patch; k++) a += col0[k] * wT[p + k];
             y[yi + o] = a;
           }
         }
