@@ -1,5 +1,5 @@
 // Shared by the scripts that run the app's pipeline on held-out generated cases (evaluation, review calibration).
-import { readFileSync, readdirSync, existsSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, existsSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SegmentationModel } from '../src/core/model';
 import { segmentVolume } from '../src/core/segment';
@@ -42,7 +42,9 @@ export function writeModelIndex() {
   const names = readdirSync(MODELS_DIR).filter((d) => existsSync(join(MODELS_DIR, d, 'manifest.json')));
   const entries = names.map((name) => {
     const m = JSON.parse(readFileSync(join(MODELS_DIR, name, 'manifest.json'), 'utf8'));
-    return { name, title: m.title ?? name, defaultThreshold: m.threshold, review: m.review ?? null };
+    const heldOut = m.metrics?.cases ? { nDSC: m.metrics.nDSC, F1: m.metrics.F1, cases: m.metrics.cases } : null;
+    const fileMB = +(statSync(join(MODELS_DIR, name, m.file)).size / 1e6).toFixed(2);
+    return { name, title: m.title ?? name, defaultThreshold: m.threshold, review: m.review ?? null, heldOut, fileMB };
   });
   entries.sort((a, b) => (a.name === DEFAULT_MODEL ? -1 : b.name === DEFAULT_MODEL ? 1 : a.name.localeCompare(b.name)));
   writeFileSync(join(MODELS_DIR, 'index.json'), JSON.stringify({ models: entries }, null, 2) + '\n');

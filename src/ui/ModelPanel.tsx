@@ -10,6 +10,21 @@ const BACKENDS: [BackendPreference, string][] = [
   ['cpu', 'CPU'],
 ];
 
+/** What the chosen model is worth: held-out figures from the app's runtime, and its download size. */
+function ModelInfo() {
+  const m = useApp((s) => s.models.find((x) => x.name === s.modelName));
+  if (!m) return null;
+  const figures = m.heldOut
+    ? `held-out nDSC ${m.heldOut.nDSC.toFixed(2)}, lesion F1 ${m.heldOut.F1.toFixed(2)} on ${m.heldOut.cases} synthetic cases`
+    : 'not yet evaluated on held-out cases';
+  return (
+    <p className="hint" data-testid="model-info">
+      {figures}
+      {m.fileMB ? ` · ${m.fileMB.toFixed(1)} MB` : ''} · trained on synthetic data, research use only
+    </p>
+  );
+}
+
 export function ModelPanel() {
   const s = useApp();
   const job = s.job;
@@ -25,6 +40,7 @@ export function ModelPanel() {
           disabled={!!job}
         />
       </div>
+      <ModelInfo />
       <div className="row">
         <Choice
           label="Compute"

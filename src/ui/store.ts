@@ -42,6 +42,10 @@ export interface ModelEntry {
   defaultThreshold: number;
   /** peak-saliency review calibration measured on held-out cases (scripts/calibrate-review.ts), if any */
   review?: ReviewCalibration | null;
+  /** held-out figures from the app's own runtime (scripts/evaluate-models.ts), if evaluated */
+  heldOut?: { nDSC: number; F1: number; cases: number } | null;
+  /** size of the model file, MB */
+  fileMB?: number;
 }
 
 export interface Segmentation {

@@ -1,0 +1,34 @@
+import { test, expect } from '@playwright/test';
+import { waitForCase } from './helpers';
+
+// The three shipped architectures load in the app and find the test crop's lesions; switching model
+// keeps the page working. CPU backend: CI has no GPU (the 64^3 crop is one window per model).
+const MODELS = [
+  { name: 'dynunet', title: /dynamic U-Net/ },
+  { name: 'swin_unetr', title: /Swin UNETR/ },
+  { name: 'unet3d', title: /3D U-Net/ },
+];
+
+test('each shipped model is listed with its held-out figures, runs on the test crop and finds its lesions', async ({ page }) => {
+  test.setTimeout(900_000);
+  await page.goto('/?demo=test64');
+  await waitForCase(page);
+  const picker = page.getByLabel('Model', { exact: true });
+  await expect(picker).toHaveValue('unet3d'); // the default
+  await expect(picker.locator('option')).toHaveCount(MODELS.length);
+  await page.getByLabel('Compute backend').selectOption('cpu');
+  for (const m of MODELS) {
+    await picker.selectOption(m.name);
+    await expect(page.getByTestId('model-info')).toContainText(/held-out nDSC \d\.\d\d, lesion F1 \d\.\d\d on \d+ synthetic cases/);
+    await expect(page.getByTestId('model-info')).toContainText('research use only');
+    await page.getByRole('button', { name: 'Find lesions' }).click();
+    await expect(page.getByTestId('segmentation-info')).toContainText(`${m.name}:`, { timeout: 300_000 });
+    const count = Number(await page.getByTestId('lesion-count').textContent());
+    const nDsc = Number(await page.getByTestId('ndsc').textContent());
+    console.log(`test64 with ${m.name} on cpu: ${count} lesions, nDSC ${nDsc}`);
+    expect(count).toBeGreaterThan(0);
+    // the crop's 9 ground-truth lesions: a working model overlaps most of them
+    expect(nDsc).toBeGreaterThanOrEqual(0.5);
+    await expect(picker.locator(`option[value="${m.name}"]`)).toHaveText(m.title);
+  }
+});
