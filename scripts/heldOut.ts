@@ -43,8 +43,9 @@ export function writeModelIndex() {
   const entries = names.map((name) => {
     const m = JSON.parse(readFileSync(join(MODELS_DIR, name, 'manifest.json'), 'utf8'));
     const heldOut = m.metrics?.cases ? { nDSC: m.metrics.nDSC, F1: m.metrics.F1, cases: m.metrics.cases } : null;
+    const crossCheck = m.pytorchCrossCheck ? { nDSC: m.pytorchCrossCheck.nDSC, F1: m.pytorchCrossCheck.F1, cases: m.pytorchCrossCheck.cases } : null;
     const fileMB = +(statSync(join(MODELS_DIR, name, m.file)).size / 1e6).toFixed(2);
-    return { name, title: m.title ?? name, defaultThreshold: m.threshold, review: m.review ?? null, heldOut, fileMB };
+    return { name, title: m.title ?? name, defaultThreshold: m.threshold, review: m.review ?? null, heldOut, crossCheck, fileMB };
   });
   entries.sort((a, b) => (a.name === DEFAULT_MODEL ? -1 : b.name === DEFAULT_MODEL ? 1 : a.name.localeCompare(b.name)));
   writeFileSync(join(MODELS_DIR, 'index.json'), JSON.stringify({ models: entries }, null, 2) + '\n');

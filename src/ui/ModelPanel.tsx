@@ -14,9 +14,14 @@ const BACKENDS: [BackendPreference, string][] = [
 function ModelInfo() {
   const m = useApp((s) => s.models.find((x) => x.name === s.modelName));
   if (!m) return null;
-  const figures = m.heldOut
-    ? `held-out nDSC ${m.heldOut.nDSC.toFixed(2)}, lesion F1 ${m.heldOut.F1.toFixed(2)} on ${m.heldOut.cases} synthetic cases`
+  const cases = (n: number) => `${n} synthetic case${n === 1 ? '' : 's'}`;
+  let figures = m.heldOut
+    ? `held-out nDSC ${m.heldOut.nDSC.toFixed(2)}, lesion F1 ${m.heldOut.F1.toFixed(2)} on ${cases(m.heldOut.cases)}`
     : 'not yet evaluated on held-out cases';
+  // the app's own evaluation is slow on CPU; say what the PyTorch cross-check found on more cases
+  if (m.crossCheck && m.crossCheck.cases > (m.heldOut?.cases ?? 0)) {
+    figures += ` (PyTorch cross-check on ${cases(m.crossCheck.cases)}: nDSC ${m.crossCheck.nDSC.toFixed(2)}, F1 ${m.crossCheck.F1.toFixed(2)})`;
+  }
   return (
     <p className="hint" data-testid="model-info">
       {figures}

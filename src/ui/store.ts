@@ -44,6 +44,8 @@ export interface ModelEntry {
   review?: ReviewCalibration | null;
   /** held-out figures from the app's own runtime (scripts/evaluate-models.ts), if evaluated */
   heldOut?: { nDSC: number; F1: number; cases: number } | null;
+  /** the same figures computed in PyTorch (training/evaluate_torch.py): shown while the app's evaluation covers fewer cases */
+  crossCheck?: { nDSC: number; F1: number; cases: number } | null;
   /** size of the model file, MB */
   fileMB?: number;
 }

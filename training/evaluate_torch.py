@@ -1,0 +1,93 @@
+"""Held-out metrics computed in PyTorch: a cross-check of scripts/evaluate-models.ts, not the figure we report.
+
+    /usr/bin/python3 training/evaluate_torch.py --arch dynunet --ckpt training/checkpoints/dynunet/last.pt \
+        --cases training/data/test --out training/eval/dynunet/torch --threshold 0.1 \
+        --manifest public/models/dynunet/manifest.json
+
+The README's model table comes from the app's own runtime (evaluate-models.ts). This script mirrors the
+app's rules (18-connected components, components of 5 voxels or fewer dropped, a ground-truth lesion detected
+at IoU >= 0.25 with the union of the predictions touching it, a prediction false below IoU 0.25 with the
+union of the lesions it touches) so the two can be compared case by case, and it gives a first figure for a
+model while the slow CPU evaluation in the app's runtime is still running.
+"""
+import argparse
+import json
+import os
+
+import numpy as np
+import torch
+from scipy import ndimage
+
+from data import list_cases, load_case
+from export_model import STRUCTURE_18, instances, ndsc
+from infer import lesion_probability
+from models import build_model
+
+
+def iou_with_touched(a_labels, a_id, b_labels):
+    inside = a_labels == a_id
+    touched = np.unique(b_labels[inside])
+    touched = touched[touched > 0]
+    if len(touched) == 0:
+        return 0.0
+    union_b = np.isin(b_labels, touched)
+    inter = np.logical_and(inside, union_b).sum()
+    return inter / (inside.sum() + union_b.sum() - inter)
+
+
+def case_metrics(pred, gt, iou_threshold=0.25):
+    tp = np.logical_and(pred, gt).sum()
+    dice = 1.0 if pred.sum() + gt.sum() == 0 else 2 * tp / (pred.sum() + gt.sum())
+    p_labels, n_pred = ndimage.label(pred, structure=STRUCTURE_18)
+    g_labels, n_gt = ndimage.label(gt, structure=STRUCTURE_18)
+    detected = sum(iou_with_touched(g_labels, i, p_labels) >= iou_threshold for i in range(1, n_gt + 1))
+    false_pred = sum(iou_with_touched(p_labels, i, g_labels) < iou_threshold for i in range(1, n_pred + 1))
+    tpr = 1.0 if n_gt == 0 else detected / n_gt
+    fdr = 0.0 if n_pred == 0 else false_pred / n_pred
+    f1 = 0.0 if tpr + (1 - fdr) == 0 else 2 * tpr * (1 - fdr) / (tpr + 1 - fdr)
+    return {'dice': float(dice), 'nDSC': float(ndsc(pred, gt)), 'TPR': float(tpr), 'FDR': float(fdr),
+            'FNR': float(1 - tpr), 'F1': float(f1)}
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument('--arch', required=True)
+    p.add_argument('--ckpt', required=True)
+    p.add_argument('--cases', required=True)
+    p.add_argument('--out', required=True)
+    p.add_argument('--threshold', type=float, required=True, help="the manifest's threshold")
+    p.add_argument('--window', type=int, default=96)
+    p.add_argument('--threads', type=int, default=1)
+    p.add_argument('--manifest', help="write the means into this manifest as 'pytorchCrossCheck'")
+    a = p.parse_args()
+    torch.set_num_threads(a.threads)
+    model = build_model(a.arch)
+    model.load_state_dict(torch.load(a.ckpt)['model'])
+    model.eval()
+    os.makedirs(a.out, exist_ok=True)
+    rows = []
+    for d in list_cases(a.cases):
+        image, label = load_case(d)
+        prob = lesion_probability(model, image, a.window)
+        row = case_metrics(instances(prob, a.threshold), label > 0)
+        rows.append(row)
+        with open(os.path.join(a.out, os.path.basename(d) + '.json'), 'w') as f:
+            json.dump(row, f)
+        print(os.path.basename(d), ' '.join(f'{k} {v:.3f}' for k, v in row.items()), flush=True)
+    mean = {k: round(float(np.mean([r[k] for r in rows])), 4) for k in rows[0]}
+    print('mean over', len(rows), 'cases:', json.dumps(mean), flush=True)
+    with open(os.path.join(a.out, 'mean.json'), 'w') as f:
+        json.dump({'cases': len(rows), 'threshold': a.threshold, 'mean': mean}, f, indent=1)
+    if a.manifest:
+        with open(a.manifest) as f:
+            manifest = json.load(f)
+        manifest['pytorchCrossCheck'] = {**mean, 'cases': len(rows), 'evaluatedWith': (
+            'PyTorch on the training checkpoint (training/evaluate_torch.py), same cases, threshold and instance '
+            "rules; a cross-check: 'metrics' (the app's runtime) is the reported figure")}
+        with open(a.manifest, 'w') as f:
+            json.dump(manifest, f, indent=2)
+            f.write('\n')
+
+
+if __name__ == '__main__':
+    main()
