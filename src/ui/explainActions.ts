@@ -59,6 +59,7 @@ async function runExplain(sel: Selection, settings: ExplainSettings, background:
   if (!s.scan || !s.analysis || !model) return;
   const key = explanationKey(sel, s, settings);
   if (running) getEngine().cancel(running.jobId);
+  let lastPartialMs = -Infinity;
   const { jobId, result } = getEngine().explain(
     { ...lesionJob(sel, model.manifestUrl, s), settings },
     background
@@ -66,7 +67,14 @@ async function runExplain(sel: Selection, settings: ExplainSettings, background:
       : {
           onProgress: (stage, done, total) => useApp.setState((st) => (st.job?.id === jobId ? { job: { ...st.job, stage, done, total } } : {})),
           onBackend: (backend) => useApp.setState({ backend }),
-          onPartial: (flair) => useApp.setState({ partialSaliency: { key, flair } }),
+          onPartial: (flair) => {
+            // the running map is repainted at most every 750 ms: each repaint uploads a volume to NiiVue, and
+            // back-to-back repaints on a fast backend left the page no time to answer Cancel
+            const now = performance.now();
+            if (now - lastPartialMs < 750) return;
+            lastPartialMs = now;
+            useApp.setState({ partialSaliency: { key, flair } });
+          },
         },
   );
   running = { jobId, key, background };
