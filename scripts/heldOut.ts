@@ -42,8 +42,9 @@ export function writeModelIndex() {
   const names = readdirSync(MODELS_DIR).filter((d) => existsSync(join(MODELS_DIR, d, 'manifest.json')));
   const entries = names.map((name) => {
     const m = JSON.parse(readFileSync(join(MODELS_DIR, name, 'manifest.json'), 'utf8'));
-    const heldOut = m.metrics?.cases ? { nDSC: m.metrics.nDSC, F1: m.metrics.F1, cases: m.metrics.cases } : null;
-    const crossCheck = m.pytorchCrossCheck ? { nDSC: m.pytorchCrossCheck.nDSC, F1: m.pytorchCrossCheck.F1, cases: m.pytorchCrossCheck.cases } : null;
+    const figures = (f?: { nDSC: number; F1: number; cases: number }) => (f?.cases ? { nDSC: f.nDSC, F1: f.F1, cases: f.cases } : null);
+    const heldOut = figures(m.metrics);
+    const crossCheck = figures(m.pytorchCrossCheck);
     const fileMB = +(statSync(join(MODELS_DIR, name, m.file)).size / 1e6).toFixed(2);
     return { name, title: m.title ?? name, defaultThreshold: m.threshold, review: m.review ?? null, heldOut, crossCheck, fileMB };
   });

@@ -68,8 +68,8 @@ async function runExplain(sel: Selection, settings: ExplainSettings, background:
           onProgress: (stage, done, total) => useApp.setState((st) => (st.job?.id === jobId ? { job: { ...st.job, stage, done, total } } : {})),
           onBackend: (backend) => useApp.setState({ backend }),
           onPartial: (flair) => {
-            // the running map is repainted at most every 750 ms: each repaint uploads a volume to NiiVue, and
-            // back-to-back repaints on a fast backend left the page no time to answer Cancel
+            // the running map is repainted at most every 750 ms: each repaint uploads a volume to NiiVue, and a
+            // fast backend sends a map per batch (this did not cure the Cancel click of e2e/cancel.spec.ts's fixme)
             const now = performance.now();
             if (now - lastPartialMs < 750) return;
             lastPartialMs = now;

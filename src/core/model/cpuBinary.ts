@@ -4,6 +4,8 @@
 // on every op, and spent 2/3 of a forward pass there. Here axes that broadcast alike are merged and
 // the innermost one is a tight loop. Each element is the same float32(a op b) as tfjs's: bit-identical.
 
+import { broadcastShape } from './onnx/hostTensor.ts';
+
 export type BinaryOp = 'Add' | 'Sub' | 'Multiply' | 'RealDiv';
 type Row = (out: Float32Array, o: number, a: ArrayLike<number>, ai: number, sa: number, b: ArrayLike<number>, bi: number, sb: number, n: number) => void;
 
@@ -14,19 +16,6 @@ const ROWS: Record<BinaryOp, Row> = {
   Multiply: (out, o, a, ai, sa, b, bi, sb, n) => { for (let k = 0; k < n; k++, ai += sa, bi += sb) out[o + k] = a[ai] * b[bi]; },
   RealDiv: (out, o, a, ai, sa, b, bi, sb, n) => { for (let k = 0; k < n; k++, ai += sa, bi += sb) out[o + k] = a[ai] / b[bi]; },
 };
-
-/** numpy-style broadcast shape of a and b; throws on incompatible shapes. */
-export function broadcastShape(aShape: readonly number[], bShape: readonly number[]): number[] {
-  const rank = Math.max(aShape.length, bShape.length);
-  const out: number[] = [];
-  for (let i = 0; i < rank; i++) {
-    const da = aShape[aShape.length - rank + i] ?? 1;
-    const db = bShape[bShape.length - rank + i] ?? 1;
-    if (da !== db && da !== 1 && db !== 1) throw new Error(`shapes [${aShape}] and [${bShape}] do not broadcast`);
-    out.push(da === 1 ? db : da);
-  }
-  return out;
-}
 
 /** Element strides of `shape` read along `outShape` (0 where it broadcasts), right-aligned. */
 function broadcastStrides(shape: readonly number[], outShape: readonly number[]): number[] {
