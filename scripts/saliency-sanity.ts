@@ -1,12 +1,53 @@
 // Issue 4's sanity check: on held-out cases, is a shipped model's instance saliency mostly on FLAIR, positive
 // inside lesions and negative just around them (the paper's finding)? Mean SmoothGrad on ground-truth lesions.
 //   npx tsx scripts/saliency-sanity.ts --cases training/data/test --model unet3d [--cases-used 3] [--per-case 2] [--samples 10]
-import { readFileSync, readdirSync, existsSync } from 'node:fs';
+//     [--gradients app|torch]
+// --gradients torch: the app plans the crop (for instance-norm models one 96^3 window centred on the lesion),
+// draws its own seeded noise and measures the maps with its own quantities, but the gradients come from the
+// PyTorch checkpoint (training/smoothgrad_window.py): a window's gradient takes about a minute per noise sample
+// on the app's CPU runtime. The runtime equals PyTorch per case (training/evaluate_torch.py cross-check).
+import { readFileSync, readdirSync, existsSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initBackend, loadSegmentationModel } from '../src/core/model';
 import { loadCase, zscoreNonZero } from '../src/core/volume';
 import { labelComponents } from '../src/core/lesions';
-import { explainInstance } from '../src/core/xai';
+import { explainInstance, type InstanceRequest } from '../src/core/xai';
+import type { SegmentationModel } from '../src/core/model';
+import { prepareInstance } from '../src/core/xai/instance';
+import { seededNoise } from '../src/core/xai/noise';
+import { noiseSigma } from '../src/core/xai/smoothGrad';
+import { lesionSaliency, type LesionSaliency } from '../src/core/xai/quantities';
+
+/** Training checkpoint folder of each shipped model (training/README.md). */
+const CHECKPOINT_ARCH: Record<string, string> = { unet3d: 'unet', dynunet: 'dynunet', swin_unetr: 'swin_unetr' };
+
+/** Mean SmoothGrad with the app's crop, noise (seed 1) and quantities, gradients from PyTorch. */
+function torchQuantities(model: SegmentationModel, modelName: string, request: InstanceRequest, samples: number): Promise<LesionSaliency> {
+  return prepareInstance(model, request, { cropMode: 'exact' }).then((p) => {
+    const dir = mkdtempSync(join(tmpdir(), 'sanity-'));
+    try {
+      const voxels = p.lesionMask.length;
+      const noise = seededNoise(1, noiseSigma(request.channels[0]));
+      const all = new Float32Array(samples * 2 * voxels);
+      for (let n = 0; n < samples; n++) for (let c = 0; c < 2; c++) all.set(noise(n, c, p.crop), (2 * n + c) * voxels);
+      const input = new Float32Array(2 * voxels);
+      p.input.forEach((ch, c) => input.set(ch, c * voxels));
+      writeFileSync(join(dir, 'input.f32'), input);
+      writeFileSync(join(dir, 'noise.f32'), all);
+      writeFileSync(join(dir, 'lesion.f32'), p.lesionMask);
+      writeFileSync(join(dir, 'dims.json'), JSON.stringify({ zyx: [...p.crop.dims].reverse(), samples }));
+      const arch = CHECKPOINT_ARCH[modelName];
+      execFileSync('/usr/bin/python3', ['training/smoothgrad_window.py', '--arch', arch, '--ckpt', `training/checkpoints/${arch}/last.pt`, '--dir', dir], { stdio: 'inherit' });
+      const mean = new Float32Array(readFileSync(join(dir, 'mean.f32')).buffer.slice(0));
+      const maps = [mean.slice(0, voxels), mean.slice(voxels)];
+      return lesionSaliency({ method: 'smoothgrad-mean', crop: p.crop, exact: p.exact, note: p.note, channels: ['FLAIR', 'MPRAGE'], maps, lesionVoxels: p.lesionCrop.length, provenance: {} }, p);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+}
 
 const arg = (name: string, fallback: string) => {
   const i = process.argv.indexOf(name);
@@ -19,9 +60,10 @@ async function main() {
   const modelName = arg('--model', 'unet3d');
   const samples = Number(arg('--samples', '10'));
   const perCase = Number(arg('--per-case', '2'));
+  const gradients = arg('--gradients', 'app');
   const dirs = readdirSync(root).sort().map((d) => join(root, d)).filter((d) => existsSync(join(d, 'flair.nii.gz'))).slice(0, Number(arg('--cases-used', '3')));
   const model = await loadSegmentationModel(async (p) => new Uint8Array(readFileSync(join('public/models', modelName, p))));
-  console.log(`model ${modelName}, mean SmoothGrad N ${samples}, exact crops, ground-truth lesions of median size`);
+  console.log(`model ${modelName}, mean SmoothGrad N ${samples}, the app's crop (exact, or a model window for instance-norm models), gradients from ${gradients === 'torch' ? 'PyTorch' : 'the app runtime'}, ground-truth lesions of median size`);
   console.log('case | lesion voxels | FLAIR share in lesion | in 5 mm ring | FLAIR mean inside (-1 mm) | +1 mm | +2 mm | +3 mm | +5 mm');
   const rows: number[][] = [];
   for (const d of dirs) {
@@ -34,11 +76,10 @@ async function main() {
     for (const id of ids.slice(Math.max(0, mid - Math.floor(perCase / 2)), Math.max(0, mid - Math.floor(perCase / 2)) + perCase)) {
       const voxels: number[] = [];
       gt.labels.forEach((l, v) => l === id && voxels.push(v));
-      const { quantities: q } = await explainInstance(
-        model,
-        { channels, dimsXyz: scan.flair.dims, spacingMm: scan.flair.spacingMm, lesionVoxels: Int32Array.from(voxels) },
-        { method: 'smoothgrad-mean', samples, seed: 1, cropMode: 'exact' },
-      );
+      const request = { channels, dimsXyz: scan.flair.dims, spacingMm: scan.flair.spacingMm, lesionVoxels: Int32Array.from(voxels) };
+      const q = gradients === 'torch'
+        ? await torchQuantities(model, modelName, request, samples)
+        : (await explainInstance(model, request, { method: 'smoothgrad-mean', samples, seed: 1, cropMode: 'exact' })).quantities;
       const shell = (mm: number) => q!.shells.find((s) => s.shellMm === mm)?.means[0] ?? NaN;
       const row = [q!.shareLesion[0], q!.shareNeighbourhood[0], shell(-1), shell(1), shell(2), shell(3), shell(5)];
       rows.push(row);

@@ -99,6 +99,11 @@ export function LesionPanel() {
               {precompute.state === 'paused' ? 'Resume' : 'Pause'}
             </button>
           )}
+          {precompute.why && (
+            <span className="hint warn" data-testid="precompute-why">
+              Paused by itself: {precompute.why}.
+            </span>
+          )}
         </div>
       )}
       <div className="table-wrap">

@@ -3,10 +3,10 @@ import { Niivue, NVImage, SLICE_TYPE, SHOW_RENDER } from '@niivue/niivue';
 import { applyAffine, defaultWindow, invert4, voxelIndex, type Grid } from '../core/volume';
 import { useApp, type Background, type Layout } from './store';
 import { lesionNear, outlineOf } from '../core/lesions';
-import { COLOUR_MAP_KEYS, GRADCAM_SEQUENTIAL, SALIENCY_NEGATIVE, SALIENCY_POSITIVE, highlightedId, lesionLut, overlayImage, saliencyLegend, type SaliencyLegend } from './overlays';
+import { COLOUR_MAP_KEYS, GRADCAM_SEQUENTIAL, SALIENCY_NEGATIVE, SALIENCY_POSITIVE, highlightedId, lesionLut, overlayImage, replaceOverlays, saliencyLegend, type SaliencyLegend } from './overlays';
 import { select } from './segmentationActions';
 import { currentExplanation } from './explainActions';
-import { registerViewer } from './viewerHandle';
+import { noteOverlayRepaint, registerViewer } from './viewerHandle';
 import { mapOnScanGrid } from '../engine/explanationMaps';
 
 const SLICE_OF: Record<Layout, SLICE_TYPE> = {
@@ -154,6 +154,7 @@ export function Viewer() {
     if (!nv || !grid || !loadedRef.current) return;
     let cancelled = false;
     (async () => {
+      const started = performance.now();
       const images: NVImage[] = [];
       // saliency under the lesion outlines: the finished map, or SmoothGrad's running mean while it sharpens
       const saliency = explanation
@@ -199,11 +200,10 @@ export function Viewer() {
         images.push(img);
       }
       if (cancelled) return;
-      for (const old of overlaysRef.current.images) nv.removeVolume(old);
-      for (const img of images) nv.addVolume(img);
-      overlaysRef.current.images = images;
       nv.opts.isColorbar = images.some((i) => i.colorbarVisible);
-      nv.updateGLVolume();
+      replaceOverlays(nv, overlaysRef.current.images, images);
+      overlaysRef.current.images = images;
+      noteOverlayRepaint(performance.now() - started);
     })();
     return () => {
       cancelled = true;

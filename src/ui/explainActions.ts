@@ -2,6 +2,8 @@ import { getEngine, JobCancelled } from '../engine/client';
 import type { ExplainSettings } from '../engine/protocol';
 import type { LesionSaliency } from '../core/xai';
 import { useApp, type Selection } from './store';
+import { lastOverlayRepaintMs } from './viewerHandle';
+import { BACKGROUND_BUDGET_S, formatDuration, projectedBackgroundSeconds } from './backgroundPace';
 
 /** The cache key of an explanation: lesion, the segmentation settings that define it, model and method settings. */
 export function explanationKey(selection: Selection, s = useApp.getState(), e: ExplainSettings = s.explainSettings): string {
@@ -63,15 +65,15 @@ async function runExplain(sel: Selection, settings: ExplainSettings, background:
   const { jobId, result } = getEngine().explain(
     { ...lesionJob(sel, model.manifestUrl, s), settings },
     background
-      ? {}
+      ? { onProgress: (_stage, done, total) => checkBackgroundPace(jobId, done, total) }
       : {
           onProgress: (stage, done, total) => useApp.setState((st) => (st.job?.id === jobId ? { job: { ...st.job, stage, done, total } } : {})),
           onBackend: (backend) => useApp.setState({ backend }),
           onPartial: (flair) => {
-            // the running map is repainted at most every 750 ms: each repaint uploads a volume to NiiVue, and a
-            // fast backend sends a map per batch (this did not cure the Cancel click of e2e/cancel.spec.ts's fixme)
+            // the running map is repainted at most every 750 ms, and takes at most a quarter of the time: where drawing is
+            // slow (software rendering) back-to-back repaints kept the Cancel button from being clicked
             const now = performance.now();
-            if (now - lastPartialMs < 750) return;
+            if (now - lastPartialMs < Math.max(750, 4 * lastOverlayRepaintMs())) return;
             lastPartialMs = now;
             useApp.setState({ partialSaliency: { key, flair } });
           },
@@ -182,7 +184,25 @@ export function lesionsToPrecompute(s = useApp.getState()): Selection[] {
 function setProgress(state: 'running' | 'paused' | 'done') {
   const s = useApp.getState();
   const total = s.analysis?.lesions.length ?? 0;
-  useApp.setState({ precompute: { state, total, done: total - lesionsToPrecompute(s).length } });
+  useApp.setState({ precompute: { state, total, done: total - lesionsToPrecompute(s).length, costAccepted: s.precompute?.costAccepted } });
+}
+
+/** When the background lesion in progress started its noise samples (its first progress message), ms. */
+let paceStart: { jobId: number; ms: number } | null = null;
+
+/** Pauses the background, with the reason, when the lesions left would take longer than BACKGROUND_BUDGET_S. */
+function checkBackgroundPace(jobId: number, done: number, total: number): void {
+  const now = performance.now();
+  if (paceStart?.jobId !== jobId) paceStart = { jobId, ms: now };
+  const s = useApp.getState();
+  const p = s.precompute;
+  if (!p || p.state !== 'running' || p.costAccepted) return;
+  const left = lesionsToPrecompute(s).length;
+  const projectedS = projectedBackgroundSeconds((now - paceStart.ms) / 1000, done, total, left);
+  if (projectedS === null || projectedS <= BACKGROUND_BUDGET_S) return;
+  const why = `the ${left} lesions left would take about ${formatDuration(projectedS)} on ${s.backend?.name ?? 'this backend'} at this pace; Resume runs them anyway, or click a lesion to explain just that one`;
+  useApp.setState({ precompute: { ...p, state: 'paused', why } });
+  getEngine().cancel(jobId);
 }
 
 /** (Re)starts the background precompute unless the user paused it or something else runs. */
@@ -221,7 +241,8 @@ export function resumePrecompute(): void {
 export function togglePrecompute(): void {
   const p = useApp.getState().precompute;
   if (p?.state === 'paused') {
-    useApp.setState({ precompute: { ...p, state: 'running' } });
+    // resuming after the background paused itself for its cost: the user accepts it
+    useApp.setState({ precompute: { ...p, state: 'running', why: undefined, costAccepted: p.costAccepted || !!p.why } });
     resumePrecompute();
   } else if (p) {
     useApp.setState({ precompute: { ...p, state: 'paused' } });

@@ -1,4 +1,4 @@
-import { NVImage } from '@niivue/niivue';
+import { NVImage, type Niivue } from '@niivue/niivue';
 import { writeNifti, type Grid } from '../core/volume';
 import type { Selection } from './store';
 
@@ -30,6 +30,18 @@ export async function overlayImage(grid: Grid, data: Float32Array, name: string,
   const bytes = writeNifti({ ...grid, data }, { gzip: false });
   // only maps with a scale (probability, saliency) switch their colour bar on
   return NVImage.loadFromUrl({ url: name, name, buffer: bytes.buffer as ArrayBuffer, colormap, opacity, colorbarVisible: false });
+}
+
+/**
+ * Swaps the viewer's overlay layers in one GL refresh. NiiVue's removeVolume and addVolume each refresh every
+ * layer; on a software renderer (SwiftShader, a machine without GPU) one refresh takes up to a second, and the
+ * six of a swap, repeated for a running explanation's map, kept the page from answering clicks.
+ */
+export function replaceOverlays(nv: Niivue, old: readonly NVImage[], images: NVImage[]): void {
+  nv.volumes = nv.volumes.filter((v) => !old.includes(v)).concat(images);
+  nv.back = nv.volumes[0] ?? null;
+  nv.overlays = nv.volumes.slice(1);
+  nv.updateGLVolume();
 }
 
 /** Which label id to highlight in a label map that holds predicted (ids) or missed ground-truth lesions. */

@@ -123,7 +123,8 @@ interface AppState {
   /** saliency overlay: share of the map's max |value| below which it is transparent (the slider) */
   saliencyThreshold: number;
   /** background mean SmoothGrad of every lesion (explainActions.ts) */
-  precompute: { state: 'running' | 'paused' | 'done'; done: number; total: number } | null;
+  /** why: set when the background paused itself (too slow on this device); costAccepted: the user resumed it anyway */
+  precompute: { state: 'running' | 'paused' | 'done'; done: number; total: number; why?: string; costAccepted?: boolean } | null;
   precomputeEnabled: boolean;
   /** context experiments by lesion key (model, lesion, instance settings) */
   contextResults: Record<string, ContextResult>;

@@ -10,3 +10,15 @@ export function registerViewer(nv: Niivue | null): void {
 export function currentViewer(): Niivue | null {
   return viewer;
 }
+
+// How long the last overlay repaint took, ms: a running explanation repaints its map no more often than a few
+// times this, so the page stays responsive where drawing is slow (software rendering).
+let overlayRepaintMs = 0;
+
+export function noteOverlayRepaint(ms: number): void {
+  overlayRepaintMs = ms;
+}
+
+export function lastOverlayRepaintMs(): number {
+  return overlayRepaintMs;
+}
