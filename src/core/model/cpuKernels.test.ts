@@ -30,6 +30,17 @@ describe('fast cpu kernels', () => {
     ['divide with zeros (inf, nan)', () => tf.div(x, tf.tensor([0, 1, -2, 0, 3, 0.5], [6]))],
     ['equal shapes', () => tf.sub(x, tf.square(x))],
     ['int32 stays tfjs', () => tf.add(tf.cast(x, 'int32'), tf.scalar(3, 'int32'))],
+    ['relu with -0, NaN and infinities', () => tf.relu(tf.tensor([-0, 0, -1.5, 2, NaN, -Infinity, Infinity]))],
+    ['relu 5D', () => tf.relu(x)],
+    ['neg', () => tf.neg(tf.tensor([-0, 0, -1.5, 2, NaN, -Infinity]))],
+    ['step (relu gradient)', () => tf.step(tf.tensor([-0, 0, -1.5, 2, NaN, Infinity]), 0.25)],
+    ['leaky relu as the importer builds it, and its gradient', () => tf.grad((a: tf.Tensor) => tf.sum(tf.mul(tf.sub(tf.relu(a), tf.mul(tf.relu(tf.neg(a)), 0.01)), tf.sin(a))))(x)],
+    ['mean over the spatial axes (instance norm, channels first)', () => tf.mean(tf.mul(x, 1.37), [2, 3, 4], true)],
+    ['mean over the channels (layer norm, channels last)', () => tf.mean(tf.mul(x, 0.71), -1, true)],
+    ['mean over axes that are not innermost', () => tf.mean(tf.mul(x, 0.93), [1, 3])],
+    ['mean of everything', () => tf.mean(tf.mul(x, 1.1))],
+    ['mean gradient', () => tf.grad((a: tf.Tensor) => tf.sum(tf.square(tf.sub(a, tf.mean(a, [2, 3, 4], true)))))(x)],
+    ['int32 mean stays tfjs', () => tf.mean(tf.cast(x, 'int32'), [1, 2])],
     ['concat gradient', () => tf.grad((a: tf.Tensor) => tf.sum(tf.mul(tf.concat([a, tf.square(a)], 3), 1.5)))(x)],
   ];
   for (const [name, f] of cases) {

@@ -6,9 +6,12 @@
 // 48^3 crop before this: SplitV + Slice + Transpose took 45 % of kernel time (docs/performance.md).
 // Same results bit for bit; installed by initBackend('cpu') unless disabled (for before/after runs).
 // Conv3D and its input gradient (cpuConv.ts) are the compute-bound part; they agree to float32 rounding.
+// Relu, Neg, Step and Mean (cpuPointwise.ts) are the instance-norm models' share, again bit for bit.
 import * as tf from '@tensorflow/tfjs';
 import { backend_util, slice_util, util } from '@tensorflow/tfjs';
 import { conv3dForward, conv3dInputGradient } from './cpuConv.ts';
+import { stridedCopy } from './cpuStrided.ts';
+import { mean, neg, relu, step } from './cpuPointwise.ts';
 import { type BinaryOp, broadcastBinary } from './cpuBinary.ts';
 
 interface CpuData { values: Float32Array | Int32Array | Uint8Array }
@@ -16,36 +19,6 @@ interface CpuBackend { data: { get(id: unknown): CpuData }; makeTensorInfo(shape
 type Args = { inputs: { x: tf.TensorInfo }; backend: CpuBackend; attrs: Record<string, unknown> };
 type ConvArgs = { inputs: { x?: tf.TensorInfo; dy?: tf.TensorInfo; filter: tf.TensorInfo }; backend: CpuBackend; attrs: Record<string, unknown> };
 type BinaryArgs = { inputs: { a: tf.TensorInfo; b: tf.TensorInfo }; backend: CpuBackend };
-
-/** dst[o] = src[offset + sum_a index_a(o) * strides[a]] over an output of `shape`, in output order. */
-export function stridedCopy(src: ArrayLike<number>, shape: readonly number[], strides: readonly number[], offset: number, dst: Float32Array | Int32Array | Uint8Array): void {
-  const rank = shape.length;
-  const total = dst.length;
-  if (total === 0) return;
-  if (rank === 0) {
-    dst[0] = src[offset];
-    return;
-  }
-  const last = shape[rank - 1];
-  const step = strides[rank - 1];
-  const index = new Array(rank - 1).fill(0);
-  let base = offset;
-  for (let o = 0; o < total; o += last) {
-    if (step === 1 && src instanceof dst.constructor) {
-      dst.set((src as Float32Array).subarray(base, base + last), o);
-    } else {
-      for (let k = 0, s = base; k < last; k++, s += step) dst[o + k] = src[s];
-    }
-    // odometer over the outer axes
-    for (let a = rank - 2; a >= 0; a--) {
-      index[a]++;
-      base += strides[a];
-      if (index[a] < shape[a]) break;
-      base -= index[a] * strides[a];
-      index[a] = 0;
-    }
-  }
-}
 
 function sliceValues(backend: CpuBackend, x: tf.TensorInfo, begin: number[], size: number[]) {
   const src = backend.data.get(x.dataId).values;
@@ -104,19 +77,35 @@ const fastBinary = (op: BinaryOp) => ({ inputs: { a, b }, backend }: BinaryArgs)
   return backend.makeTensorInfo(shape, 'float32', values);
 };
 
+const values32 = (backend: CpuBackend, x: tf.TensorInfo) => backend.data.get(x.dataId).values as Float32Array;
+const fastUnary = (f: (x: Float32Array) => Float32Array) => ({ inputs: { x }, backend }: Args): tf.TensorInfo =>
+  backend.makeTensorInfo(x.shape, 'float32', f(values32(backend, x)));
+
+function fastStep({ inputs: { x }, backend, attrs }: Args): tf.TensorInfo {
+  return backend.makeTensorInfo(x.shape, 'float32', step(values32(backend, x), attrs.alpha as number));
+}
+
+function fastMean({ inputs: { x }, backend, attrs }: Args): tf.TensorInfo {
+  const r = mean(values32(backend, x), x.shape, attrs.axis as number | number[], attrs.keepDims as boolean);
+  return backend.makeTensorInfo(r.shape, 'float32', r.values);
+}
+
 type AnyArgs = Args & ConvArgs & BinaryArgs;
 type Fast = (a: AnyArgs) => tf.TensorInfo | tf.TensorInfo[];
 const FAST: Record<string, Fast> = {
   Slice: fastSlice, SplitV: fastSplitV, Transpose: fastTranspose, Conv3D: fastConv3D, Conv3DBackpropInputV2: fastConv3DBackpropInput,
   Add: fastBinary('Add'), Sub: fastBinary('Sub'), Multiply: fastBinary('Multiply'), RealDiv: fastBinary('RealDiv'),
+  Relu: fastUnary(relu), Neg: fastUnary(neg), Step: fastStep, Mean: fastMean,
 };
 /** Kernels whose fast version takes float32 inputs only (the others also take int32 and bool). */
-const FLOAT_ONLY = new Set(['Conv3D', 'Conv3DBackpropInputV2', 'Add', 'Sub', 'Multiply', 'RealDiv']);
+const FLOAT_ONLY = new Set(['Conv3D', 'Conv3DBackpropInputV2', 'Add', 'Sub', 'Multiply', 'RealDiv', 'Relu', 'Neg', 'Step', 'Mean']);
 const original = new Map<string, tf.KernelConfig>();
 
-/** Installs (true) or removes (false) the faster cpu kernels; string and complex tensors keep tfjs's. */
-export function setFastCpuKernels(on: boolean): void {
+/** Installs (true) or removes (false) the faster cpu kernels (or only those named, for before/after
+ * benchmarks); string and complex tensors keep tfjs's. */
+export function setFastCpuKernels(on: boolean, only?: readonly string[]): void {
   for (const [name, fast] of Object.entries(FAST)) {
+    if (only && !only.includes(name)) continue;
     const current = tf.getKernel(name, 'cpu');
     if (!current) continue;
     if (!original.has(name)) original.set(name, current);

@@ -1,0 +1,31 @@
+// The strided walk that Slice, SplitV, Transpose and Mean's axis move share (cpuKernels.ts, cpuPointwise.ts).
+
+/** dst[o] = src[offset + sum_a index_a(o) * strides[a]] over an output of `shape`, in output order. */
+export function stridedCopy(src: ArrayLike<number>, shape: readonly number[], strides: readonly number[], offset: number, dst: Float32Array | Int32Array | Uint8Array): void {
+  const rank = shape.length;
+  const total = dst.length;
+  if (total === 0) return;
+  if (rank === 0) {
+    dst[0] = src[offset];
+    return;
+  }
+  const last = shape[rank - 1];
+  const step = strides[rank - 1];
+  const index = new Array(rank - 1).fill(0);
+  let base = offset;
+  for (let o = 0; o < total; o += last) {
+    if (step === 1 && src instanceof dst.constructor) {
+      dst.set((src as Float32Array).subarray(base, base + last), o);
+    } else {
+      for (let k = 0, s = base; k < last; k++, s += step) dst[o + k] = src[s];
+    }
+    // odometer over the outer axes
+    for (let a = rank - 2; a >= 0; a--) {
+      index[a]++;
+      base += strides[a];
+      if (index[a] < shape[a]) break;
+      base -= index[a] * strides[a];
+      index[a] = 0;
+    }
+  }
+}
