@@ -38,5 +38,8 @@ export interface SegmentationModel {
   activationsAndHead(x: tf.Tensor5D, layer: string): ActivationsAndHead;
   /** Throws a message naming the problem when x does not fit the model's declared input. */
   checkInput(shape: readonly number[]): void;
+  /** Ops of the graph that pool over the whole spatial window (instance norm, global pooling): any output
+   * then depends on every input voxel, so no crop is exact. Absent or [] when the graph names none. */
+  wholeWindowOps?(): string[];
   dispose(): void;
 }

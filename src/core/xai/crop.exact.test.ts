@@ -10,7 +10,7 @@ import { compareMaps } from './fidelity.ts';
 import { gradCamPlusPlus } from './gradCamPlusPlus.ts';
 import { type InstanceRequest, instanceScore, prepareInstance, targetGradient, batchInput } from './instance.ts';
 import { gaussianAt } from './noise.ts';
-import { receptiveField } from './receptiveField.ts';
+import { probe, receptiveField } from './receptiveField.ts';
 import { smoothGradMean } from './smoothGrad.ts';
 import { signedDistanceMm } from './distance.ts';
 import { loadFixtureModel } from './testing.ts';
@@ -43,9 +43,12 @@ describe('receptive field and crops', () => {
     // dependence of instance norm can touch the far border
     const dyn = await loadFixtureModel('dynunet');
     try {
-      const rfDyn = await receptiveField(dyn, { maxProbeVoxels: 32 });
-      console.log(`[xai rf] dynunet fixture: ${JSON.stringify(rfDyn)}`);
-      expect(rfDyn.local).toBe(false);
+      const probed = await probe(dyn, 32, 0.99);
+      console.log(`[xai rf] dynunet fixture, probed: ${JSON.stringify(probed)}`);
+      expect(probed.local).toBe(false);
+      // the graph says so too (InstanceNormalization), so the app does not probe at all
+      const rfDyn = await receptiveField(dyn);
+      expect(rfDyn).toMatchObject({ local: false, probeVoxels: 0, declaredBy: ['InstanceNormalization'] });
       const p = await prepareInstance(dyn, makeRequest([40, 40, 40], [20, 20, 20]));
       expect(p.exact).toBe(false);
       expect(p.note).toMatch(/instance norm/);

@@ -4,8 +4,9 @@
 // support is the exact receptive field. A first probe puts the cell in the low corner, so a window of
 // cell + margin + 1 answers whether the field is local: a support that reaches the opposite border at
 // the largest probe means the logits depend on the whole window (instance norm, global attention), so
-// no crop is exact. A second probe centres the cell in a window just big enough, for the margins on
-// both sides and the effective receptive field (absolute gradient mass by distance from the cell).
+// no crop is exact (a graph with instance norm or global pooling says so itself, without probes). A
+// second probe centres the cell in a window just big enough, for the margins on both sides and the
+// effective receptive field (absolute gradient mass by distance from the cell).
 import * as tf from '@tensorflow/tfjs';
 import type { SegmentationModel } from '../model/index.ts';
 import { gaussianAt } from './noise.ts';
@@ -18,8 +19,10 @@ export interface ReceptiveField {
   /** smallest margin (same on all axes) whose box holds `effectiveFraction` of the absolute gradient */
   effectiveMarginVoxels: number;
   effectiveFraction: number;
-  /** size of the probe window that gave the answer (cubic, voxels) */
+  /** size of the probe window that gave the answer (cubic, voxels); 0 when the graph declared it */
   probeVoxels: number;
+  /** the graph's whole-window ops that made it non-local without a probe (model.wholeWindowOps) */
+  declaredBy?: string[];
 }
 
 export interface ReceptiveFieldOptions {
@@ -36,6 +39,14 @@ const cache = new WeakMap<SegmentationModel, ReceptiveField>();
 export async function receptiveField(model: SegmentationModel, opts: ReceptiveFieldOptions = {}): Promise<ReceptiveField> {
   const known = cache.get(model);
   if (known) return known;
+  // instance norm and global pooling make the logits depend on the whole window; saying so from the graph
+  // spares the probes, which go up to 2x the window before they can tell (minutes on the cpu, GBs on a GPU)
+  const declared = model.wholeWindowOps?.() ?? [];
+  if (declared.length) {
+    const rf: ReceptiveField = { local: false, marginVoxels: [NaN, NaN, NaN], effectiveMarginVoxels: NaN, effectiveFraction: opts.effectiveFraction ?? 0.99, probeVoxels: 0, declaredBy: declared };
+    cache.set(model, rf);
+    return rf;
+  }
   const m = model.manifest.sizeMultiple;
   const maxProbe = opts.maxProbeVoxels ?? 2 * Math.max(...model.manifest.windowSizeVoxels);
   let size = Math.max(opts.firstProbeVoxels ?? Math.max(32, 4 * m), 2 * m);

@@ -16,6 +16,10 @@ function onnxLayout(spatialAxes: 'zyx' | 'xyz'): LayoutAdapter {
   };
 }
 
+/** ONNX ops whose every output element pools all spatial positions of its input. Reduce* ops may or may not
+ * (it depends on their axes); the receptive-field probe answers for those. */
+const WHOLE_WINDOW_OPS = new Set(['InstanceNormalization', 'GlobalAveragePool', 'GlobalMaxPool', 'GlobalLpPool']);
+
 export class OnnxSegmentationModel extends DagSegmentationModel {
   private constructor(manifest: ModelManifest, private readonly onnx: LoadedOnnx) {
     super(manifest, onnx.dag, onnx.input.name, onnx.output.name, onnxLayout(manifest.spatialAxes));
@@ -54,6 +58,10 @@ export class OnnxSegmentationModel extends DagSegmentationModel {
   }
 
   get opset(): number { return this.onnx.opset; }
+
+  wholeWindowOps(): string[] {
+    return [...this.onnx.opCounts.keys()].filter((op) => WHOLE_WINDOW_OPS.has(op));
+  }
   get opCounts(): Map<string, number> { return this.onnx.opCounts; }
 
   checkInput(shape: readonly number[]): void {
