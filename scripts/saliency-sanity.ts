@@ -24,29 +24,28 @@ import { lesionSaliency, type LesionSaliency } from '../src/core/xai/quantities'
 const CHECKPOINT_ARCH: Record<string, string> = { unet3d: 'unet', dynunet: 'dynunet', swin_unetr: 'swin_unetr' };
 
 /** Mean SmoothGrad with the app's crop, noise (seed 1) and quantities, gradients from PyTorch. */
-function torchQuantities(model: SegmentationModel, modelName: string, request: InstanceRequest, samples: number): Promise<LesionSaliency> {
-  return prepareInstance(model, request, { cropMode: 'exact' }).then((p) => {
-    const dir = mkdtempSync(join(tmpdir(), 'sanity-'));
-    try {
-      const voxels = p.lesionMask.length;
-      const noise = seededNoise(1, noiseSigma(request.channels[0]));
-      const all = new Float32Array(samples * 2 * voxels);
-      for (let n = 0; n < samples; n++) for (let c = 0; c < 2; c++) all.set(noise(n, c, p.crop), (2 * n + c) * voxels);
-      const input = new Float32Array(2 * voxels);
-      p.input.forEach((ch, c) => input.set(ch, c * voxels));
-      writeFileSync(join(dir, 'input.f32'), input);
-      writeFileSync(join(dir, 'noise.f32'), all);
-      writeFileSync(join(dir, 'lesion.f32'), p.lesionMask);
-      writeFileSync(join(dir, 'dims.json'), JSON.stringify({ zyx: [...p.crop.dims].reverse(), samples }));
-      const arch = CHECKPOINT_ARCH[modelName];
-      execFileSync('/usr/bin/python3', ['training/smoothgrad_window.py', '--arch', arch, '--ckpt', `training/checkpoints/${arch}/last.pt`, '--dir', dir], { stdio: 'inherit' });
-      const mean = new Float32Array(readFileSync(join(dir, 'mean.f32')).buffer.slice(0));
-      const maps = [mean.slice(0, voxels), mean.slice(voxels)];
-      return lesionSaliency({ method: 'smoothgrad-mean', crop: p.crop, exact: p.exact, note: p.note, channels: ['FLAIR', 'MPRAGE'], maps, lesionVoxels: p.lesionCrop.length, provenance: {} }, p);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+async function torchQuantities(model: SegmentationModel, modelName: string, request: InstanceRequest, samples: number): Promise<LesionSaliency> {
+  const p = await prepareInstance(model, request, { cropMode: 'exact' });
+  const dir = mkdtempSync(join(tmpdir(), 'sanity-'));
+  try {
+    const voxels = p.lesionMask.length;
+    const noise = seededNoise(1, noiseSigma(request.channels[0]));
+    const all = new Float32Array(samples * 2 * voxels);
+    for (let n = 0; n < samples; n++) for (let c = 0; c < 2; c++) all.set(noise(n, c, p.crop), (2 * n + c) * voxels);
+    const input = new Float32Array(2 * voxels);
+    p.input.forEach((ch, c) => input.set(ch, c * voxels));
+    writeFileSync(join(dir, 'input.f32'), input);
+    writeFileSync(join(dir, 'noise.f32'), all);
+    writeFileSync(join(dir, 'lesion.f32'), p.lesionMask);
+    writeFileSync(join(dir, 'dims.json'), JSON.stringify({ zyx: [...p.crop.dims].reverse(), samples }));
+    const arch = CHECKPOINT_ARCH[modelName];
+    execFileSync('/usr/bin/python3', ['training/smoothgrad_window.py', '--arch', arch, '--ckpt', `training/checkpoints/${arch}/last.pt`, '--dir', dir], { stdio: 'inherit' });
+    const mean = new Float32Array(readFileSync(join(dir, 'mean.f32')).buffer.slice(0));
+    const maps = [mean.slice(0, voxels), mean.slice(voxels)];
+    return lesionSaliency({ method: 'smoothgrad-mean', crop: p.crop, exact: p.exact, note: p.note, channels: ['FLAIR', 'MPRAGE'], maps, lesionVoxels: p.lesionCrop.length, provenance: {} }, p);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 const arg = (name: string, fallback: string) => {

@@ -39,11 +39,12 @@ const cache = new WeakMap<SegmentationModel, ReceptiveField>();
 export async function receptiveField(model: SegmentationModel, opts: ReceptiveFieldOptions = {}): Promise<ReceptiveField> {
   const known = cache.get(model);
   if (known) return known;
+  const effectiveFraction = opts.effectiveFraction ?? 0.99;
   // instance norm and global pooling make the logits depend on the whole window; saying so from the graph
   // spares the probes, which go up to 2x the window before they can tell (minutes on the cpu, GBs on a GPU)
   const declared = model.wholeWindowOps?.() ?? [];
   if (declared.length) {
-    const rf: ReceptiveField = { local: false, marginVoxels: [NaN, NaN, NaN], effectiveMarginVoxels: NaN, effectiveFraction: opts.effectiveFraction ?? 0.99, probeVoxels: 0, declaredBy: declared };
+    const rf: ReceptiveField = { local: false, marginVoxels: [NaN, NaN, NaN], effectiveMarginVoxels: NaN, effectiveFraction, probeVoxels: 0, declaredBy: declared };
     cache.set(model, rf);
     return rf;
   }
@@ -52,7 +53,7 @@ export async function receptiveField(model: SegmentationModel, opts: ReceptiveFi
   let size = Math.max(opts.firstProbeVoxels ?? Math.max(32, 4 * m), 2 * m);
   size = Math.ceil(size / m) * m;
   for (;;) {
-    const rf = await probe(model, size, opts.effectiveFraction ?? 0.99);
+    const rf = await probe(model, size, effectiveFraction);
     if (rf.local || size * 2 > maxProbe) {
       cache.set(model, rf);
       return rf;
