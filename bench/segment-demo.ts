@@ -25,7 +25,7 @@ const { initBackend, loadSegmentationModel } = await import('../src/core/model/i
 const { segmentVolume, planWindows } = await import('../src/core/segment/index.ts');
 const { loadCase, zscoreNonZero } = await import('../src/core/volume/index.ts');
 const { analyseCase } = await import('../src/core/lesions/index.ts');
-const { windowPredictor } = await import('../src/engine/predictor.ts');
+const { windowPredictor } = await import('../src/core/pipeline/index.ts');
 
 const root = resolve(import.meta.dirname, '..');
 const read = async (p: string) => ({ name: p, bytes: new Uint8Array(await readFile(resolve(root, 'public/samples', p))) });

@@ -1,6 +1,9 @@
 // Held-out evaluation of the shipped models through the app's own runtime (ONNX -> tfjs, cpu backend in
 // Node), with the app's own metrics; writes them into each manifest and public/models/index.json.
 // Usage: npx tsx scripts/evaluate-models.ts --cases training/data/test [--models unet3d,dynunet] [--limit 20]
+//        npx tsx scripts/evaluate-models.ts --cases ../shared/data/open-ms/mni/patient07 --real
+//          (real patients: t1.nii.gz is accepted for the T1 channel, a case folder itself as --cases; the
+//           figures go to the manifest's 'realData'; skipped with a message when the folder is absent)
 // Per-case results are kept in training/eval/<model>/<case>.json (tagged with the model file's hash), so an
 // interrupted run resumes where it stopped; the manifest gets the mean over all cases evaluated so far.
 import { readFileSync, readdirSync, writeFileSync, existsSync, mkdirSync } from 'node:fs';
@@ -31,7 +34,10 @@ function resolveGradCamLayer(dir: string): void {
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(xs.length, 1);
 
-async function evaluate(name: string, caseDirs: string[]) {
+const REAL = process.argv.includes('--real');
+const CITATION = 'Lesjak et al., Neuroinformatics 2018, doi 10.1007/s12021-017-9348-7 (CC-BY)';
+
+async function evaluate(name: string, caseDirs: string[], casesRoot: string) {
   const dir = join(MODELS_DIR, name);
   resolveGradCamLayer(dir);
   const model = await loadSegmentationModel(folderReader(dir));
@@ -39,10 +45,10 @@ async function evaluate(name: string, caseDirs: string[]) {
   const rows: Record<string, number>[] = [];
   const t0 = Date.now();
   const modelHash = createHash('sha256').update(readFileSync(join(dir, m.file))).digest('hex').slice(0, 16);
-  const cacheDir = join('training/eval', name);
+  const cacheDir = join('training/eval', name, REAL ? 'real' : '');
   mkdirSync(cacheDir, { recursive: true });
   for (const c of caseDirs) {
-    const cacheFile = join(cacheDir, `${c.split('/').pop()}.json`);
+    const cacheFile = join(cacheDir, `${c.split('/').filter(Boolean).pop()}.json`);
     const cached = existsSync(cacheFile) ? JSON.parse(readFileSync(cacheFile, 'utf8')) : null;
     if (cached && cached.modelHash === modelHash && cached.threshold === m.threshold) {
       rows.push(cached.row);
@@ -60,10 +66,12 @@ async function evaluate(name: string, caseDirs: string[]) {
   const metrics: Record<string, number | string> = {};
   for (const k of Object.keys(rows[0])) metrics[k] = +mean(rows.map((r) => r[k])).toFixed(4);
   metrics.cases = rows.length;
-  metrics.evaluatedWith = `LesionLens runtime (ONNX -> tfjs ${tf.version_core}, ${tf.getBackend()} backend), held-out synthetic cases, threshold ${m.threshold}, 18-connectivity, lesions > 5 voxels, lesion-wise IoU >= 0.25`;
+  const data = REAL ? `real MS patients (${casesRoot.split('/').filter(Boolean).slice(-2).join('/')}, expert consensus masks; ${CITATION})` : 'held-out synthetic cases';
+  metrics.evaluatedWith = `LesionLens runtime (ONNX -> tfjs ${tf.version_core}, ${tf.getBackend()} backend), ${data}, threshold ${m.threshold}, 18-connectivity, lesions > 5 voxels, lesion-wise IoU >= 0.25`;
   const manifestPath = join(dir, 'manifest.json');
   const raw = JSON.parse(readFileSync(manifestPath, 'utf8'));
-  raw.metrics = metrics;
+  if (REAL) raw.realData = metrics;
+  else raw.metrics = metrics;
   writeFileSync(manifestPath, JSON.stringify(raw, null, 2) + '\n');
   model.dispose();
   return { name, title: raw.title ?? name, threshold: m.threshold, metrics, bytes: readFileSync(join(dir, m.file)).length };
@@ -73,6 +81,10 @@ async function evaluate(name: string, caseDirs: string[]) {
 async function main() {
   await initBackend(['cpu']);
   const casesRoot = arg('--cases', 'training/data/test');
+  if (!existsSync(casesRoot)) {
+    console.log(`skipped: no cases at ${casesRoot}${REAL ? ' (the real data lives in ../shared/data/open-ms/, see its README)' : ''}`);
+    return;
+  }
   const limit = Number(arg('--limit', '20'));
   const caseDirs = listCases(casesRoot, limit);
   // --shard k/n: this process takes every n-th case from k (run n processes, then once more without it to collect)
@@ -80,7 +92,7 @@ async function main() {
   const mine = caseDirs.filter((_, i) => i % shardN === shardK);
   const names = arg('--models', readdirSync(MODELS_DIR).filter((d) => existsSync(join(MODELS_DIR, d, 'manifest.json'))).join(',')).split(',');
   const results = [];
-  for (const n of names) results.push(await evaluate(n, mine));
+  for (const n of names) results.push(await evaluate(n, mine, casesRoot));
   writeModelIndex();
   console.log('\n| model | Dice | nDSC | lesion TPR | FDR | FNR | F1 | threshold | size |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const r of results) {

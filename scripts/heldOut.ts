@@ -2,9 +2,8 @@
 import { readFileSync, readdirSync, existsSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SegmentationModel } from '../src/core/model';
-import { segmentVolume } from '../src/core/segment';
-import { loadCase, zscoreNonZero, type LoadedCase } from '../src/core/volume';
-import { windowPredictor } from '../src/engine/predictor';
+import { segmentScan, windowPredictor } from '../src/core/pipeline';
+import { loadCase, type LoadedCase } from '../src/core/volume';
 
 export const arg = (name: string, fallback: string) => {
   const i = process.argv.indexOf(name);
@@ -15,23 +14,25 @@ export function folderReader(dir: string) {
   return async (path: string) => new Uint8Array(readFileSync(join(dir, path)));
 }
 
-/** Case folders (flair.nii.gz, mprage.nii.gz, lesions.nii.gz) under root, sorted, at most limit. */
+/**
+ * Case folders (flair.nii.gz, mprage.nii.gz or t1.nii.gz, lesions.nii.gz) under root, sorted, at most
+ * limit; root itself when it is one case (e.g. the open-ms layout mni/patient07).
+ */
 export function caseDirs(root: string, limit: number): string[] {
+  if (existsSync(join(root, 'flair.nii.gz'))) return [root];
   return readdirSync(root).sort().map((d) => join(root, d)).filter((d) => existsSync(join(d, 'flair.nii.gz'))).slice(0, limit);
 }
 
 export function readCase(dir: string): LoadedCase {
   const read = (f: string) => ({ name: f, bytes: readFileSync(join(dir, f)) });
-  return loadCase({ flair: read('flair.nii.gz'), mprage: read('mprage.nii.gz'), mask: read('lesions.nii.gz') });
+  const t1 = existsSync(join(dir, 'mprage.nii.gz')) ? 'mprage.nii.gz' : 't1.nii.gz';
+  return loadCase({ flair: read('flair.nii.gz'), mprage: read(t1), mask: read('lesions.nii.gz') });
 }
 
-/** z-scored channels and the lesion probability, exactly as the app's worker computes them. */
+/** The lesion probability on the scan grid and the model-grid input, through the app's one pipeline. */
 export async function segmentCase(model: SegmentationModel, scan: LoadedCase) {
-  const m = model.manifest;
-  const channels = [zscoreNonZero(scan.flair.data).data, zscoreNonZero(scan.mprage.data).data];
-  const w = m.windowSizeVoxels;
-  const probability = await segmentVolume(channels, scan.flair.dims, windowPredictor(model), { windowSize: [w[2], w[1], w[0]], sizeMultiple: m.sizeMultiple, overlap: 0.25 });
-  return { channels, probability };
+  const { input, probability } = await segmentScan([scan.flair.data, scan.mprage.data], scan.flair, model.manifest, windowPredictor(model));
+  return { channels: input.channels, input, probability };
 }
 
 const MODELS_DIR = 'public/models';

@@ -2,7 +2,7 @@
 
 Folder layout (the generator's, and the one to use for real data):
     DIR/<case>/flair.nii.gz, DIR/<case>/mprage.nii.gz, DIR/<case>/lesions.nii.gz
-MPRAGE co-registered to FLAIR on the same grid, skull-stripped; lesions binary (any label > 0 is lesion).
+MPRAGE (or t1.nii.gz, any T1-weighted image) co-registered to FLAIR on the same grid, skull-stripped; lesions binary (any label > 0 is lesion).
 Arrays are [channel, z, y, x] (the models' layout), channel 0 FLAIR, 1 MPRAGE.
 """
 import os
@@ -25,14 +25,23 @@ def load_zyx(path):
     return np.ascontiguousarray(np.asarray(nib.load(path).dataobj, dtype=np.float32).transpose(2, 1, 0))
 
 
+def t1_path(case_dir):
+    """The T1-weighted channel: mprage.nii.gz (our generator) or t1.nii.gz (the open-ms layout)."""
+    p = os.path.join(case_dir, 'mprage.nii.gz')
+    return p if os.path.exists(p) else os.path.join(case_dir, 't1.nii.gz')
+
+
 def load_case(case_dir):
     flair = zscore_nonzero(load_zyx(os.path.join(case_dir, 'flair.nii.gz')))
-    mprage = zscore_nonzero(load_zyx(os.path.join(case_dir, 'mprage.nii.gz')))
+    mprage = zscore_nonzero(load_zyx(t1_path(case_dir)))
     lesions = (load_zyx(os.path.join(case_dir, 'lesions.nii.gz')) > 0).astype(np.uint8)
     return np.stack([flair, mprage]), lesions
 
 
 def list_cases(root):
+    """Case folders under root, or root itself when it is one case (e.g. open-ms mni/patient07)."""
+    if os.path.exists(os.path.join(root, 'flair.nii.gz')):
+        return [root]
     return sorted(os.path.join(root, d) for d in os.listdir(root)
                   if os.path.exists(os.path.join(root, d, 'flair.nii.gz')))
 

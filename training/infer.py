@@ -5,10 +5,12 @@ import torch
 
 
 def axis_starts(length, size, overlap):
+    """As the app's axisStarts: halves round up (JavaScript's Math.round), not to even as Python's round
+    does; with round() the windows of a 181-voxel axis sat one voxel apart from the app's."""
     if length <= size:
         return [0]
     n = int(np.ceil((length - size) / (size * (1 - overlap)))) + 1
-    return [int(round(w * (length - size) / (n - 1))) for w in range(n)]
+    return [int(np.floor(w * (length - size) / (n - 1) + 0.5)) for w in range(n)]
 
 
 def gaussian(size, sigma_scale=0.125):

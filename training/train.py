@@ -1,6 +1,11 @@
 """Train one of the three architectures on generated (or real) cases; resumable.
 
     /usr/bin/python3 training/train.py --arch unet --data training/data/train --out training/checkpoints/unet
+    # realistic data drawn on the fly (synth_real.py) from real lesion masks, mixed with cases on disk,
+    # starting from an earlier model's weights:
+    /usr/bin/python3 training/train.py --arch unet --data training/data/train \
+        --real-masks ../shared/data/open-ms/lesion-masks-mni --realistic-weight 0.75 \
+        --init training/checkpoints/unet/last.pt --out training/checkpoints/unet-real
 
 Every --save-every steps the model, optimiser, step and random states go to OUT/last.pt; a new run with
 the same OUT continues from there (training may be interrupted at any time).
@@ -15,13 +20,17 @@ import torch
 
 from models import build_model
 from data import PatchSampler, crop_to_brain, list_cases, load_case
+from synth_real import TEST_MASKS, VALIDATION_MASKS, Anatomy, MixedSampler, RealisticSampler, load_masks_on
 from losses import dice_focal_loss
 
 
 def parse():
     p = argparse.ArgumentParser()
     p.add_argument('--arch', required=True, choices=['unet', 'dynunet', 'swin_unetr'])
-    p.add_argument('--data', required=True)
+    p.add_argument('--data', default=None, help='case folders on disk (data.py layout)')
+    p.add_argument('--real-masks', default=None, help='folder of real lesion masks: draw realistic patches')
+    p.add_argument('--realistic-weight', type=float, default=0.75, help='share of realistic patches')
+    p.add_argument('--init', default=None, help='start from the model weights of this checkpoint')
     p.add_argument('--out', required=True)
     p.add_argument('--steps', type=int, default=3000)
     p.add_argument('--patch', type=int, default=64)
@@ -48,6 +57,9 @@ def main():
     rng = np.random.default_rng(a.seed)
     step, log = 0, []
     ckpt = os.path.join(a.out, 'last.pt')
+    if a.init and not os.path.exists(ckpt):
+        model.load_state_dict(torch.load(a.init)['model'])
+        print(f'initialised from {a.init}', flush=True)
     if os.path.exists(ckpt):
         state = torch.load(ckpt)
         model.load_state_dict(state['model'])
@@ -58,9 +70,21 @@ def main():
         torch.set_rng_state(state['torch_rng'])
         print(f'resumed {a.arch} at step {step}', flush=True)
 
-    cases = [crop_to_brain(*load_case(c)) for c in list_cases(a.data)]
-    print(f'{len(cases)} training cases, patch {a.patch}^3, batch {a.batch}', flush=True)
-    sampler = PatchSampler(cases, (a.patch,) * 3, a.lesion_fraction, rng)
+    samplers, weights = [], []
+    if a.data:
+        cases = [crop_to_brain(*load_case(c)) for c in list_cases(a.data)]
+        print(f'{len(cases)} training cases on disk, patch {a.patch}^3, batch {a.batch}', flush=True)
+        samplers.append(PatchSampler(cases, (a.patch,) * 3, a.lesion_fraction, rng))
+        weights.append(1 - a.realistic_weight if a.real_masks else 1)
+    if a.real_masks:
+        if not os.path.isdir(a.real_masks):
+            raise SystemExit(f'no lesion-mask folder at {a.real_masks} (see ../shared/data/open-ms/README.md)')
+        anatomy = Anatomy()
+        masks = load_masks_on(anatomy, a.real_masks, exclude=TEST_MASKS + VALIDATION_MASKS)
+        print(f'realistic patches from {len(masks)} real lesion masks ({", ".join(m[0] for m in masks)})', flush=True)
+        samplers.append(RealisticSampler(anatomy, masks, a.patch, rng, a.lesion_fraction))
+        weights.append(a.realistic_weight if a.data else 1)
+    sampler = MixedSampler(samplers, weights, rng)
 
     def save():
         torch.save({'model': model.state_dict(), 'opt': opt.state_dict(), 'sched': sched.state_dict(),

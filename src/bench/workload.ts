@@ -18,7 +18,7 @@ import {
   boundingBox, gradCamPlusPlus, lesionSaliency, prepareInstance, receptiveField, smoothGradMax, smoothGradMean,
   type InstanceRequest, type PreparedInstance, type Xyz,
 } from '../core/xai/index.ts';
-import { windowPredictor } from '../engine/predictor.ts';
+import { windowPredictor } from '../core/pipeline/index.ts';
 
 export type BenchMethod = 'smoothgrad-mean' | 'smoothgrad-max' | 'gradcam++';
 export type BenchCrop = 'exact' | 'fast' | 'window' | 'whole';

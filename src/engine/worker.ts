@@ -2,9 +2,9 @@
 // The compute worker: model loading, backend choice and segmentation run here so the viewer never freezes.
 import * as tf from '@tensorflow/tfjs';
 import { DEFAULT_BACKENDS, httpModelFolder, initBackend, loadSegmentationModel, type BackendName, type SegmentationModel } from '../core/model';
-import { Cancelled, effectiveWindowSize, gridAtSpacing, modelGridNotice, segmentVolume } from '../core/segment';
-import { resampleToGrid, zscoreNonZero, type Grid } from '../core/volume';
-import { windowPredictor } from './predictor';
+import { Cancelled } from '../core/segment';
+import { zscoreNonZero, type Grid } from '../core/volume';
+import { prepareModelInput, probabilityOnModelGrid, toScanGrid, windowPredictor } from '../core/pipeline';
 import { contextExperiment, explainInstance, pasteCrop, prepareInstance, type Crop } from '../core/xai';
 import type { BackendInfo, BackendPreference, ContextRequest, ExplainRequest, Reply, Request, SegmentRequest } from './protocol';
 import { faultInjector } from './faults';
@@ -77,25 +77,16 @@ async function segment(req: SegmentRequest) {
     post({ type: 'progress', jobId, stage: 'loading the model', done: 0, total: 1 });
     const model = await ensureModel(req.modelUrl);
     const m = model.manifest;
-    if (m.spatialAxes !== 'zyx') throw new Error(`this app feeds models in z, y, x order; the manifest says '${m.spatialAxes}'`);
-    if (m.inputChannels.length !== 2) throw new Error(`the model takes ${m.inputChannels.length} channels; this app gives FLAIR and MPRAGE`);
     const scanGrid: Grid = { dims: req.dims, spacingMm: req.spacingMm, voxToMm: req.voxToMm };
-    // the model's spacing is in its z, y, x order; our grids are x, y, z
-    const modelGrid = gridAtSpacing(scanGrid, [m.spacingMm[2], m.spacingMm[1], m.spacingMm[0]]);
-    let channels = req.channels.map((c) => zscoreNonZero(c).data);
-    if (modelGrid !== scanGrid) {
-      notices.push(modelGridNotice(scanGrid, modelGrid)!);
-      channels = channels.map((c) => resampleToGrid({ ...scanGrid, data: c }, modelGrid, 'linear').data);
-    }
-    const w = m.windowSizeVoxels;
-    const windowSize = effectiveWindowSize(modelGrid.dims, [w[2], w[1], w[0]], m.sizeMultiple);
+    const input = prepareModelInput(req.channels, scanGrid, m);
+    notices.push(...input.notices);
     const fault = faultInjector(req.fault, 'segment', breakDevice);
     // on a GPU fault: smaller windows (edge halved, at least 32 voxels) or the next backend, from the first window
-    let probability = await withRecovery(
+    const onModelGrid = await withRecovery(
       {
         ...recovery(jobId, abort.signal),
         what: 'Segmentation',
-        start: { size: Math.max(...windowSize), minSize: Math.max(32, m.sizeMultiple), sizeMultiple: m.sizeMultiple },
+        start: { size: Math.max(...input.windowSizeXyz), minSize: Math.max(32, m.sizeMultiple), sizeMultiple: m.sizeMultiple },
         describeSize: (edge) => `windows of at most ${edge} voxels a side`,
       },
       async (edge) => {
@@ -105,16 +96,14 @@ async function segment(req: SegmentRequest) {
           fault.strike(++window);
           return predict(ch, size);
         };
-        return segmentVolume(channels, modelGrid.dims, predictOrFault, {
-          windowSize: windowSize.map((s) => Math.min(s, edge)) as [number, number, number],
-          sizeMultiple: m.sizeMultiple,
-          overlap: 0.25,
+        return probabilityOnModelGrid(input, predictOrFault, {
+          maxWindowEdge: edge,
           signal: abort.signal,
           onProgress: (done, total) => post({ type: 'progress', jobId, stage: 'windows', done, total }),
         });
       },
     );
-    if (modelGrid !== scanGrid) probability = resampleToGrid({ ...modelGrid, data: probability }, scanGrid, 'linear').data;
+    const probability = toScanGrid(input, onModelGrid);
     post({ type: 'segmented', jobId, probability, seconds: (performance.now() - started) / 1000, notices }, [probability.buffer]);
   } catch (e) {
     if (e instanceof Cancelled) post({ type: 'cancelled', jobId });

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { volumesToInput, type SegmentationModel } from '../core/model';
-import type { WindowPredictor } from '../core/segment';
+import { volumesToInput, type SegmentationModel } from '../model';
+import type { WindowPredictor } from '../segment';
 
 /** Lesion probability of one window through any SegmentationModel; every tensor is freed before returning. */
 export function windowPredictor(model: SegmentationModel): WindowPredictor {

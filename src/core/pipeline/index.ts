@@ -1,0 +1,2 @@
+export * from './segmentScan';
+export * from './windowPredictor';

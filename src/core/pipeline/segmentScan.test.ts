@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { gridFromAffine } from '../volume';
+import { segmentScan } from './segmentScan';
+
+// A 2D-FLAIR-like scan (0.8 x 0.8 x 3 mm) and a 1 mm model: the pipeline must run the model on the 1 mm
+// grid and bring its output back onto the same world positions. The "model" here returns its FLAIR input,
+// and the scan is linear in world mm, which linear resampling reproduces exactly: so the output at each
+// interior scan voxel must be the z-scored scan value there (worked by hand below), and any shift, flip or
+// axis mix-up between the grids shows up as an error of many standard deviations.
+describe('segmentScan on an anisotropic scan', () => {
+  const dims: [number, number, number] = [40, 40, 12];
+  const scanGrid = gridFromAffine(dims, [0.8, 0, 0, -16, 0, 0.8, 0, -12, 0, 0, 3, -18, 0, 0, 0, 1]);
+  const n = dims[0] * dims[1] * dims[2];
+  const world = (v: number) => {
+    const i = v % dims[0];
+    const j = Math.floor(v / dims[0]) % dims[1];
+    const k = Math.floor(v / dims[0] / dims[1]);
+    return [0.8 * i - 16, 0.8 * j - 12, 3 * k - 18];
+  };
+  const flair = new Float32Array(n);
+  const t1 = new Float32Array(n);
+  for (let v = 0; v < n; v++) {
+    const [x, y, z] = world(v);
+    flair[v] = 200 + 2 * x + y + 0.5 * z;
+    t1[v] = 300 - x;
+  }
+  const manifest = { spacingMm: [1, 1, 1] as [number, number, number], windowSizeVoxels: [16, 16, 16] as [number, number, number], sizeMultiple: 4, spatialAxes: 'zyx' as const, inputChannels: ['FLAIR', 'MPRAGE'] };
+
+  it('runs the model on the model grid and maps its output back to the scan voxels', async () => {
+    const seen: number[][] = [];
+    const { input, probability } = await segmentScan([flair, t1], scanGrid, manifest, async (channels, size) => {
+      seen.push(size);
+      return channels[0].slice();
+    });
+    // 40 x 0.8 = 32 mm, 12 x 3 = 36 mm: the model grid is 32 x 32 x 36 voxels of 1 mm
+    expect(input.modelGrid.dims).toEqual([32, 32, 36]);
+    expect(input.modelGrid.spacingMm.map((s) => +s.toFixed(6))).toEqual([1, 1, 1]);
+    expect(seen.every((s) => s.join() === '16,16,16')).toBe(true);
+    expect(input.notices[0]).toMatch(/resampled/);
+    expect(probability.length).toBe(n);
+
+    // z-score of the scan by hand: mean and (population) SD over all voxels (none is zero)
+    let mean = 0;
+    for (const v of flair) mean += v / n;
+    let sd = 0;
+    for (const v of flair) sd += (v - mean) ** 2 / n;
+    sd = Math.sqrt(sd);
+    // interior voxels only: within half a model voxel of the field of view's edge the model grid has no
+    // neighbour on one side, and linear resampling is not exact there
+    let worst = 0;
+    let checked = 0;
+    for (let v = 0; v < n; v++) {
+      const [x, y, z] = world(v);
+      const inside = x > -16 + 1.5 && x < -16 + 0.8 * 39 - 1.5 && y > -12 + 1.5 && y < -12 + 0.8 * 39 - 1.5 && z > -18 + 1.5 && z < -18 + 33 - 1.5;
+      if (!inside) continue;
+      worst = Math.max(worst, Math.abs(probability[v] - (flair[v] - mean) / sd));
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(5000);
+    expect(worst).toBeLessThan(1e-4);
+  });
+
+  it('refuses a model with another number of channels, naming both counts', () => {
+    return expect(segmentScan([flair], scanGrid, manifest, async (c) => c[0])).rejects.toThrow(/takes 2 channels; this app gives 1/);
+  });
+});

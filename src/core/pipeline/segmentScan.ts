@@ -1,0 +1,71 @@
+// The one path from a scan to its lesion probability: scan channels -> z-score over the brain -> the
+// model's grid -> sliding windows -> back to the scan grid. The worker, the scripts and the benches all
+// segment through here, so a figure measured by a script is what a user's scan gets.
+import { effectiveWindowSize, gridAtSpacing, modelGridNotice, segmentVolume, type WindowPredictor } from '../segment';
+import { resampleToGrid, zscoreNonZero, type Grid } from '../volume';
+import type { ModelManifest } from '../model';
+
+/** The model's view of a scan: z-scored channels on the model grid, and how to map results back. */
+export interface ModelInput {
+  scanGrid: Grid;
+  /** the model's grid (the scan grid itself when the spacing already matches) */
+  modelGrid: Grid;
+  /** z-scored channels on modelGrid, x fastest, in the manifest's channel order */
+  channels: Float32Array[];
+  /** sliding-window size on modelGrid, x, y, z voxels */
+  windowSizeXyz: [number, number, number];
+  sizeMultiple: number;
+  /** what the user is told about the preprocessing (e.g. resampling) */
+  notices: string[];
+}
+
+type InputManifest = Pick<ModelManifest, 'spacingMm' | 'windowSizeVoxels' | 'sizeMultiple' | 'spatialAxes' | 'inputChannels'>;
+
+export function prepareModelInput(rawChannels: Float32Array[], scanGrid: Grid, m: InputManifest): ModelInput {
+  if (m.spatialAxes !== 'zyx') throw new Error(`this app feeds models in z, y, x order; the manifest says '${m.spatialAxes}'`);
+  if (m.inputChannels.length !== rawChannels.length)
+    throw new Error(`the model takes ${m.inputChannels.length} channels; this app gives ${rawChannels.length} (FLAIR and MPRAGE)`);
+  // the manifest's spacing and window are in the model's z, y, x order; our grids are x, y, z
+  const modelGrid = gridAtSpacing(scanGrid, [m.spacingMm[2], m.spacingMm[1], m.spacingMm[0]]);
+  let channels = rawChannels.map((c) => zscoreNonZero(c).data);
+  const notices: string[] = [];
+  if (modelGrid !== scanGrid) {
+    notices.push(modelGridNotice(scanGrid, modelGrid)!);
+    channels = channels.map((c) => resampleToGrid({ ...scanGrid, data: c }, modelGrid, 'linear').data);
+  }
+  const w = m.windowSizeVoxels;
+  const windowSizeXyz = effectiveWindowSize(modelGrid.dims, [w[2], w[1], w[0]], m.sizeMultiple);
+  return { scanGrid, modelGrid, channels, windowSizeXyz, sizeMultiple: m.sizeMultiple, notices };
+}
+
+export interface RunOptions {
+  /** largest window edge in voxels (GPU-fault recovery halves it); default: the model's window */
+  maxWindowEdge?: number;
+  signal?: AbortSignal;
+  onProgress?: (windowsDone: number, windowsTotal: number) => void;
+}
+
+/** Lesion probability on the model grid. */
+export function probabilityOnModelGrid(input: ModelInput, predict: WindowPredictor, o: RunOptions = {}): Promise<Float32Array> {
+  const edge = o.maxWindowEdge ?? Infinity;
+  return segmentVolume(input.channels, input.modelGrid.dims, predict, {
+    windowSize: input.windowSizeXyz.map((s) => Math.min(s, edge)) as [number, number, number],
+    sizeMultiple: input.sizeMultiple,
+    overlap: 0.25,
+    signal: o.signal,
+    onProgress: o.onProgress,
+  });
+}
+
+/** A model-grid map (e.g. the probability) resampled onto the scan grid (itself when the grids are one). */
+export function toScanGrid(input: ModelInput, onModelGrid: Float32Array): Float32Array {
+  if (input.modelGrid === input.scanGrid) return onModelGrid;
+  return resampleToGrid({ ...input.modelGrid, data: onModelGrid }, input.scanGrid, 'linear').data;
+}
+
+/** Scan channels -> lesion probability on the scan grid, with the model-grid input it used. */
+export async function segmentScan(rawChannels: Float32Array[], scanGrid: Grid, manifest: InputManifest, predict: WindowPredictor, o: RunOptions = {}) {
+  const input = prepareModelInput(rawChannels, scanGrid, manifest);
+  const probability = toScanGrid(input, await probabilityOnModelGrid(input, predict, o));
+  return { input, probability };
+}
