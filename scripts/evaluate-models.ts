@@ -58,7 +58,8 @@ async function evaluate(name: string, caseDirs: string[], casesRoot: string) {
     const { probability: p } = await segmentCase(model, scan);
     const a = analyseCase(scan.flair, p, { threshold: m.threshold, connectivity: 18, maxDroppedVoxels: 5 }, scan.mask!.data);
     const gt = a.groundTruth!;
-    const row = { dice: gt.dice, nDSC: gt.nDsc, TPR: gt.match.lesionwise.tpr, FDR: gt.match.lesionwise.fdr, FNR: gt.match.lesionwise.fnr, F1: gt.match.lesionwise.f1 };
+    const lw = gt.match.lesionwise;
+    const row = { dice: gt.dice, nDSC: gt.nDsc, TPR: lw.tpr, FDR: lw.fdr, FNR: lw.fnr, F1: lw.f1, lesions: lw.nPred, falseLesions: lw.falsePred, gtLesions: lw.nGt };
     rows.push(row);
     writeFileSync(cacheFile, JSON.stringify({ modelHash, threshold: m.threshold, row }) + '\n');
     console.log(`${name} ${c}: ${Object.entries(row).map(([k, v]) => `${k} ${v.toFixed(3)}`).join(' ')}  (${((Date.now() - t0) / 1000).toFixed(0)} s)`);

@@ -44,10 +44,11 @@ export function writeModelIndex() {
   const entries = names.map((name) => {
     const m = JSON.parse(readFileSync(join(MODELS_DIR, name, 'manifest.json'), 'utf8'));
     const figures = (f?: { nDSC: number; F1: number; cases: number }) => (f?.cases ? { nDSC: f.nDSC, F1: f.F1, cases: f.cases } : null);
+    const realData = m.realData?.cases ? { nDSC: m.realData.nDSC, F1: m.realData.F1, FDR: m.realData.FDR, cases: m.realData.cases } : null;
     const heldOut = figures(m.metrics);
     const crossCheck = figures(m.pytorchCrossCheck);
     const fileMB = +(statSync(join(MODELS_DIR, name, m.file)).size / 1e6).toFixed(2);
-    return { name, title: m.title ?? name, defaultThreshold: m.threshold, review: m.review ?? null, heldOut, crossCheck, fileMB };
+    return { name, title: m.title ?? name, defaultThreshold: m.threshold, review: m.review ?? null, realData, heldOut, crossCheck, fileMB };
   });
   entries.sort((a, b) => (a.name === DEFAULT_MODEL ? -1 : b.name === DEFAULT_MODEL ? 1 : a.name.localeCompare(b.name)));
   writeFileSync(join(MODELS_DIR, 'index.json'), JSON.stringify({ models: entries }, null, 2) + '\n');

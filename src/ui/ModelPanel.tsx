@@ -10,11 +10,15 @@ const BACKENDS: [BackendPreference, string][] = [
   ['cpu', 'CPU'],
 ];
 
-/** What the chosen model is worth: held-out figures from the app's runtime, and its download size. */
+/** What the chosen model is worth: real-patient figures first, then held-out synthetic ones (both from the
+ * app's runtime), and its download size. */
 function ModelInfo() {
   const m = useApp((s) => s.models.find((x) => x.name === s.modelName));
   if (!m) return null;
   const cases = (n: number) => `${n} synthetic case${n === 1 ? '' : 's'}`;
+  const real = m.realData
+    ? `real MS patient${m.realData.cases === 1 ? '' : 's'} (${m.realData.cases}): nDSC ${m.realData.nDSC.toFixed(2)}, lesion F1 ${m.realData.F1.toFixed(2)}, false lesions ${Math.round(m.realData.FDR * 100)} % · `
+    : 'not yet evaluated on real patients · ';
   let figures = m.heldOut
     ? `held-out nDSC ${m.heldOut.nDSC.toFixed(2)}, lesion F1 ${m.heldOut.F1.toFixed(2)} on ${cases(m.heldOut.cases)}`
     : 'not yet evaluated on held-out cases';
@@ -24,6 +28,7 @@ function ModelInfo() {
   }
   return (
     <p className="hint" data-testid="model-info">
+      {real}
       {figures}
       {m.fileMB ? ` · ${m.fileMB.toFixed(1)} MB` : ''} · trained on synthetic data, research use only
     </p>

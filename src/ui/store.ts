@@ -42,6 +42,8 @@ export interface ModelEntry {
   defaultThreshold: number;
   /** peak-saliency review calibration measured on held-out cases (scripts/calibrate-review.ts), if any */
   review?: ReviewCalibration | null;
+  /** figures on real MS patients from the app's own runtime (scripts/evaluate-models.ts --real), if evaluated */
+  realData?: { nDSC: number; F1: number; FDR: number; cases: number } | null;
   /** held-out figures from the app's own runtime (scripts/evaluate-models.ts), if evaluated */
   heldOut?: { nDSC: number; F1: number; cases: number } | null;
   /** the same figures computed in PyTorch (training/evaluate_torch.py): shown while the app's evaluation covers fewer cases */

@@ -3,6 +3,7 @@ import { Gunzip, gunzipSync, gzipSync } from 'fflate';
 import { type Volume, gridFromAffine, voxelCount } from './volume';
 import { type Mat4, columnNorms } from './affine';
 import { InputError } from './inputError';
+import { niftiAffine, qformAffine, readGeometry } from './niftiAffine';
 
 export interface NiftiRead {
   volume: Volume;
@@ -32,6 +33,8 @@ const HEADER_SLACK_BYTES = 1 << 20;
 export interface ReadOptions {
   /** Largest image accepted, in voxels; checked from the header before the voxels are allocated. */
   maxVoxels?: number;
+  /** The .img file of a NIfTI-1 .hdr/.img pair (the header is then `bytes`). */
+  imageBytes?: ArrayBuffer | Uint8Array;
 }
 
 /** The default cap when no memory budget is given (Node scripts): 2^27 voxels, 512 MB as float32. */
@@ -89,9 +92,9 @@ type Header = nifti.NIFTI1 | nifti.NIFTI2;
 
 const swapBytes32 = (x: number) => new DataView(Uint32Array.of(x).buffer).getInt32(0, false);
 
-function parseHeader(raw: Uint8Array, fileName: string): Header & { version: 1 | 2 } {
+function parseHeader(raw: Uint8Array, fileName: string): Header & { version: 1 | 2; pair: boolean } {
   const buf = toArrayBuffer(raw.subarray(0, 552));
-  if (raw.length < 348 || !nifti.isNIFTI(buf)) {
+  if (raw.length < 348 || !nifti.isNIFTI(buf, true)) {
     throw new InputError(
       `${fileName} is not a NIfTI image (no NIfTI-1 or NIfTI-2 header found). ` +
         'Open a .nii or .nii.gz file; convert DICOM series first (e.g. with dcm2niix).',
@@ -99,18 +102,20 @@ function parseHeader(raw: Uint8Array, fileName: string): Header & { version: 1 |
   }
   // This app does not use header extensions; clearing their flag keeps the parser from walking a
   // damaged extension chain (sizes read from the file could send it anywhere).
-  const version: 1 | 2 = nifti.isNIFTI1(buf) ? 1 : 2;
+  const version: 1 | 2 = nifti.isNIFTI1(buf, true) ? 1 : 2;
   const headerSize = version === 1 ? 348 : 540;
-  if (raw.length < headerSize + 4) {
+  // a .hdr of a .hdr/.img pair (magic "ni1") is exactly the header, with no extension flag bytes
+  const pair = version === 1 && !nifti.isNIFTI1(buf);
+  if (raw.length < (pair ? headerSize : headerSize + 4)) {
     throw new InputError(`${fileName} is truncated: it ends at byte ${raw.length}, inside its ${headerSize + 4}-byte NIfTI-${version} header. Copy or export the file again.`);
   }
-  new Uint8Array(buf).fill(0, headerSize, headerSize + 4);
+  if (buf.byteLength >= headerSize + 4) new Uint8Array(buf).fill(0, headerSize, headerSize + 4);
   const sizeField = new DataView(buf).getInt32(0, true);
   if (sizeField !== headerSize && sizeField !== swapBytes32(headerSize)) {
     throw new InputError(`${fileName}: the NIfTI header is damaged (its size field reads ${sizeField}, not ${headerSize}). Copy or export the file again.`);
   }
   try {
-    return Object.assign(nifti.readHeader(buf), { version });
+    return Object.assign(nifti.readHeader(buf, true), { version, pair });
   } catch (e) {
     throw new InputError(`${fileName}: the NIfTI header is damaged and cannot be read (${(e as Error).message}). Copy or export the file again.`);
   }
@@ -157,6 +162,16 @@ export function readNifti(bytes: ArrayBuffer | Uint8Array, fileName = 'file', op
   if (raw.length >= 2 && raw[0] === GZIP_MAGIC[0] && raw[1] === GZIP_MAGIC[1]) raw = gunzip(raw, fileName, maxVoxels);
   const header = parseHeader(raw, fileName);
   const version = header.version;
+  const headerRaw = raw;
+  if (header.pair) {
+    if (!options.imageBytes) {
+      throw new InputError(
+        `${fileName} is the header of a NIfTI-1 pair (.hdr/.img): its voxels are in the .img file of the same name. Open both files together.`,
+      );
+    }
+    raw = new Uint8Array(toArrayBuffer(options.imageBytes));
+    if (raw.length >= 2 && raw[0] === GZIP_MAGIC[0] && raw[1] === GZIP_MAGIC[1]) raw = gunzip(raw, fileName, maxVoxels);
+  }
   checkSize(header.dims, fileName, maxVoxels);
   const dims = checkDims(header.dims, fileName);
   const type = DATATYPES[header.datatypeCode];
@@ -168,9 +183,9 @@ export function readNifti(bytes: ArrayBuffer | Uint8Array, fileName = 'file', op
   }
   const n = dims[0] * dims[1] * dims[2];
   // vox_offset below the header size (or not a number) is a writer's mistake: the voxels follow the header
-  const headerBytes = version === 1 ? 352 : 544;
+  const headerBytes = header.pair ? 0 : version === 1 ? 352 : 544;
   const voxOffset = Number(header.vox_offset);
-  const offset = Number.isFinite(voxOffset) && voxOffset > headerBytes ? Math.floor(voxOffset) : headerBytes;
+  const offset = Number.isFinite(voxOffset) && (header.pair ? voxOffset >= 0 : voxOffset > headerBytes) ? Math.floor(voxOffset) : headerBytes;
   const needed = offset + n * type.bytes;
   if (raw.length < needed) {
     throw new InputError(
@@ -183,7 +198,9 @@ export function readNifti(bytes: ArrayBuffer | Uint8Array, fileName = 'file', op
   applyScaling(data, header.scl_slope, header.scl_inter);
   const nonFinite = zeroNonFinite(data);
   if (nonFinite > 0) warnings.push(`${fileName}: ${nonFinite} voxels were NaN or infinite; they are treated as 0.`);
-  const voxToMm = affineOf(header, fileName);
+  const geometry = niftiAffine(readGeometry(headerRaw, version, header.littleEndian), fileName);
+  warnings.push(...geometry.warnings);
+  const voxToMm = checkAffine(geometry.voxToMm, fileName);
   return {
     volume: { ...gridFromAffine(dims, voxToMm), data },
     version,
@@ -251,8 +268,8 @@ function zeroNonFinite(data: Float32Array): number {
   return count;
 }
 
-function affineOf(header: Header, fileName: string): number[] {
-  const m = header.affine.flat().map(Number);
+/** Refuses an affine no scanner could have written (non-finite, degenerate or absurd voxel sizes). */
+function checkAffine(m: number[], fileName: string): number[] {
   const norms = columnNorms(m);
   // the three voxel axes must span 3D: |det| of the unit columns near 0 means two axes (nearly) coincide
   const u = [0, 1, 2].map((c) => [0, 1, 2].map((r) => m[4 * r + c] / norms[c]));
@@ -289,7 +306,10 @@ export interface WriteOptions {
   description?: string;
 }
 
-/** Writes a Volume as NIfTI (sform and qform both set, code 2 "aligned"), little-endian. */
+/**
+ * Writes a Volume as NIfTI, little-endian: sform code 2 "aligned"; qform code 2 too, unless the affine
+ * has a shear a quaternion cannot hold (then qform code 0, so no reader takes a qform that is mm off).
+ */
 export function writeNifti(vol: Volume, opts: WriteOptions = {}): Uint8Array {
   const { datatype = 'float32', version = 1, gzip = true, description = 'LesionLens' } = opts;
   const { code, bytes } = WRITE_CODES[datatype];
@@ -300,7 +320,11 @@ export function writeNifti(vol: Volume, opts: WriteOptions = {}): Uint8Array {
   const q = quaternionOf(vol.voxToMm);
   const pixdim = [q.qfac, ...columnNorms(vol.voxToMm), 0, 0, 0, 0];
   const dim = [3, ...vol.dims, 1, 1, 1, 1];
-  const h = { code, bitpix: 8 * bytes, dim, pixdim, voxOffset: headerBytes, q, m: vol.voxToMm, description };
+  const qm = qformAffine({ quatern: [q.b, q.c, q.d], qoffset: [vol.voxToMm[3], vol.voxToMm[7], vol.voxToMm[11]], pixdim });
+  // the qform's and the sform's world positions of the far corner of the image, mm apart?
+  const corner = [0, 1, 2].map((r) => [0, 1, 2].reduce((acc, c) => acc + (qm[4 * r + c] - vol.voxToMm[4 * r + c]) * vol.dims[c], 0));
+  const qformCode = Math.hypot(...corner) <= 1e-3 ? 2 : 0;
+  const h = { code, bitpix: 8 * bytes, dim, pixdim, voxOffset: headerBytes, q, qformCode, m: vol.voxToMm, description };
   if (version === 1) writeHeader1(view, out, h);
   else writeHeader2(view, out, h);
   writeVoxels(view, headerBytes, vol.data, datatype);
@@ -315,6 +339,7 @@ interface HeaderFields {
   pixdim: number[];
   voxOffset: number;
   q: Quaternion;
+  qformCode: number;
   m: Mat4;
   description: string;
 }
@@ -334,7 +359,7 @@ function writeHeader1(v: DataView, out: Uint8Array, h: HeaderFields): void {
   v.setFloat32(112, 1, true); // scl_slope
   out[123] = 2 + 8; // xyzt_units: mm, s
   writeAscii(out, 148, h.description, 80);
-  v.setInt16(252, 2, true); // qform_code: aligned
+  v.setInt16(252, h.qformCode, true); // qform_code: aligned, or 0 for a sheared affine
   v.setInt16(254, 2, true); // sform_code: aligned
   [h.q.b, h.q.c, h.q.d, h.m[3], h.m[7], h.m[11]].forEach((x, i) => v.setFloat32(256 + 4 * i, x, true));
   for (let i = 0; i < 12; i++) v.setFloat32(280 + 4 * i, h.m[i], true);
@@ -351,7 +376,7 @@ function writeHeader2(v: DataView, out: Uint8Array, h: HeaderFields): void {
   v.setBigInt64(168, BigInt(h.voxOffset), true);
   v.setFloat64(176, 1, true); // scl_slope
   writeAscii(out, 240, h.description, 80);
-  v.setInt32(344, 2, true);
+  v.setInt32(344, h.qformCode, true);
   v.setInt32(348, 2, true);
   [h.q.b, h.q.c, h.q.d, h.m[3], h.m[7], h.m[11]].forEach((x, i) => v.setFloat64(352 + 8 * i, x, true));
   for (let i = 0; i < 12; i++) v.setFloat64(400 + 8 * i, h.m[i], true);
