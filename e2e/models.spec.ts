@@ -22,6 +22,8 @@ test('each shipped model is listed with its held-out figures, runs on the test c
     await expect(picker.locator('option')).toHaveCount(MODELS.length);
     await page.getByLabel('Compute backend').selectOption('cpu');
     await picker.selectOption(m.name);
+    // real-patient figures first, then the synthetic held-out ones
+    await expect(page.getByTestId('model-info')).toContainText(/^real MS patients? \(\d+\): nDSC \d\.\d\d, lesion F1 \d\.\d\d, false lesions \d+ %/);
     await expect(page.getByTestId('model-info')).toContainText(/held-out nDSC \d\.\d\d, lesion F1 \d\.\d\d on \d+ synthetic cases?/);
     await expect(page.getByTestId('model-info')).toContainText('research use only');
     await page.getByRole('button', { name: 'Find lesions' }).click();

@@ -35,6 +35,22 @@ function resolveGradCamLayer(dir: string): void {
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(xs.length, 1);
 
 const REAL = process.argv.includes('--real');
+// --hemisphere left|right: score only that half (world x < 0 is left): the other half of a real case may
+// have trained the model (training/README.md), so only the unseen half is reported
+const HEMISPHERE = arg('--hemisphere', '');
+
+/** Zeroes what lies outside the scored hemisphere, in place. */
+function keepHemisphere(grid: { dims: number[]; voxToMm: readonly number[] }, ...maps: Float32Array[]) {
+  const [nx, ny] = grid.dims;
+  const m = grid.voxToMm;
+  for (let v = 0; v < maps[0].length; v++) {
+    const i = v % nx;
+    const j = Math.floor(v / nx) % ny;
+    const k = Math.floor(v / nx / ny);
+    const x = m[0] * i + m[1] * j + m[2] * k + m[3];
+    if ((HEMISPHERE === 'left') !== (x < 0)) for (const map of maps) map[v] = 0;
+  }
+}
 const CITATION = 'Lesjak et al., Neuroinformatics 2018, doi 10.1007/s12021-017-9348-7 (CC-BY)';
 
 async function evaluate(name: string, caseDirs: string[], casesRoot: string) {
@@ -48,7 +64,7 @@ async function evaluate(name: string, caseDirs: string[], casesRoot: string) {
   const cacheDir = join('training/eval', name, REAL ? 'real' : '');
   mkdirSync(cacheDir, { recursive: true });
   for (const c of caseDirs) {
-    const cacheFile = join(cacheDir, `${c.split('/').filter(Boolean).pop()}.json`);
+    const cacheFile = join(cacheDir, `${c.split('/').filter(Boolean).pop()}${HEMISPHERE ? `-${HEMISPHERE}` : ''}.json`);
     const cached = existsSync(cacheFile) ? JSON.parse(readFileSync(cacheFile, 'utf8')) : null;
     if (cached && cached.modelHash === modelHash && cached.threshold === m.threshold) {
       rows.push(cached.row);
@@ -56,6 +72,7 @@ async function evaluate(name: string, caseDirs: string[], casesRoot: string) {
     }
     const scan = readCase(c);
     const { probability: p } = await segmentCase(model, scan);
+    if (HEMISPHERE) keepHemisphere(scan.flair, p, scan.mask!.data);
     const a = analyseCase(scan.flair, p, { threshold: m.threshold, connectivity: 18, maxDroppedVoxels: 5 }, scan.mask!.data);
     const gt = a.groundTruth!;
     const lw = gt.match.lesionwise;
@@ -67,7 +84,8 @@ async function evaluate(name: string, caseDirs: string[], casesRoot: string) {
   const metrics: Record<string, number | string> = {};
   for (const k of Object.keys(rows[0])) metrics[k] = +mean(rows.map((r) => r[k])).toFixed(4);
   metrics.cases = rows.length;
-  const data = REAL ? `real MS patients (${casesRoot.split('/').filter(Boolean).slice(-2).join('/')}, expert consensus masks; ${CITATION})` : 'held-out synthetic cases';
+  const half = HEMISPHERE ? `, ${HEMISPHERE} hemisphere only (the other half trained the model)` : '';
+  const data = REAL ? `real MS patients (${casesRoot.split('/').filter(Boolean).slice(-2).join('/')}${half}, expert consensus masks; ${CITATION})` : `held-out synthetic cases${half}`;
   metrics.evaluatedWith = `LesionLens runtime (ONNX -> tfjs ${tf.version_core}, ${tf.getBackend()} backend), ${data}, threshold ${m.threshold}, 18-connectivity, lesions > 5 voxels, lesion-wise IoU >= 0.25`;
   const manifestPath = join(dir, 'manifest.json');
   const raw = JSON.parse(readFileSync(manifestPath, 'utf8'));

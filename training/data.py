@@ -98,3 +98,11 @@ class PatchSampler:
                 v = np.sign(v) * np.abs(v) ** r.uniform(0.75, 1.33)
             x[ch] = np.where(brain, v, 0)
         return np.ascontiguousarray(x), np.ascontiguousarray(y)
+
+
+def hemisphere_mask(case_dir, side, shape_zyx):
+    """1 where a voxel's centre lies in the `side` hemisphere (world x < 0 is left, RAS), else 0; [z, y, x]."""
+    affine = nib.load(os.path.join(case_dir, 'flair.nii.gz')).affine
+    k, j, i = np.meshgrid(*[np.arange(n) for n in shape_zyx], indexing='ij')
+    x = affine[0, 0] * i + affine[0, 1] * j + affine[0, 2] * k + affine[0, 3]
+    return ((x < 0) if side == 'left' else (x >= 0)).astype(np.float32)

@@ -18,7 +18,7 @@ import numpy as np
 import torch
 from scipy import ndimage
 
-from data import list_cases, load_case
+from data import hemisphere_mask, list_cases, load_case
 from export_model import STRUCTURE_18, instances, ndsc
 from infer import lesion_probability
 from models import build_model
@@ -59,6 +59,7 @@ def main():
     p.add_argument('--window', type=int, default=96)
     p.add_argument('--threads', type=int, default=1)
     p.add_argument('--manifest', help="write the means into this manifest as 'pytorchCrossCheck'")
+    p.add_argument('--hemisphere', choices=['left', 'right'], help='score only this half (world x < 0 is left)')
     a = p.parse_args()
     torch.set_num_threads(a.threads)
     model = build_model(a.arch)
@@ -69,6 +70,9 @@ def main():
     for d in list_cases(a.cases):
         image, label = load_case(d)
         prob = lesion_probability(model, image, a.window)
+        if a.hemisphere:
+            keep = hemisphere_mask(d, a.hemisphere, label.shape)
+            prob, label = prob * keep, label * keep
         row = case_metrics(instances(prob, a.threshold), label > 0)
         rows.append(row)
         with open(os.path.join(a.out, os.path.basename(d) + '.json'), 'w') as f:

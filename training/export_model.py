@@ -70,7 +70,9 @@ def main():
     model.load_state_dict(state['model'])
     model.eval()
 
-    val_dirs = list_cases(a.val)
+    # --val may list several folders (comma-separated): e.g. realistic cases on held-out real masks and
+    # cases of the original generator, so the threshold serves both
+    val_dirs = [d for root in a.val.split(',') for d in list_cases(root)]
     threshold, curve = choose_threshold(model, val_dirs, a.window)
     print(f'threshold {threshold} (validation nDSC by threshold: {curve})', flush=True)
 
@@ -80,6 +82,14 @@ def main():
                       input_names=['input'], output_names=['logits'], opset_version=17,
                       dynamic_axes={'input': axes, 'logits': axes}, do_constant_folding=True)
     args, log = state['args'], state['log']
+    sources = []
+    if args.get('data'):
+        sources.append(f"{len(list_cases(args['data']))} synthetic cases of the LesionLens generator (Colin27 anatomy)")
+    if args.get('real_masks'):
+        sources.append('realistic patches drawn on the fly (training/synth_real.py): real MS lesion masks of 22 patients '
+                       '(Lesjak et al. 2018, CC-BY) on Colin27 anatomy with random contrast, resolution, bias and noise'
+                       f" ({args.get('realistic_weight', 1) if args.get('data') else 1:.0%} of patches)")
+    init = f" Started from {args['init']}." if args.get('init') else ''
     manifest = {
         'name': os.path.basename(os.path.normpath(a.out)),
         'title': TITLES[a.arch],
@@ -96,13 +106,14 @@ def main():
         'gradCamModule': GRADCAM_MODULE[a.arch],
         'gradCamLayer': GRADCAM_MODULE[a.arch],
         'receptiveFieldVoxels': None,
-        'provenance': (f"Trained on {len(list_cases(args['data']))} synthetic cases (LesionLens generator, Colin27 anatomy) "
+        'provenance': (f"Trained on {' and '.join(sources)} "
                        f"for {state['step']} steps of {args['batch']} patches of {args['patch']}^3, seed {args['seed']}, "
-                       f"Dice + focal loss, AdamW lr {args['lr']}; final training loss {log[-1]['loss']:.4f}. "
-                       f"Threshold {threshold} chosen on {len(val_dirs)} validation cases by nDSC. Recipe: training/README.md."),
+                       f"Dice + focal loss, AdamW lr {args['lr']}; final training loss {log[-1]['loss']:.4f}.{init} "
+                       f"Threshold {threshold} chosen on {len(val_dirs)} validation cases ({a.val}) by nDSC. Recipe: training/README.md."),
         'metrics': {},
         'thresholdCurve': curve,
-        'intendedUse': 'Research and demonstration only. Not for clinical use. Trained on synthetic data.',
+        'intendedUse': ('Research and demonstration only. Not for clinical use. Trained on synthetic data'
+                        + (' with real lesion shapes' if args.get('real_masks') else '') + '.'),
     }
     with open(os.path.join(a.out, 'manifest.json'), 'w') as f:
         json.dump(manifest, f, indent=2)

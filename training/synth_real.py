@@ -127,10 +127,13 @@ def draw_contrast(rng):
     """Tissue means relative to white matter per channel, drawn per case. FLAIR: CSF dark, GM a little to
     much brighter than WM (real FLAIR 1.05-1.45), lesions brighter than WM, from faint to bright. T1: WM
     brightest, then GM, then CSF; MPRAGE and spin echo both fit; lesions iso- to hypointense."""
-    flair = {'csf': rng.uniform(0.05, 0.75), 'gm': rng.uniform(0.95, 1.5), 'wm': 1.0}
+    flair = {'csf': rng.uniform(0.05, 0.55), 'gm': rng.uniform(0.95, 1.45), 'wm': 1.0}
     t1 = {'csf': rng.uniform(0.05, 0.55), 'gm': rng.uniform(0.5, 0.92), 'wm': 1.0}
-    lesion_flair = rng.uniform(1.08, 2.0)               # median lesion / WM; real patient07: 1.36 (1.12-1.70)
-    lesion_t1_dark = rng.uniform(0.0, 1.2)              # 0 = T1-isointense, 1 = as dark as GM
+    # lesion core relative to the brighter of GM and WM: real lesions are brighter than cortex on FLAIR
+    # (real patient07: lesion / WM median 1.36, GM / WM 1.12). Fainter ones are lost in the noise and teach
+    # the model to guess, which on real scans turns deep grey matter into false lesions.
+    lesion_flair = max(1.0, flair['gm']) * rng.uniform(1.08, 1.6)
+    lesion_t1_dark = rng.uniform(0.0, 1.0)              # 0 = T1-isointense, 1 = as dark as GM
     return flair, t1, lesion_flair, lesion_t1_dark
 
 

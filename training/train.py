@@ -19,7 +19,7 @@ import numpy as np
 import torch
 
 from models import build_model
-from data import PatchSampler, crop_to_brain, list_cases, load_case
+from data import PatchSampler, crop_to_brain, hemisphere_mask, list_cases, load_case
 from synth_real import TEST_MASKS, VALIDATION_MASKS, Anatomy, MixedSampler, RealisticSampler, load_masks_on
 from losses import dice_focal_loss
 
@@ -31,6 +31,11 @@ def parse():
     p.add_argument('--real-masks', default=None, help='folder of real lesion masks: draw realistic patches')
     p.add_argument('--realistic-weight', type=float, default=0.75, help='share of realistic patches')
     p.add_argument('--init', default=None, help='start from the model weights of this checkpoint')
+    p.add_argument('--real-case', default=None,
+                   help='a real case folder (flair, t1 or mprage, lesions) of which one hemisphere trains')
+    p.add_argument('--real-case-keep', default='left', choices=['left', 'right'],
+                   help='the hemisphere that trains (world x < 0 is left); the other is zeroed and never seen')
+    p.add_argument('--real-case-weight', type=float, default=0.2)
     p.add_argument('--out', required=True)
     p.add_argument('--steps', type=int, default=3000)
     p.add_argument('--patch', type=int, default=64)
@@ -84,6 +89,13 @@ def main():
         print(f'realistic patches from {len(masks)} real lesion masks ({", ".join(m[0] for m in masks)})', flush=True)
         samplers.append(RealisticSampler(anatomy, masks, a.patch, rng, a.lesion_fraction))
         weights.append(a.realistic_weight if a.data else 1)
+    if a.real_case:
+        image, label = load_case(a.real_case)     # z-scored over the whole brain, as the app does
+        keep = hemisphere_mask(a.real_case, a.real_case_keep, label.shape)
+        image, label = image * keep, label * keep
+        print(f'real case {a.real_case}: {a.real_case_keep} hemisphere only ({int(label.sum())} lesion voxels)', flush=True)
+        samplers.append(PatchSampler([crop_to_brain(image, label)], (a.patch,) * 3, a.lesion_fraction, rng))
+        weights = [w * (1 - a.real_case_weight) for w in weights] + [a.real_case_weight]
     sampler = MixedSampler(samplers, weights, rng)
 
     def save():

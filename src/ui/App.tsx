@@ -58,7 +58,7 @@ export function App() {
           {caseInfo ? `${caseInfo.name}: ${caseInfo.flairName} + ${caseInfo.mprageName}${caseInfo.maskName ? ` + ${caseInfo.maskName}` : ''}` : 'no scan open'}
         </span>
         <span className="disclaimer" role="note">
-          Research and demonstration only — not for clinical use. Models are trained on synthetic data. Scans never leave this computer.
+          Research and demonstration only — not for clinical use. Models are trained on synthetic images (with real lesion shapes) and tested on one real MS patient; they miss lesions and find false ones. Scans never leave this computer.
         </span>
       </header>
       <Toolbar />

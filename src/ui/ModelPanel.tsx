@@ -30,7 +30,7 @@ function ModelInfo() {
     <p className="hint" data-testid="model-info">
       {real}
       {figures}
-      {m.fileMB ? ` · ${m.fileMB.toFixed(1)} MB` : ''} · trained on synthetic data, research use only
+      {m.fileMB ? ` · ${m.fileMB.toFixed(1)} MB` : ''} · trained on synthetic images with real lesion shapes, research use only
     </p>
   );
 }
