@@ -6,12 +6,13 @@
 // draws its own seeded noise and measures the maps with its own quantities, but the gradients come from the
 // PyTorch checkpoint (training/smoothgrad_window.py): a window's gradient takes about a minute per noise sample
 // on the app's CPU runtime. The runtime equals PyTorch per case (training/evaluate_torch.py cross-check).
-import { readFileSync, readdirSync, existsSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { readFileSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initBackend, loadSegmentationModel } from '../src/core/model';
-import { loadCase, zscoreNonZero } from '../src/core/volume';
+import { zscoreNonZero } from '../src/core/volume';
+import { caseDirs, readCase } from './heldOut';
 import { labelComponents } from '../src/core/lesions';
 import { explainInstance, type InstanceRequest } from '../src/core/xai';
 import type { SegmentationModel } from '../src/core/model';
@@ -60,14 +61,13 @@ async function main() {
   const samples = Number(arg('--samples', '10'));
   const perCase = Number(arg('--per-case', '2'));
   const gradients = arg('--gradients', 'app');
-  const dirs = readdirSync(root).sort().map((d) => join(root, d)).filter((d) => existsSync(join(d, 'flair.nii.gz'))).slice(0, Number(arg('--cases-used', '3')));
+  const dirs = caseDirs(root, Number(arg('--cases-used', '3')));
   const model = await loadSegmentationModel(async (p) => new Uint8Array(readFileSync(join('public/models', modelName, p))));
   console.log(`model ${modelName}, mean SmoothGrad N ${samples}, the app's crop (exact, or a model window for instance-norm models), gradients from ${gradients === 'torch' ? 'PyTorch' : 'the app runtime'}, ground-truth lesions of median size`);
   console.log('case | lesion voxels | FLAIR share in lesion | in 5 mm ring | FLAIR mean inside (-1 mm) | +1 mm | +2 mm | +3 mm | +5 mm');
   const rows: number[][] = [];
   for (const d of dirs) {
-    const read = (f: string) => ({ name: f, bytes: readFileSync(join(d, f)) });
-    const scan = loadCase({ flair: read('flair.nii.gz'), mprage: read('mprage.nii.gz'), mask: read('lesions.nii.gz') });
+    const scan = readCase(d);
     const channels = [zscoreNonZero(scan.flair.data).data, zscoreNonZero(scan.mprage.data).data];
     const gt = labelComponents(scan.flair, (i) => scan.mask!.data[i] > 0, 18);
     const ids = Array.from({ length: gt.count }, (_, i) => i + 1).filter((id) => gt.sizes[id] > 5).sort((a, b) => gt.sizes[a] - gt.sizes[b]);
