@@ -71,6 +71,11 @@ function gunzip(raw: Uint8Array, fileName: string, maxVoxels: number): Uint8Arra
   }
 }
 
+/** The bytes themselves, or their decompression when they start with the gzip magic. */
+function gunzipIfGzip(raw: Uint8Array, fileName: string, maxVoxels: number): Uint8Array {
+  return raw.length >= 2 && raw[0] === GZIP_MAGIC[0] && raw[1] === GZIP_MAGIC[1] ? gunzip(raw, fileName, maxVoxels) : raw;
+}
+
 /** The first `count` bytes of a gzip stream, decompressing only as much as needed. */
 function gunzipPrefix(raw: Uint8Array, count: number, fileName: string): Uint8Array {
   const out = new Uint8Array(count);
@@ -159,7 +164,7 @@ export function refuseOversizedFile(head: Uint8Array, fileBytes: number, fileNam
 export function readNifti(bytes: ArrayBuffer | Uint8Array, fileName = 'file', options: ReadOptions = {}): NiftiRead {
   const maxVoxels = options.maxVoxels ?? DEFAULT_MAX_VOXELS;
   let raw: Uint8Array = new Uint8Array(toArrayBuffer(bytes));
-  if (raw.length >= 2 && raw[0] === GZIP_MAGIC[0] && raw[1] === GZIP_MAGIC[1]) raw = gunzip(raw, fileName, maxVoxels);
+  raw = gunzipIfGzip(raw, fileName, maxVoxels);
   const header = parseHeader(raw, fileName);
   const version = header.version;
   const headerRaw = raw;
@@ -169,8 +174,7 @@ export function readNifti(bytes: ArrayBuffer | Uint8Array, fileName = 'file', op
         `${fileName} is the header of a NIfTI-1 pair (.hdr/.img): its voxels are in the .img file of the same name. Open both files together.`,
       );
     }
-    raw = new Uint8Array(toArrayBuffer(options.imageBytes));
-    if (raw.length >= 2 && raw[0] === GZIP_MAGIC[0] && raw[1] === GZIP_MAGIC[1]) raw = gunzip(raw, fileName, maxVoxels);
+    raw = gunzipIfGzip(new Uint8Array(toArrayBuffer(options.imageBytes)), fileName, maxVoxels);
   }
   checkSize(header.dims, fileName, maxVoxels);
   const dims = checkDims(header.dims, fileName);
