@@ -21,8 +21,12 @@ import { seededNoise } from '../src/core/xai/noise';
 import { noiseSigma } from '../src/core/xai/smoothGrad';
 import { lesionSaliency, type LesionSaliency } from '../src/core/xai/quantities';
 
-/** Training checkpoint folder of each shipped model (training/README.md). */
-const CHECKPOINT_ARCH: Record<string, string> = { unet3d: 'unet', dynunet: 'dynunet', swin_unetr: 'swin_unetr' };
+/** Architecture and checkpoint folder of each shipped model (its manifest's provenance; training/README.md). */
+const CHECKPOINT: Record<string, { arch: string; folder: string }> = {
+  unet3d: { arch: 'unet', folder: 'unet-real2' },
+  dynunet: { arch: 'dynunet', folder: 'dynunet-real' },
+  swin_unetr: { arch: 'swin_unetr', folder: 'swin_unetr-real' },
+};
 
 /** Mean SmoothGrad with the app's crop, noise (seed 1) and quantities, gradients from PyTorch. */
 async function torchQuantities(model: SegmentationModel, modelName: string, request: InstanceRequest, samples: number): Promise<LesionSaliency> {
@@ -39,8 +43,8 @@ async function torchQuantities(model: SegmentationModel, modelName: string, requ
     writeFileSync(join(dir, 'noise.f32'), all);
     writeFileSync(join(dir, 'lesion.f32'), p.lesionMask);
     writeFileSync(join(dir, 'dims.json'), JSON.stringify({ zyx: [...p.crop.dims].reverse(), samples }));
-    const arch = CHECKPOINT_ARCH[modelName];
-    execFileSync('/usr/bin/python3', ['training/smoothgrad_window.py', '--arch', arch, '--ckpt', `training/checkpoints/${arch}/last.pt`, '--dir', dir], { stdio: 'inherit' });
+    const { arch, folder } = CHECKPOINT[modelName];
+    execFileSync('/usr/bin/python3', ['training/smoothgrad_window.py', '--arch', arch, '--ckpt', `training/checkpoints/${folder}/last.pt`, '--dir', dir], { stdio: 'inherit' });
     const mean = new Float32Array(readFileSync(join(dir, 'mean.f32')).buffer.slice(0));
     const maps = [mean.slice(0, voxels), mean.slice(voxels)];
     return lesionSaliency({ method: 'smoothgrad-mean', crop: p.crop, exact: p.exact, note: p.note, channels: ['FLAIR', 'MPRAGE'], maps, lesionVoxels: p.lesionCrop.length, provenance: {} }, p);
