@@ -1,16 +1,22 @@
 import { parseFaultSpec } from './faults';
-import type { ContextResult } from '../core/xai';
-import type { BackendInfo, ContextRequest, ExplainRequest, ExplanationData, Reply, Request, SegmentRequest } from './protocol';
+import type { Grid } from '../core/volume';
+import type { BackendInfo, CroppedMaps, Jobs, JobType, Reply, Request } from './protocol';
 
-export type SegmentJob = Omit<SegmentRequest, 'type' | 'jobId'>;
-export type ExplainJob = Omit<ExplainRequest, 'type' | 'jobId'>;
-export type ContextJob = Omit<ContextRequest, 'type' | 'jobId'>;
+export type { ContextJob, ExplainJob, SegmentJob } from './protocol';
+
+/** The open case as the page holds it: its id (new per case) and the raw FLAIR and MPRAGE on one grid. */
+export interface OpenScan {
+  scanId: number;
+  flair: Float32Array;
+  mprage: Float32Array;
+  grid: Grid;
+}
 
 export interface JobCallbacks {
   onProgress?: (stage: string, done: number, total: number) => void;
   onBackend?: (info: BackendInfo) => void;
-  /** SmoothGrad's running mean (FLAIR) after each batch */
-  onPartial?: (flair: Float32Array) => void;
+  /** SmoothGrad's running mean (FLAIR, on a box of the scan grid) after each batch */
+  onPartial?: (partial: CroppedMaps) => void;
 }
 
 export class JobCancelled extends Error {
@@ -24,7 +30,9 @@ export class JobCancelled extends Error {
 export class EngineClient {
   private worker: Worker;
   private nextId = 1;
-  private pending = new Map<number, { resolve: (r: Reply) => void; reject: (e: Error) => void; cb: JobCallbacks }>();
+  private pending = new Map<number, { resolve: (result: unknown) => void; reject: (e: Error) => void; cb: JobCallbacks }>();
+  /** the scan the worker holds (it keeps one: the open case) */
+  private sentScanId: number | null = null;
   /** tests only: ?fault=segment:device-lost@1 and the like (faults.ts) */
   private fault = parseFaultSpec(new URLSearchParams(globalThis.location?.search ?? '').get('fault'));
   /** messages for the user from any job, e.g. "the GPU was lost; continuing on the CPU" */
@@ -44,39 +52,33 @@ export class EngineClient {
     if (!p) return;
     if (r.type === 'progress') p.cb.onProgress?.(r.stage, r.done, r.total);
     else if (r.type === 'backend') p.cb.onBackend?.(r.info);
-    else if (r.type === 'partial') p.cb.onPartial?.(r.flair);
+    else if (r.type === 'partial') p.cb.onPartial?.(r.partial);
     else if (r.type === 'notice') this.onNotice?.(r.message);
     else {
       this.pending.delete(r.jobId);
       if (r.type === 'error') p.reject(new Error(r.message));
       else if (r.type === 'cancelled') p.reject(new JobCancelled());
-      else p.resolve(r);
+      else p.resolve(r.result);
     }
   }
 
-  /** Posts a job with copies of its channels (they travel to the worker, so the page keeps its own volumes intact). */
-  private send<J extends { channels: [Float32Array, Float32Array] }>(type: Request['type'], job: J, cb: JobCallbacks): { jobId: number; reply: Promise<Reply> } {
-    const jobId = this.nextId++;
-    const channels: [Float32Array, Float32Array] = [job.channels[0].slice(), job.channels[1].slice()];
-    const msg = { type, jobId, fault: this.fault, ...job, channels } as Request;
-    const reply = new Promise<Reply>((resolve, reject) => this.pending.set(jobId, { resolve, reject, cb }));
+  /** Posts the scan to the worker once per case, as copies (the page keeps its own volumes intact). */
+  private ensureScan(scan: OpenScan) {
+    if (this.sentScanId === scan.scanId) return;
+    const channels: [Float32Array, Float32Array] = [scan.flair.slice(), scan.mprage.slice()];
+    const msg: Request = { type: 'scan', scan: { scanId: scan.scanId, channels, grid: { dims: [...scan.grid.dims], spacingMm: [...scan.grid.spacingMm], voxToMm: [...scan.grid.voxToMm] } } };
     this.worker.postMessage(msg, [channels[0].buffer, channels[1].buffer]);
-    return { jobId, reply };
+    this.sentScanId = scan.scanId;
   }
 
-  segment(job: SegmentJob, cb: JobCallbacks = {}): { jobId: number; result: Promise<Extract<Reply, { type: 'segmented' }>> } {
-    const { jobId, reply } = this.send('segment', job, cb);
-    return { jobId, result: reply as Promise<Extract<Reply, { type: 'segmented' }>> };
-  }
-
-  explain(job: ExplainJob, cb: JobCallbacks = {}): { jobId: number; result: Promise<ExplanationData> } {
-    const { jobId, reply } = this.send('explain', job, cb);
-    return { jobId, result: reply.then((r) => (r as Extract<Reply, { type: 'explained' }>).explanation) };
-  }
-
-  context(job: ContextJob, cb: JobCallbacks = {}): { jobId: number; result: Promise<ContextResult> } {
-    const { jobId, reply } = this.send('context', job, cb);
-    return { jobId, result: reply.then((r) => (r as Extract<Reply, { type: 'context-result' }>).result) };
+  /** Runs one job on the open scan (sent to the worker first if it is new): a promise of its result, progress by callback. */
+  run<K extends JobType>(type: K, scan: OpenScan, job: Omit<Jobs[K]['request'], 'scanId' | 'fault'>, cb: JobCallbacks = {}): { jobId: number; result: Promise<Jobs[K]['result']> } {
+    this.ensureScan(scan);
+    const jobId = this.nextId++;
+    const request = { ...job, scanId: scan.scanId, fault: this.fault } as Jobs[K]['request'];
+    const result = new Promise<Jobs[K]['result']>((resolve, reject) => this.pending.set(jobId, { resolve: resolve as (r: unknown) => void, reject, cb }));
+    this.worker.postMessage({ type, jobId, job: request } as Request);
+    return { jobId, result };
   }
 
   /** Stops a job. The page is freed at once; the worker stops at its next window or batch and its late replies are ignored. */

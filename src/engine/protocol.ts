@@ -1,5 +1,6 @@
 /** Messages between the page and the compute worker. Volumes travel as transferable Float32Arrays. */
 import type { ContextResult, LesionSaliency } from '../core/xai';
+import type { Grid } from '../core/volume';
 import type { FaultSpec } from './faults';
 
 export type BackendPreference = 'auto' | 'webgpu' | 'webgl' | 'cpu';
@@ -25,16 +26,14 @@ export interface ExplainSettings {
   cropMode: 'exact' | 'fast';
 }
 
-/** One instance explanation, maps pasted into the scan grid. Plain data: posted from the worker as is. */
-export interface ExplanationData {
+/**
+ * One instance explanation. Plain data: posted from the worker as is. Its maps are per channel on `crop` (a box
+ * of the scan grid): SmoothGrad signed and unscaled, Grad-CAM++ scaled to [0, 1]; kept cropped so dozens of
+ * lesions' maps fit in memory (explanationMaps.ts pastes).
+ */
+export interface ExplanationData extends CroppedMaps {
   settings: ExplainSettings;
   channels: string[];
-  /**
-   * per channel, on `crop` (a box of the scan grid, x fastest; zero outside it): SmoothGrad signed and unscaled,
-   * Grad-CAM++ scaled to [0, 1]. Kept cropped so dozens of lesions' maps fit in memory (explanationMaps.ts pastes).
-   */
-  maps: Float32Array[];
-  crop: { origin: [number, number, number]; dims: [number, number, number] };
   exact: boolean;
   note: string;
   provenance: Record<string, number | string | null>;
@@ -42,48 +41,69 @@ export interface ExplanationData {
   seconds: number;
 }
 
-/** What every job on a scan carries: the model, where to run it, and the scan (FLAIR then MPRAGE, raw, x fastest). */
+/** An opened scan as the worker keeps it: posted once per case, then named by scanId (FLAIR then MPRAGE, raw, x fastest). */
+export interface ScanData {
+  scanId: number;
+  channels: [Float32Array, Float32Array];
+  grid: Grid;
+}
+
+/** What every job on a scan carries: the model, where to run it, and which resident scan. */
 interface ScanJob {
-  jobId: number;
   modelUrl: string;
   backend: BackendPreference;
-  channels: [Float32Array, Float32Array];
-  dims: [number, number, number];
-  spacingMm: [number, number, number];
+  scanId: number;
   /** tests only: make the backend fail at a chosen window or batch (see faults.ts) */
   fault?: FaultSpec | null;
 }
 
-export type SegmentRequest = ScanJob & { type: 'segment'; voxToMm: number[] };
+export type SegmentJob = ScanJob;
 
-export type ExplainRequest = ScanJob & {
-  type: 'explain';
-  /** which opened scan this is (new per case): the worker reuses that scan's z-scored channels */
-  scanId: number;
+export interface SegmentResult {
+  /** lesion probability on the scan grid */
+  probability: Float32Array;
+  seconds: number;
+  notices: string[];
+}
+
+export interface ExplainJob extends ScanJob {
   /** scan-grid indices of the lesion's voxels (predicted instance, or the ground-truth component of a missed lesion) */
   lesionVoxels: Int32Array;
   settings: ExplainSettings;
-};
+}
 
 /** The context experiment for one lesion: the smallest radius of kept surroundings at which it is still detected. */
-export type ContextRequest = ScanJob & {
-  type: 'context';
-  scanId: number;
+export interface ContextJob extends ScanJob {
   lesionVoxels: Int32Array;
   /** radii tried, mm */
   radiiMm: number[];
-};
+}
 
-export type Request = SegmentRequest | ExplainRequest | ContextRequest | { type: 'cancel'; jobId: number };
+/** Every kind of job: what it is asked and what it answers, together (the client needs no casts). */
+export interface Jobs {
+  segment: { request: SegmentJob; result: SegmentResult };
+  explain: { request: ExplainJob; result: ExplanationData };
+  context: { request: ContextJob; result: ContextResult };
+}
+export type JobType = keyof Jobs;
+
+type JobRequest = { [K in JobType]: { type: K; jobId: number; job: Jobs[K]['request'] } }[JobType];
+type JobDone = { [K in JobType]: { type: 'done'; jobId: number; job: K; result: Jobs[K]['result'] } }[JobType];
+
+/** Maps on a box of the scan grid, x fastest, zero outside it: the one form of every map the worker sends. */
+export interface CroppedMaps {
+  maps: Float32Array[];
+  crop: { origin: [number, number, number]; dims: [number, number, number] };
+}
+
+export type Request = { type: 'scan'; scan: ScanData } | JobRequest | { type: 'cancel'; jobId: number };
 
 export type Reply =
   | { type: 'progress'; jobId: number; stage: string; done: number; total: number }
   | { type: 'backend'; jobId: number; info: BackendInfo }
-  | { type: 'segmented'; jobId: number; probability: Float32Array; seconds: number; notices: string[] }
-  | { type: 'explained'; jobId: number; explanation: ExplanationData }
-  | { type: 'context-result'; jobId: number; result: ContextResult }
-  /** SmoothGrad running mean after each batch (FLAIR channel, scan grid), so the map sharpens as it comes */
-  | { type: 'partial'; jobId: number; flair: Float32Array }
+  | JobDone
+  /** SmoothGrad running mean after each batch (FLAIR channel), so the map sharpens as it comes */
+  | { type: 'partial'; jobId: number; partial: CroppedMaps }
   /** something the user should know, e.g. the job moved to another backend after a GPU fault */
   | { type: 'notice'; jobId: number; message: string }
   | { type: 'cancelled'; jobId: number }

@@ -3,10 +3,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { DEFAULT_BACKENDS, httpModelFolder, initBackend, loadSegmentationModel, type BackendName, type SegmentationModel } from '../core/model';
 import { Cancelled } from '../core/segment';
-import { zscoreNonZero, type Grid } from '../core/volume';
-import { prepareModelInput, probabilityOnModelGrid, toScanGrid, windowPredictor } from '../core/pipeline';
-import { contextExperiment, explainInstance, pasteCrop, prepareInstance, type Crop } from '../core/xai';
-import type { BackendInfo, BackendPreference, ContextRequest, ExplainRequest, Reply, Request, SegmentRequest } from './protocol';
+import { describeGrid } from '../core/volume';
+import { explainLesion, lesionContext, prepareModelInput, probabilityOnModelGrid, toScanGrid, windowPredictor, type ModelInput } from '../core/pipeline';
+import type { BackendInfo, BackendPreference, ContextJob, ExplainJob, ExplanationData, Jobs, JobType, Reply, Request, ScanData, SegmentJob } from './protocol';
 import { faultInjector } from './faults';
 import { breakDevice, lostBackends, watchDevice, withRecovery, type RecoveryOptions } from './resilient';
 
@@ -65,26 +64,54 @@ async function ensureModel(url: string): Promise<SegmentationModel> {
   return model;
 }
 
-async function segment(req: SegmentRequest) {
-  const { jobId } = req;
+// The open case, posted once (its scanId names it in every job), and the model input prepared from it for the
+// last model: z-scoring and resampling a whole brain take about a second, and every click reuses them.
+let scan: ScanData | null = null;
+let prepared: { scanId: number; modelUrl: string; input: ModelInput } | null = null;
+
+function residentScan(scanId: number): ScanData {
+  if (scan?.scanId !== scanId) throw new Error('the scan of this job is no longer open (reload the case)');
+  return scan;
+}
+
+async function modelInput(job: { scanId: number; modelUrl: string }): Promise<{ model: SegmentationModel; input: ModelInput }> {
+  const model = await ensureModel(job.modelUrl);
+  if (prepared?.scanId !== job.scanId || prepared.modelUrl !== job.modelUrl) {
+    const s = residentScan(job.scanId);
+    prepared = { scanId: job.scanId, modelUrl: job.modelUrl, input: prepareModelInput(s.channels, s.grid, model.manifest) };
+  }
+  return { model, input: prepared.input };
+}
+
+/** Runs one job: its abort signal, its answer, and the one way a cancel or a failure is reported. */
+async function runJob<K extends JobType>(jobId: number, job: K, body: (signal: AbortSignal) => Promise<{ result: Jobs[K]['result']; transfer?: Transferable[] }>) {
   const abort = new AbortController();
   aborts.set(jobId, abort);
-  const started = performance.now();
-  const notices: string[] = [];
   try {
+    const { result, transfer } = await body(abort.signal);
+    post({ type: 'done', jobId, job, result } as Reply, transfer);
+  } catch (e) {
+    if (abort.signal.aborted || e instanceof Cancelled || (e as Error).name === 'AbortError') post({ type: 'cancelled', jobId });
+    else post({ type: 'error', jobId, message: (e as Error).message });
+  } finally {
+    aborts.delete(jobId);
+    if (tf.memory().numTensors > 200) console.warn('tensors alive after a job:', tf.memory().numTensors);
+  }
+}
+
+const segment = (jobId: number, req: SegmentJob) =>
+  runJob(jobId, 'segment', async (signal) => {
+    const started = performance.now();
     post({ type: 'progress', jobId, stage: 'starting the compute backend', done: 0, total: 1 });
     post({ type: 'backend', jobId, info: await ensureBackend(req.backend) });
     post({ type: 'progress', jobId, stage: 'loading the model', done: 0, total: 1 });
-    const model = await ensureModel(req.modelUrl);
+    const { model, input } = await modelInput(req);
     const m = model.manifest;
-    const scanGrid: Grid = { dims: req.dims, spacingMm: req.spacingMm, voxToMm: req.voxToMm };
-    const input = prepareModelInput(req.channels, scanGrid, m);
-    notices.push(...input.notices);
     const fault = faultInjector(req.fault, 'segment', breakDevice);
     // on a GPU fault: smaller windows (edge halved, at least 32 voxels) or the next backend, from the first window
     const onModelGrid = await withRecovery(
       {
-        ...recovery(jobId, abort.signal),
+        ...recovery(jobId, signal),
         what: 'Segmentation',
         start: { size: Math.max(...input.windowSizeXyz), minSize: Math.max(32, m.sizeMultiple), sizeMultiple: m.sizeMultiple },
         describeSize: (edge) => `windows of at most ${edge} voxels a side`,
@@ -98,59 +125,31 @@ async function segment(req: SegmentRequest) {
         };
         return probabilityOnModelGrid(input, predictOrFault, {
           maxWindowEdge: edge,
-          signal: abort.signal,
+          signal,
           onProgress: (done, total) => post({ type: 'progress', jobId, stage: 'windows', done, total }),
         });
       },
     );
     const probability = toScanGrid(input, onModelGrid);
-    post({ type: 'segmented', jobId, probability, seconds: (performance.now() - started) / 1000, notices }, [probability.buffer]);
-  } catch (e) {
-    if (e instanceof Cancelled) post({ type: 'cancelled', jobId });
-    else post({ type: 'error', jobId, message: (e as Error).message });
-  } finally {
-    aborts.delete(jobId);
-    if (tf.memory().numTensors > 200) console.warn('tensors alive after a job:', tf.memory().numTensors);
-  }
-}
+    return { result: { probability, seconds: (performance.now() - started) / 1000, notices: [...input.notices] }, transfer: [probability.buffer] };
+  });
 
-// z-scoring a whole brain costs ~0.1 s: keep the last case's channels for the next lesion's explanation
-let zscored: { scanId: number; channels: Float32Array[] } | null = null;
-
-function zscoredChannels(req: ExplainRequest | ContextRequest): Float32Array[] {
-  if (zscored?.scanId !== req.scanId) zscored = { scanId: req.scanId, channels: req.channels.map((c) => zscoreNonZero(c).data) };
-  return zscored.channels;
-}
-
-/** The context experiment on the lesion's exact crop: re-run the model with only k mm of surroundings kept. */
-async function context(req: ContextRequest) {
-  const { jobId } = req;
-  const abort = new AbortController();
-  aborts.set(jobId, abort);
-  try {
+/** The context experiment on the lesion's exact crop of the model grid: re-run the model with only k mm of surroundings kept. */
+const context = (jobId: number, req: ContextJob) =>
+  runJob(jobId, 'context', async (signal) => {
     post({ type: 'backend', jobId, info: await ensureBackend(req.backend) });
-    const model = await ensureModel(req.modelUrl);
-    const p = await prepareInstance(model, { channels: zscoredChannels(req), dimsXyz: req.dims, spacingMm: req.spacingMm, lesionVoxels: req.lesionVoxels }, { cropMode: 'exact' });
+    const { model, input } = await modelInput(req);
     post({ type: 'progress', jobId, stage: 'context radii', done: 0, total: req.radiiMm.length });
-    const result = await contextExperiment(model, p, req.radiiMm, abort.signal, (done, total) => post({ type: 'progress', jobId, stage: 'context radii', done, total }));
-    post({ type: 'context-result', jobId, result });
-  } catch (err) {
-    if (err instanceof Cancelled || abort.signal.aborted) post({ type: 'cancelled', jobId });
-    else post({ type: 'error', jobId, message: (err as Error).message });
-  } finally {
-    aborts.delete(jobId);
-  }
-}
+    const result = await lesionContext(model, input, req.lesionVoxels, req.radiiMm, signal, (done, total) => post({ type: 'progress', jobId, stage: 'context radii', done, total }));
+    return { result };
+  });
 
-async function explain(req: ExplainRequest) {
-  const { jobId, settings } = req;
-  const abort = new AbortController();
-  aborts.set(jobId, abort);
-  const started = performance.now();
-  try {
+const explain = (jobId: number, req: ExplainJob) =>
+  runJob(jobId, 'explain', async (signal) => {
+    const { settings } = req;
+    const started = performance.now();
     post({ type: 'backend', jobId, info: await ensureBackend(req.backend) });
-    const model = await ensureModel(req.modelUrl);
-    const dims = req.dims;
+    const { model, input } = await modelInput(req);
     // progress units: noise samples (mean), gradients = samples x lesion voxels (max)
     const [stage, total] =
       settings.method === 'gradcam++'
@@ -159,74 +158,59 @@ async function explain(req: ExplainRequest) {
           ? ['gradients', settings.samples * req.lesionVoxels.length]
           : ['noise samples', settings.samples];
     post({ type: 'progress', jobId, stage, done: 0, total });
-    let crop: Crop | null = null;
-    const channels = zscoredChannels(req);
     const fault = faultInjector(req.fault, 'explain', breakDevice);
     // on a GPU fault: fewer rows per backward pass (halved down to 1) or the next backend
-    const { result: r, quantities } = await withRecovery(
+    const e = await withRecovery(
       {
-        ...recovery(jobId, abort.signal),
+        ...recovery(jobId, signal),
         what: 'The explanation',
         start: { size: settings.method === 'smoothgrad-max' ? 8 : settings.method === 'gradcam++' ? 1 : 4, minSize: 1, sizeMultiple: 1 },
         describeSize: (rows) => `${rows} ${settings.method === 'smoothgrad-max' ? 'gradients' : 'noise samples'} per batch`,
       },
       async (batchSize) => {
         let batch = 0;
-        return explainInstance(
-          await ensureModel(req.modelUrl),
-          { channels, dimsXyz: dims, spacingMm: req.spacingMm, lesionVoxels: req.lesionVoxels },
-          {
-            method: settings.method,
-            cropMode: settings.cropMode,
-            samples: settings.samples,
-            seed: settings.seed,
-            batchSize,
-            signal: abort.signal,
-            onPrepared: (p) => (crop = p.crop),
-            onProgress: (done, all, partial) => {
-              fault.strike(++batch);
-              post({ type: 'progress', jobId, stage, done, total: all });
-              if (partial && crop) {
-                const flair = pasteCrop(partial[0], crop, dims);
-                post({ type: 'partial', jobId, flair }, [flair.buffer]);
-              }
-            },
+        return explainLesion(await ensureModel(req.modelUrl), input, req.lesionVoxels, {
+          method: settings.method,
+          cropMode: settings.cropMode,
+          samples: settings.samples,
+          seed: settings.seed,
+          batchSize,
+          signal,
+          onProgress: (done, all, partial) => {
+            fault.strike(++batch);
+            post({ type: 'progress', jobId, stage, done, total: all });
+            if (partial) {
+              const flair = { crop: partial.crop, maps: [partial.maps[0]] };
+              post({ type: 'partial', jobId, partial: flair }, [flair.maps[0].buffer]);
+            }
           },
-        );
+        });
       },
     );
+    const r = e.result;
     // Grad-CAM++ is shown scaled to [0, 1]; SmoothGrad maps stay signed and unscaled (they are the result)
-    const shown: Float32Array[] = 'scaled' in r ? [(r as { scaled: Float32Array }).scaled] : r.maps;
-    post(
-      {
-        type: 'explained',
-        jobId,
-        explanation: {
-          settings,
-          channels: settings.method === 'gradcam++' ? ['Grad-CAM++'] : r.channels,
-          maps: shown,
-          crop: { origin: [...r.crop.origin] as [number, number, number], dims: [...r.crop.dims] as [number, number, number] },
-          exact: r.exact,
-          note: r.note,
-          provenance: { ...r.provenance, model: model.manifest.name, backend: backendInfo?.name ?? null },
-          quantities,
-          seconds: (performance.now() - started) / 1000,
-        },
-      },
-      shown.map((m) => m.buffer),
-    );
-  } catch (err) {
-    if ((err as Error).name === 'AbortError' || abort.signal.aborted) post({ type: 'cancelled', jobId });
-    else post({ type: 'error', jobId, message: (err as Error).message });
-  } finally {
-    aborts.delete(jobId);
-  }
-}
+    const shown = e.scaledOnScan ? [e.scaledOnScan] : e.onScan.maps;
+    const explanation: ExplanationData = {
+      settings,
+      channels: settings.method === 'gradcam++' ? ['Grad-CAM++'] : r.channels,
+      maps: shown,
+      crop: e.onScan.crop,
+      exact: r.exact,
+      note: input.modelGrid === input.scanGrid ? r.note : `${r.note}; computed on the model's grid (${describeGrid(input.modelGrid)}) and resampled to the scan's`,
+      provenance: { ...r.provenance, model: model.manifest.name, backend: backendInfo?.name ?? null },
+      quantities: e.quantities,
+      seconds: (performance.now() - started) / 1000,
+    };
+    return { result: explanation, transfer: shown.map((m) => m.buffer) };
+  });
 
 self.onmessage = (e: MessageEvent<Request>) => {
   const req = e.data;
-  if (req.type === 'segment') segment(req);
-  else if (req.type === 'explain') explain(req);
-  else if (req.type === 'context') context(req);
+  if (req.type === 'scan') {
+    scan = req.scan;
+    prepared = null;
+  } else if (req.type === 'segment') segment(req.jobId, req.job);
+  else if (req.type === 'explain') explain(req.jobId, req.job);
+  else if (req.type === 'context') context(req.jobId, req.job);
   else if (req.type === 'cancel') aborts.get(req.jobId)?.abort();
 };

@@ -160,11 +160,11 @@ export function Viewer() {
       const saliency = explanation
         ? { maps: explanation.data.maps, channel: Math.min(saliencyChannel, explanation.data.maps.length - 1), gradCam: explanation.data.settings.method === 'gradcam++', crop: explanation.data }
         : partial
-          ? { maps: [partial.flair], channel: 0, gradCam: false, crop: null }
+          ? { maps: partial.maps, channel: 0, gradCam: false, crop: partial }
           : null;
       if (saliency) {
         const legend = saliencyLegend(saliency.maps, saliency.gradCam, saliencyThreshold, '');
-        const onGrid = saliency.crop ? mapOnScanGrid(saliency.crop, saliency.channel, grid.dims) : saliency.maps[saliency.channel];
+        const onGrid = mapOnScanGrid(saliency.crop, saliency.channel, grid.dims);
         images.push(await saliencyImage(grid, onGrid, legend));
       }
       if (analysis) {

@@ -1,7 +1,7 @@
 import { getEngine, JobCancelled } from '../engine/client';
 import type { ExplainSettings } from '../engine/protocol';
 import type { LesionSaliency } from '../core/xai';
-import { useApp, type Selection } from './store';
+import { openScan, useApp, type Selection } from './store';
 import { lastOverlayRepaintMs } from './viewerHandle';
 import { BACKGROUND_BUDGET_S, formatDuration, projectedBackgroundSeconds } from './backgroundPace';
 
@@ -20,18 +20,9 @@ function lesionVoxels(selection: Selection): Int32Array {
   return Int32Array.from(out);
 }
 
-/** What every per-lesion job sends: model, backend, the open scan and the lesion's voxels. */
+/** What every per-lesion job sends: model, backend and the lesion's voxels (the scan is resident in the worker). */
 function lesionJob(sel: Selection, modelUrl: string, s = useApp.getState()) {
-  const scan = s.scan!;
-  return {
-    modelUrl,
-    backend: s.backendPreference,
-    channels: [scan.flair.data, scan.mprage.data] as [Float32Array, Float32Array],
-    dims: scan.flair.dims,
-    spacingMm: scan.flair.spacingMm,
-    scanId: s.scanId,
-    lesionVoxels: lesionVoxels(sel),
-  };
+  return { modelUrl, backend: s.backendPreference, lesionVoxels: lesionVoxels(sel) };
 }
 
 /** The mean-SmoothGrad settings the background precompute uses: the user's N, seed and crop. */
@@ -62,20 +53,22 @@ async function runExplain(sel: Selection, settings: ExplainSettings, background:
   const key = explanationKey(sel, s, settings);
   if (running) getEngine().cancel(running.jobId);
   let lastPartialMs = -Infinity;
-  const { jobId, result } = getEngine().explain(
+  const { jobId, result } = getEngine().run(
+    'explain',
+    openScan(s),
     { ...lesionJob(sel, model.manifestUrl, s), settings },
     background
       ? { onProgress: (_stage, done, total) => checkBackgroundPace(jobId, done, total) }
       : {
           onProgress: (stage, done, total) => useApp.setState((st) => (st.job?.id === jobId ? { job: { ...st.job, stage, done, total } } : {})),
           onBackend: (backend) => useApp.setState({ backend }),
-          onPartial: (flair) => {
+          onPartial: (partial) => {
             // the running map is repainted at most every 750 ms, and takes at most a quarter of the time: where drawing is
             // slow (software rendering) back-to-back repaints kept the Cancel button from being clicked
             const now = performance.now();
             if (now - lastPartialMs < Math.max(750, 4 * lastOverlayRepaintMs())) return;
             lastPartialMs = now;
-            useApp.setState({ partialSaliency: { key, flair } });
+            useApp.setState({ partialSaliency: { key, ...partial } });
           },
         },
   );
@@ -120,7 +113,9 @@ export async function runContextExperiment(): Promise<void> {
   if (!sel || !s.scan || !s.analysis || !model || s.job) return;
   if (running?.background) getEngine().cancel(running.jobId);
   const key = lesionKey(sel, s);
-  const { jobId, result } = getEngine().context(
+  const { jobId, result } = getEngine().run(
+    'context',
+    openScan(s),
     { ...lesionJob(sel, model.manifestUrl, s), radiiMm: CONTEXT_RADII_MM },
     { onProgress: (stage, done, total) => useApp.setState((st) => (st.job?.id === jobId ? { job: { ...st.job, stage, done, total } } : {})) },
   );

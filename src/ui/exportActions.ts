@@ -38,7 +38,7 @@ const lesionWords = (sel: Selection) => (sel.kind === 'predicted' ? `lesion ${se
 /** The saliency scale the overlay uses now (as SaliencyColourBar shows it), or null when no map is shown. */
 export function shownSaliencyLegend(s = useApp.getState()): SaliencyLegend | null {
   const e = currentExplanation(s);
-  const maps = e?.data.maps ?? (s.partialSaliency ? [s.partialSaliency.flair] : null);
+  const maps = e?.data.maps ?? (s.partialSaliency?.maps ?? null);
   if (!maps) return null;
   const names = e?.data.channels ?? ['FLAIR'];
   return saliencyLegend(maps, e?.data.settings.method === 'gradcam++', s.saliencyThreshold, names[Math.min(s.saliencyChannel, names.length - 1)]);

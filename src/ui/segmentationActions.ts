@@ -1,6 +1,6 @@
 import { analyseCase, type InstanceSettings, type Lesion } from '../core/lesions';
 import { getEngine, JobCancelled } from '../engine/client';
-import { useApp, type LesionSortKey, type ModelEntry, type Selection } from './store';
+import { openScan, useApp, type LesionSortKey, type ModelEntry, type Selection } from './store';
 import { cachedQuantities, explainSelected, resumePrecompute, stopPrecompute } from './explainActions';
 
 const MODELS_INDEX = 'models/index.json';
@@ -35,15 +35,10 @@ export async function runSegmentation(): Promise<void> {
   stopPrecompute();
   const engine = getEngine();
   const started = performance.now();
-  const { jobId, result } = engine.segment(
-    {
-      modelUrl: model.manifestUrl,
-      backend: s.backendPreference,
-      channels: [s.scan.flair.data, s.scan.mprage.data],
-      dims: s.scan.flair.dims,
-      spacingMm: s.scan.flair.spacingMm,
-      voxToMm: [...s.scan.flair.voxToMm],
-    },
+  const { jobId, result } = engine.run(
+    'segment',
+    openScan(s),
+    { modelUrl: model.manifestUrl, backend: s.backendPreference },
     {
       onProgress: (stage, done, total) => useApp.setState((st) => (st.job?.id === jobId ? { job: { ...st.job, stage, done, total } } : {})),
       onBackend: (backend) => useApp.setState({ backend }),

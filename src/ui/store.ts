@@ -2,7 +2,8 @@ import { create } from 'zustand';
 import type { LoadedCase } from '../core/volume';
 import type { ScanRole } from '../core/volume/roles';
 import type { CaseAnalysis, InstanceSettings, ReviewCalibration } from '../core/lesions';
-import type { BackendInfo, BackendPreference, ExplainSettings, ExplanationData } from '../engine/protocol';
+import type { BackendInfo, BackendPreference, CroppedMaps, ExplainSettings, ExplanationData } from '../engine/protocol';
+import type { OpenScan } from '../engine/client';
 import type { ContextResult } from '../core/xai';
 
 export type Background = 'flair' | 'mprage';
@@ -91,7 +92,7 @@ export interface LesionExplanation {
 
 interface AppState {
   scan: LoadedCase | null;
-  /** increases with every case opened: tells the worker when its cached channels are stale */
+  /** increases with every case opened: names the scan the worker holds */
   scanId: number;
   caseInfo: CaseInfo | null;
   busy: string | null;
@@ -119,8 +120,8 @@ interface AppState {
   explainSettings: ExplainSettings;
   /** finished explanations by key; the one shown is the selected lesion's under the current settings */
   explanations: Record<string, LesionExplanation>;
-  /** SmoothGrad running mean while an explanation is being computed (FLAIR, scan grid) */
-  partialSaliency: { key: string; flair: Float32Array } | null;
+  /** SmoothGrad running mean while an explanation is being computed (FLAIR, on a box of the scan grid) */
+  partialSaliency: ({ key: string } & CroppedMaps) | null;
   saliencyChannel: number;
   /** saliency overlay: share of the map's max |value| below which it is transparent (the slider) */
   saliencyThreshold: number;
@@ -203,3 +204,9 @@ export const useApp = create<AppState>((set) => ({
   setWindow: (b, w) => set((s) => ({ window: { ...s.window, [b]: w } })),
   setCrosshair: (crosshair) => set({ crosshair }),
 }));
+
+/** The open case as the compute engine takes it (sent to the worker once per scanId). */
+export function openScan(s: Pick<AppState, 'scan' | 'scanId'>): OpenScan {
+  const scan = s.scan!;
+  return { scanId: s.scanId, flair: scan.flair.data, mprage: scan.mprage.data, grid: scan.flair };
+}

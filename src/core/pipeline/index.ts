@@ -1,2 +1,3 @@
 export * from './segmentScan';
 export * from './windowPredictor';
+export * from './explainLesion';
