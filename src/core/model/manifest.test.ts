@@ -27,4 +27,13 @@ describe('validateManifest', () => {
   ])('names the bad field %s', (field, patch) => {
     expect(() => validateManifest({ ...good, ...patch })).toThrow(`field '${field}'`);
   });
+
+  it("gives spacing and window in x, y, z order whatever the model's axis order", () => {
+    const zyx = validateManifest({ ...good, spacingMm: [3, 0.8, 0.7], windowSizeVoxels: [32, 64, 96] });
+    expect(zyx.spacingMmXyz).toEqual([0.7, 0.8, 3]);
+    expect(zyx.windowXyz).toEqual([96, 64, 32]);
+    const xyz = validateManifest({ ...good, spatialAxes: 'xyz', spacingMm: [0.7, 0.8, 3], windowSizeVoxels: [96, 64, 32] });
+    expect(xyz.spacingMmXyz).toEqual([0.7, 0.8, 3]);
+    expect(xyz.windowXyz).toEqual([96, 64, 32]);
+  });
 });

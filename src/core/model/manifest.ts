@@ -13,9 +13,13 @@ export interface ModelManifest {
   inputChannels: string[];
   /** How each channel was normalised in training, e.g. 'zscore-brain' (z-score over non-zero voxels). */
   normalisation: string;
+  /** Voxel size the model was trained at, mm, in the model's axis order (spatialAxes). */
   spacingMm: [number, number, number];
-  /** Sliding-window size in voxels, model axis order [z, y, x]. */
+  /** Sliding-window size in voxels, in the model's axis order (spatialAxes; [z, y, x] by default). */
   windowSizeVoxels: [number, number, number];
+  /** spacingMm and windowSizeVoxels in the volume's x, y, z order: derived at load, what the app's code uses. */
+  spacingMmXyz: [number, number, number];
+  windowXyz: [number, number, number];
   /** Every spatial input size must be a multiple of this (the model's total stride). */
   sizeMultiple: number;
   /** Which volume axes the model's three spatial axes are: 'zyx' (default) or 'xyz'. */
@@ -92,14 +96,18 @@ export function validateManifest(raw: unknown): ModelManifest {
   if (rf !== null && !(typeof rf === 'number' && rf > 0)) throw new ManifestError('receptiveFieldVoxels', 'must be a positive number or null');
   const metrics = m.metrics ?? {};
   if (typeof metrics !== 'object' || metrics === null || Array.isArray(metrics)) throw new ManifestError('metrics', 'must be an object');
+  const spacingMm = positiveTriple(m, 'spacingMm', false);
+  const toXyz = (t: [number, number, number]): [number, number, number] => (spatialAxes === 'zyx' ? [t[2], t[1], t[0]] : [...t]);
   return {
     name: str(m, 'name'),
     format,
     file: str(m, 'file'),
     inputChannels: inputChannels as string[],
     normalisation: str(m, 'normalisation'),
-    spacingMm: positiveTriple(m, 'spacingMm', false),
+    spacingMm,
     windowSizeVoxels,
+    spacingMmXyz: toXyz(spacingMm),
+    windowXyz: toXyz(windowSizeVoxels),
     sizeMultiple: sizeMultiple as number,
     spatialAxes,
     output: { kind, lesionChannel: lesionChannel as number },

@@ -24,7 +24,7 @@ describe('segmentScan on an anisotropic scan', () => {
     flair[v] = 200 + 2 * x + y + 0.5 * z;
     t1[v] = 300 - x;
   }
-  const manifest = { spacingMm: [1, 1, 1] as [number, number, number], windowSizeVoxels: [16, 16, 16] as [number, number, number], sizeMultiple: 4, spatialAxes: 'zyx' as const, inputChannels: ['FLAIR', 'MPRAGE'] };
+  const manifest = { spacingMmXyz: [1, 1, 1] as [number, number, number], windowXyz: [16, 16, 16] as [number, number, number], sizeMultiple: 4, spatialAxes: 'zyx' as const, inputChannels: ['FLAIR', 'MPRAGE'] };
 
   it('runs the model on the model grid and maps its output back to the scan voxels', async () => {
     const seen: number[][] = [];

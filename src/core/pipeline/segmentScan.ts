@@ -19,22 +19,20 @@ export interface ModelInput {
   notices: string[];
 }
 
-type InputManifest = Pick<ModelManifest, 'spacingMm' | 'windowSizeVoxels' | 'sizeMultiple' | 'spatialAxes' | 'inputChannels'>;
+type InputManifest = Pick<ModelManifest, 'spacingMmXyz' | 'windowXyz' | 'sizeMultiple' | 'spatialAxes' | 'inputChannels'>;
 
 export function prepareModelInput(rawChannels: Float32Array[], scanGrid: Grid, m: InputManifest): ModelInput {
   if (m.spatialAxes !== 'zyx') throw new Error(`this app feeds models in z, y, x order; the manifest says '${m.spatialAxes}'`);
   if (m.inputChannels.length !== rawChannels.length)
     throw new Error(`the model takes ${m.inputChannels.length} channels; this app gives ${rawChannels.length} (FLAIR and MPRAGE)`);
-  // the manifest's spacing and window are in the model's z, y, x order; our grids are x, y, z
-  const modelGrid = gridAtSpacing(scanGrid, [m.spacingMm[2], m.spacingMm[1], m.spacingMm[0]]);
+  const modelGrid = gridAtSpacing(scanGrid, m.spacingMmXyz);
   let channels = rawChannels.map((c) => zscoreNonZero(c).data);
   const notices: string[] = [];
   if (modelGrid !== scanGrid) {
     notices.push(modelGridNotice(scanGrid, modelGrid)!);
     channels = channels.map((c) => resampleToGrid({ ...scanGrid, data: c }, modelGrid, 'linear').data);
   }
-  const w = m.windowSizeVoxels;
-  const windowSizeXyz = effectiveWindowSize(modelGrid.dims, [w[2], w[1], w[0]], m.sizeMultiple);
+  const windowSizeXyz = effectiveWindowSize(modelGrid.dims, m.windowXyz, m.sizeMultiple);
   return { scanGrid, modelGrid, channels, windowSizeXyz, sizeMultiple: m.sizeMultiple, notices };
 }
 

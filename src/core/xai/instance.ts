@@ -66,8 +66,7 @@ export async function prepareInstance(model: SegmentationModel, request: Instanc
     const rf = await receptiveField(model, opts);
     if (!rf.local) {
       // whole-window statistics (instance norm): the result depends on the window; use the model's own
-      const windowXyz = [...model.manifest.windowSizeVoxels].reverse();
-      crop = planWindow(box, dimsXyz, windowXyz, m);
+      crop = planWindow(box, dimsXyz, model.manifest.windowXyz, m);
       exact = false;
       note = 'model depends on the whole window (e.g. instance norm): not exactly croppable; one model window centred on the lesion';
     } else {

@@ -41,8 +41,9 @@ export class OnnxSegmentationModel extends DagSegmentationModel {
           ? `has ${dims[1]} channels but the manifest declares ${manifest.inputChannels.length} (${manifest.inputChannels.join(', ')})`
           : null;
       const fixed = dims.slice(2);
-      const window = manifest.spatialAxes === 'xyz' ? [...manifest.windowSizeVoxels].reverse() : manifest.windowSizeVoxels;
-      const sizeProblem = !problem && fixed.some((d, i) => typeof d === 'number' && d !== window[i])
+      // the graph's spatial axes are the tensor's z, y, x
+      const windowZyx = [...manifest.windowXyz].reverse();
+      const sizeProblem = !problem && fixed.some((d, i) => typeof d === 'number' && d !== windowZyx[i])
         ? `has fixed spatial size [${fixed}] but the manifest's windowSizeVoxels is [${manifest.windowSizeVoxels}]` : null;
       if (problem || sizeProblem) {
         onnx.dispose();
