@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { initBackend, loadSegmentationModel } from '../src/core/model';
 import { analyseCase, calibrateReview, needsReview, quantile, rocAuc, type Lesion, type ReviewCalibration } from '../src/core/lesions';
-import { explainInstance } from '../src/core/xai';
+import { explainLesion } from '../src/core/pipeline';
 import { arg, caseDirs, folderReader, readCase, segmentCase, writeModelIndex } from './heldOut';
 
 interface Row {
@@ -51,18 +51,14 @@ async function main() {
     }
     const t0 = Date.now();
     const scan = readCase(c);
-    const { channels, probability } = await segmentCase(model, scan);
+    const { input, probability } = await segmentCase(model, scan);
     const a = analyseCase(scan.flair, probability, { threshold: m.threshold, connectivity: 18, maxDroppedVoxels: 5 }, scan.mask!.data);
     const caseRows: Row[] = [];
     for (const l of chooseLesions(a.lesions, tpPerCase)) {
       const t1 = Date.now();
       const voxels: number[] = [];
       a.labels.labels.forEach((id, v) => id === l.lesionId && voxels.push(v));
-      const { quantities } = await explainInstance(
-        model,
-        { channels, dimsXyz: scan.flair.dims, spacingMm: scan.flair.spacingMm, lesionVoxels: Int32Array.from(voxels) },
-        { method: 'smoothgrad-mean', samples, seed, cropMode: 'exact' },
-      );
+      const { quantities } = await explainLesion(model, input, voxels, { method: 'smoothgrad-mean', samples, seed, cropMode: 'exact' });
       const row = { lesionId: l.lesionId, volumeMm3: l.volumeMm3, detection: l.detection as 'TP' | 'FP', flairPeak: quantities!.flairPeak, seconds: (Date.now() - t1) / 1000 };
       caseRows.push(row);
       console.log(`${c} lesion ${l.lesionId} ${row.detection} ${l.volumeMm3.toFixed(0)} mm3: peak ${row.flairPeak.toPrecision(3)} (${row.seconds.toFixed(1)} s)`);

@@ -32,7 +32,7 @@ export function readCase(dir: string): LoadedCase {
 /** The lesion probability on the scan grid and the model-grid input, through the app's one pipeline. */
 export async function segmentCase(model: SegmentationModel, scan: LoadedCase) {
   const { input, probability } = await segmentScan([scan.flair.data, scan.mprage.data], scan.flair, model.manifest, windowPredictor(model));
-  return { channels: input.channels, input, probability };
+  return { input, probability };
 }
 
 const MODELS_DIR = 'public/models';

@@ -11,10 +11,10 @@ import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initBackend, loadSegmentationModel } from '../src/core/model';
-import { zscoreNonZero } from '../src/core/volume';
 import { caseDirs, readCase } from './heldOut';
 import { labelComponents } from '../src/core/lesions';
 import { explainInstance, type InstanceRequest } from '../src/core/xai';
+import { instanceOnModelGrid, prepareModelInput } from '../src/core/pipeline';
 import type { SegmentationModel } from '../src/core/model';
 import { prepareInstance } from '../src/core/xai/instance';
 import { seededNoise } from '../src/core/xai/noise';
@@ -72,14 +72,15 @@ async function main() {
   const rows: number[][] = [];
   for (const d of dirs) {
     const scan = readCase(d);
-    const channels = [zscoreNonZero(scan.flair.data).data, zscoreNonZero(scan.mprage.data).data];
+    // the explanation's inputs are the segmentation's: z-scored channels on the model grid
+    const input = prepareModelInput([scan.flair.data, scan.mprage.data], scan.flair, model.manifest);
     const gt = labelComponents(scan.flair, (i) => scan.mask!.data[i] > 0, 18);
     const ids = Array.from({ length: gt.count }, (_, i) => i + 1).filter((id) => gt.sizes[id] > 5).sort((a, b) => gt.sizes[a] - gt.sizes[b]);
     const mid = Math.floor(ids.length / 2);
     for (const id of ids.slice(Math.max(0, mid - Math.floor(perCase / 2)), Math.max(0, mid - Math.floor(perCase / 2)) + perCase)) {
       const voxels: number[] = [];
       gt.labels.forEach((l, v) => l === id && voxels.push(v));
-      const request = { channels, dimsXyz: scan.flair.dims, spacingMm: scan.flair.spacingMm, lesionVoxels: Int32Array.from(voxels) };
+      const request = instanceOnModelGrid(input, voxels);
       const q = gradients === 'torch'
         ? await torchQuantities(model, modelName, request, samples)
         : (await explainInstance(model, request, { method: 'smoothgrad-mean', samples, seed: 1, cropMode: 'exact' })).quantities;
