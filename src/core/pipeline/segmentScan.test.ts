@@ -64,3 +64,47 @@ describe('segmentScan on an anisotropic scan', () => {
     return expect(segmentScan([flair], scanGrid, manifest, async (c) => c[0])).rejects.toThrow(/takes 2 channels; this app gives 1/);
   });
 });
+
+// The models were trained on RAS-ordered volumes: the same image stored RAS or LPS must reach the model in one
+// order. The "model" here is a forward difference along its first axis, so it tells the orders apart: stored
+// LPS and fed as stored, its output would have the opposite sign (and be one voxel off).
+describe('segmentScan on a scan stored LPS', () => {
+  const dims: [number, number, number] = [20, 18, 16];
+  const n = dims[0] * dims[1] * dims[2];
+  const ras = gridFromAffine(dims, [1, 0, 0, -10, 0, 1, 0, -9, 0, 0, 1, -8, 0, 0, 0, 1]);
+  // LPS: voxel (i, j, k) sits where RAS voxel (19 - i, 17 - j, k) does
+  const lps = gridFromAffine(dims, [-1, 0, 0, 9, 0, -1, 0, 8, 0, 0, 1, -8, 0, 0, 0, 1]);
+  const value = (i: number, j: number, k: number) => 100 + i * i + 3 * j + 0.5 * k * j;
+  const idx = (i: number, j: number, k: number) => i + dims[0] * (j + dims[1] * k);
+  const flairRas = new Float32Array(n);
+  const flairLps = new Float32Array(n);
+  for (let k = 0; k < 16; k++)
+    for (let j = 0; j < 18; j++)
+      for (let i = 0; i < 20; i++) {
+        flairRas[idx(i, j, k)] = value(i, j, k);
+        flairLps[idx(19 - i, 17 - j, k)] = value(i, j, k);
+      }
+  const manifest = { spacingMmXyz: [1, 1, 1] as [number, number, number], windowXyz: [16, 16, 16] as [number, number, number], sizeMultiple: 1, spatialAxes: 'zyx' as const, inputChannels: ['FLAIR', 'MPRAGE'] };
+  const forwardDifferenceX = async (channels: Float32Array[], size: number[]) => {
+    const [nx] = size;
+    const c = channels[0];
+    return c.map((v, i) => (i % nx < nx - 1 ? c[i + 1] - v : 0));
+  };
+
+  it('gives the same result at every world position as the scan stored RAS', async () => {
+    const a = await segmentScan([flairRas, flairRas.map((v) => 400 - v)], ras, manifest, forwardDifferenceX);
+    const b = await segmentScan([flairLps, flairLps.map((v) => 400 - v)], lps, manifest, forwardDifferenceX);
+    expect(a.input.modelGrid).toBe(ras);
+    expect(b.input.notices[0]).toMatch(/stored LPS, was reordered to RAS/);
+    let worst = 0;
+    let largest = 0;
+    for (let k = 0; k < 16; k++)
+      for (let j = 0; j < 18; j++)
+        for (let i = 0; i < 20; i++) {
+          worst = Math.max(worst, Math.abs(a.probability[idx(i, j, k)] - b.probability[idx(19 - i, 17 - j, k)]));
+          largest = Math.max(largest, Math.abs(a.probability[idx(i, j, k)]));
+        }
+    expect(largest).toBeGreaterThan(0.1);
+    expect(worst).toBeLessThan(1e-4);
+  });
+});

@@ -1,7 +1,7 @@
 // The one path from a scan to its lesion probability: scan channels -> z-score over the brain -> the
 // model's grid -> sliding windows -> back to the scan grid. The worker, the scripts and the benches all
 // segment through here, so a figure measured by a script is what a user's scan gets.
-import { effectiveWindowSize, gridAtSpacing, modelGridNotice, segmentVolume, type WindowPredictor } from '../segment';
+import { effectiveWindowSize, modelGridFor, modelGridNotice, segmentVolume, type WindowPredictor } from '../segment';
 import { resampleToGrid, zscoreNonZero, type Grid } from '../volume';
 import type { ModelManifest } from '../model';
 
@@ -25,7 +25,7 @@ export function prepareModelInput(rawChannels: Float32Array[], scanGrid: Grid, m
   if (m.spatialAxes !== 'zyx') throw new Error(`this app feeds models in z, y, x order; the manifest says '${m.spatialAxes}'`);
   if (m.inputChannels.length !== rawChannels.length)
     throw new Error(`the model takes ${m.inputChannels.length} channels; this app gives ${rawChannels.length} (FLAIR and MPRAGE)`);
-  const modelGrid = gridAtSpacing(scanGrid, m.spacingMmXyz);
+  const modelGrid = modelGridFor(scanGrid, m.spacingMmXyz);
   let channels = rawChannels.map((c) => zscoreNonZero(c).data);
   const notices: string[] = [];
   if (modelGrid !== scanGrid) {
