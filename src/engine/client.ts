@@ -1,6 +1,7 @@
 import { parseFaultSpec } from './faults';
 import type { ContextResult } from '../core/xai';
-import type { BackendInfo, ContextRequest, ExplainRequest, ExplanationData, Reply, Request, SegmentRequest } from './protocol';
+import type { BackendChoice } from '../core/model';
+import type { ContextRequest, ExplainRequest, ExplanationData, Reply, Request, SegmentRequest } from './protocol';
 
 export type SegmentJob = Omit<SegmentRequest, 'type' | 'jobId'>;
 export type ExplainJob = Omit<ExplainRequest, 'type' | 'jobId'>;
@@ -8,7 +9,7 @@ export type ContextJob = Omit<ContextRequest, 'type' | 'jobId'>;
 
 export interface JobCallbacks {
   onProgress?: (stage: string, done: number, total: number) => void;
-  onBackend?: (info: BackendInfo) => void;
+  onBackend?: (info: BackendChoice) => void;
   /** SmoothGrad's running mean (FLAIR) after each batch */
   onPartial?: (flair: Float32Array) => void;
 }

@@ -1,17 +1,7 @@
 /** Messages between the page and the compute worker. Volumes travel as transferable Float32Arrays. */
 import type { ContextResult, LesionSaliency } from '../core/xai';
+import type { BackendChoice, BackendPreference } from '../core/model';
 import type { FaultSpec } from './faults';
-
-export type BackendPreference = 'auto' | 'webgpu' | 'webgl' | 'cpu';
-
-export interface BackendInfo {
-  /** tfjs backend name actually in use */
-  name: string;
-  /** adapter / renderer description, as the browser reports it */
-  adapter: string;
-  /** backends that were tried first and why they were not used */
-  fallbacks: string[];
-}
 
 export type ExplainMethod = 'smoothgrad-mean' | 'smoothgrad-max' | 'gradcam++';
 
@@ -78,7 +68,7 @@ export type Request = SegmentRequest | ExplainRequest | ContextRequest | { type:
 
 export type Reply =
   | { type: 'progress'; jobId: number; stage: string; done: number; total: number }
-  | { type: 'backend'; jobId: number; info: BackendInfo }
+  | { type: 'backend'; jobId: number; info: BackendChoice }
   | { type: 'segmented'; jobId: number; probability: Float32Array; seconds: number; notices: string[] }
   | { type: 'explained'; jobId: number; explanation: ExplanationData }
   | { type: 'context-result'; jobId: number; result: ContextResult }

@@ -1,22 +1,22 @@
 /// <reference lib="webworker" />
 // The compute worker: model loading, backend choice and segmentation run here so the viewer never freezes.
 import * as tf from '@tensorflow/tfjs';
-import { DEFAULT_BACKENDS, httpModelFolder, initBackend, loadSegmentationModel, type BackendName, type SegmentationModel } from '../core/model';
+import { DEFAULT_BACKENDS, httpModelFolder, initBackend, loadSegmentationModel, type BackendChoice, type BackendName, type BackendPreference, type SegmentationModel } from '../core/model';
 import { Cancelled } from '../core/segment';
 import { zscoreNonZero, type Grid } from '../core/volume';
 import { prepareModelInput, probabilityOnModelGrid, toScanGrid, windowPredictor } from '../core/pipeline';
 import { contextExperiment, explainInstance, pasteCrop, prepareInstance, type Crop } from '../core/xai';
-import type { BackendInfo, BackendPreference, ContextRequest, ExplainRequest, Reply, Request, SegmentRequest } from './protocol';
+import type { ContextRequest, ExplainRequest, Reply, Request, SegmentRequest } from './protocol';
 import { faultInjector } from './faults';
 import { breakDevice, lostBackends, watchDevice, withRecovery, type RecoveryOptions } from './resilient';
 
 const post = (r: Reply, transfer: Transferable[] = []) => (self as unknown as DedicatedWorkerGlobalScope).postMessage(r, transfer);
 const aborts = new Map<number, AbortController>();
 let loaded: { key: string; model: SegmentationModel } | null = null;
-let backendInfo: BackendInfo | null = null;
+let backendInfo: BackendChoice | null = null;
 let backendKey = '';
 
-async function ensureBackend(pref: BackendPreference): Promise<BackendInfo> {
+async function ensureBackend(pref: BackendPreference): Promise<BackendChoice> {
   if (backendInfo && backendKey === pref) return backendInfo;
   const order = pref === 'auto' ? [...DEFAULT_BACKENDS] : [pref, ...DEFAULT_BACKENDS.filter((b) => b !== pref)];
   backendKey = pref;
@@ -24,7 +24,7 @@ async function ensureBackend(pref: BackendPreference): Promise<BackendInfo> {
 }
 
 /** Activates the first backend of `order` that starts, and says why earlier ones (and lost ones) were not used. */
-async function startBackend(order: BackendName[]): Promise<BackendInfo> {
+async function startBackend(order: BackendName[]): Promise<BackendChoice> {
   const info = await initBackend(order);
   watchDevice(info.name);
   backendInfo = {
