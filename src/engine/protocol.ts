@@ -21,7 +21,7 @@ export interface ExplanationData {
   channels: string[];
   /**
    * per channel, on `crop` (a box of the scan grid, x fastest; zero outside it): SmoothGrad signed and unscaled,
-   * Grad-CAM++ scaled to [0, 1]. Kept cropped so dozens of lesions' maps fit in memory (explanationMaps.ts pastes).
+   * Grad-CAM++ scaled to [0, 1]. Kept cropped so dozens of lesions' maps fit in memory (core/xai/explanationMaps.ts pastes).
    */
   maps: Float32Array[];
   crop: { origin: [number, number, number]; dims: [number, number, number] };

@@ -10,3 +10,4 @@ export * from './quantities.ts';
 export * from './context.ts';
 export * from './fidelity.ts';
 export * from './explain.ts';
+export * from './explanationMaps.ts';
