@@ -5,7 +5,6 @@ export * from './receptiveField.ts';
 export * from './instance.ts';
 export * from './smoothGrad.ts';
 export * from './gradCamPlusPlus.ts';
-export * from './distance.ts';
 export * from './quantities.ts';
 export * from './context.ts';
 export * from './fidelity.ts';
