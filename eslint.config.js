@@ -16,4 +16,32 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
+  // Layers (src/layers.test.ts checks the whole graph): core/ is the science and knows nothing of the
+  // worker (engine/) or the page (ui/); benches and scripts reach the science through core/ only.
+  {
+    files: ['src/core/**/*.{ts,tsx}'],
+    // until ExplainMethod / ExplainSettings move from engine/protocol.ts to core/xai/methods
+    ignores: ['src/core/export/provenance.ts', 'src/core/export/shareLink.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{ regex: '^\\.{1,2}/(.*/)?(engine|ui)(/|$)', message: 'core/ must not import engine/ or ui/: move the shared piece into core/.' }],
+      }],
+      'no-restricted-syntax': ['error', {
+        selector: 'ImportExpression[source.value=/^\\.\\.?.(.*.)?(engine|ui)\\b/]',
+        message: 'core/ must not import engine/ or ui/: move the shared piece into core/.',
+      }],
+    },
+  },
+  {
+    files: ['bench/**/*.ts', 'scripts/**/*.ts', 'src/bench/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{ regex: '^\\.{1,2}/(.*/)?engine(/|$)', message: 'benches and scripts go through src/core, not the worker internals of src/engine.' }],
+      }],
+      'no-restricted-syntax': ['error', {
+        selector: 'ImportExpression[source.value=/^\\.\\.?.(.*.)?engine\\b/]',
+        message: 'benches and scripts go through src/core, not the worker internals of src/engine.',
+      }],
+    },
+  },
 );

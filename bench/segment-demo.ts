@@ -22,15 +22,14 @@ if (backends.includes('webgpu')) {
 
 const tf = await import('@tensorflow/tfjs');
 const { initBackend, loadSegmentationModel } = await import('../src/core/model/index.ts');
-const { segmentVolume, planWindows } = await import('../src/core/segment/index.ts');
-const { loadCase, zscoreNonZero } = await import('../src/core/volume/index.ts');
+const { planWindows } = await import('../src/core/segment/index.ts');
+const { loadCase } = await import('../src/core/volume/index.ts');
 const { analyseCase } = await import('../src/core/lesions/index.ts');
-const { windowPredictor } = await import('../src/core/pipeline/index.ts');
+const { prepareModelInput, probabilityOnModelGrid, toScanGrid, windowPredictor } = await import('../src/core/pipeline/index.ts');
 
 const root = resolve(import.meta.dirname, '..');
 const read = async (p: string) => ({ name: p, bytes: new Uint8Array(await readFile(resolve(root, 'public/samples', p))) });
 const scan = loadCase({ flair: await read('demo_flair.nii.gz'), mprage: await read('demo_mprage.nii.gz'), mask: await read('demo_lesions.nii.gz') });
-const channels = [zscoreNonZero(scan.flair.data).data, zscoreNonZero(scan.mprage.data).data];
 
 console.log(`demo case ${scan.flair.dims.join('x')} voxels, model ${modelName}`);
 console.log('backend | device | windows | seconds | s / window | peak tf.memory MB | lesions | nDSC');
@@ -44,14 +43,16 @@ for (const name of backends) {
   }
   const model = await loadSegmentationModel(async (p) => new Uint8Array(await readFile(resolve(root, 'public/models', modelName, p))));
   const m = model.manifest;
-  const windowSize: [number, number, number] = [m.windowSizeVoxels[2], m.windowSizeVoxels[1], m.windowSizeVoxels[0]];
-  const windows = planWindows(scan.flair.dims, windowSize).length;
-  let probability: Float32Array = new Float32Array(0);
+  // the app's path; z-scoring (and resampling, if any) stays outside the timing
+  const input = prepareModelInput([scan.flair.data, scan.mprage.data], scan.flair, m);
+  const windows = planWindows(input.modelGrid.dims, input.windowSizeXyz).length;
+  let onModelGrid: Float32Array = new Float32Array(0);
   const t0 = performance.now();
   const prof = await tf.profile(async () => {
-    probability = await segmentVolume(channels, scan.flair.dims, windowPredictor(model), { windowSize, sizeMultiple: m.sizeMultiple });
+    onModelGrid = await probabilityOnModelGrid(input, windowPredictor(model));
   });
   const seconds = (performance.now() - t0) / 1000;
+  const probability = toScanGrid(input, onModelGrid);
   const a = analyseCase(scan.flair, probability, { threshold: m.threshold, connectivity: 18, maxDroppedVoxels: 5 }, scan.mask!.data);
   console.log(
     `${info.name} | ${info.adapter} | ${windows} | ${seconds.toFixed(1)} | ${(seconds / windows).toFixed(2)} | ${(prof.peakBytes / 2 ** 20).toFixed(0)} | ${a.lesions.length} | ${a.groundTruth!.nDsc.toFixed(3)}`,

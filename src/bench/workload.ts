@@ -12,13 +12,13 @@ import * as tf from '@tensorflow/tfjs';
 import { type BackendInfo, type ReadModelFile, type SegmentationModel, explanationCost, graphCost, loadSegmentationModel } from '../core/model/index.ts';
 import type { DagSegmentationModel } from '../core/model/dagModel.ts';
 import { labelComponents } from '../core/lesions/index.ts';
-import { planWindows, segmentVolume } from '../core/segment/index.ts';
-import { loadCase, zscoreNonZero } from '../core/volume/index.ts';
+import { planWindows } from '../core/segment/index.ts';
+import { loadCase, zscoreNonZero, type Grid } from '../core/volume/index.ts';
 import {
   boundingBox, gradCamPlusPlus, lesionSaliency, prepareInstance, receptiveField, smoothGradMax, smoothGradMean,
   type InstanceRequest, type PreparedInstance, type Xyz,
 } from '../core/xai/index.ts';
-import { windowPredictor } from '../core/pipeline/index.ts';
+import { prepareModelInput, probabilityOnModelGrid, windowPredictor } from '../core/pipeline/index.ts';
 
 export type BenchMethod = 'smoothgrad-mean' | 'smoothgrad-max' | 'gradcam++';
 export type BenchCrop = 'exact' | 'fast' | 'window' | 'whole';
@@ -111,7 +111,10 @@ export interface BenchReport {
 export interface Demo {
   request: (lesion: number) => InstanceRequest;
   dims: Xyz;
+  /** z-scored FLAIR and MPRAGE (the explanations' input) */
   channels: Float32Array[];
+  /** the scan as loaded, for segmentation through the app's pipeline (which z-scores itself) */
+  scan: { channels: Float32Array[]; grid: Grid };
   lesionsInCase: number;
   chosen: { id: number; voxels: number }[];
 }
@@ -131,7 +134,7 @@ export function openDemo(files: DemoFiles, lesions: number | 'all'): Demo {
   gt.labels.forEach((l, v) => voxels.get(l)?.push(v));
   const dims = scan.flair.dims as Xyz;
   return {
-    dims, channels, lesionsInCase: gt.count,
+    dims, channels, scan: { channels: [scan.flair.data, scan.mprage.data], grid: scan.flair }, lesionsInCase: gt.count,
     chosen: ids.map((id) => ({ id, voxels: gt.sizes[id] })),
     request: (id) => ({ channels, dimsXyz: dims, spacingMm: scan.flair.spacingMm as Xyz, lesionVoxels: Int32Array.from(voxels.get(id)!) }),
   };
@@ -227,10 +230,11 @@ export async function runBackendWorkload(env: WorkloadEnv, c: WorkloadConfig): P
     };
     if (c.segment) {
       log(`${env.backend.name}: segmenting the demo case`);
-      const windowSize: Xyz = [m.windowSizeVoxels[2], m.windowSizeVoxels[1], m.windowSizeVoxels[0]];
+      // the app's path; z-scoring (and resampling, if any) stays outside the timing
+      const input = prepareModelInput(demo.scan.channels, demo.scan.grid, m);
       const t0 = performance.now();
-      const prof = await tf.profile(() => segmentVolume(demo.channels, demo.dims, windowPredictor(model), { windowSize, sizeMultiple: m.sizeMultiple }));
-      report.segmentation = { seconds: (performance.now() - t0) / 1000, windows: planWindows(demo.dims, windowSize).length, peakMB: prof.peakBytes / 2 ** 20 };
+      const prof = await tf.profile(() => probabilityOnModelGrid(input, windowPredictor(model)));
+      report.segmentation = { seconds: (performance.now() - t0) / 1000, windows: planWindows(input.modelGrid.dims, input.windowSizeXyz).length, peakMB: prof.peakBytes / 2 ** 20 };
     }
     for (const method of c.methods) {
       const first = await prepare(model, demo.request(demo.chosen[0].id), 'exact');

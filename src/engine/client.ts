@@ -1,6 +1,8 @@
 import { parseFaultSpec } from './faults';
 import type { Grid } from '../core/volume';
-import type { BackendInfo, CroppedMaps, Jobs, JobType, Reply, Request } from './protocol';
+import type { BackendChoice } from '../core/model';
+import type { CroppedMaps } from '../core/xai';
+import type { Jobs, JobType, Reply, Request } from './protocol';
 
 export type { ContextJob, ExplainJob, SegmentJob } from './protocol';
 
@@ -14,7 +16,7 @@ export interface OpenScan {
 
 export interface JobCallbacks {
   onProgress?: (stage: string, done: number, total: number) => void;
-  onBackend?: (info: BackendInfo) => void;
+  onBackend?: (info: BackendChoice) => void;
   /** SmoothGrad's running mean (FLAIR, on a box of the scan grid) after each batch */
   onPartial?: (partial: CroppedMaps) => void;
 }

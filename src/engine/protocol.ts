@@ -1,18 +1,9 @@
 /** Messages between the page and the compute worker. Volumes travel as transferable Float32Arrays. */
 import type { ContextResult, LesionSaliency } from '../core/xai';
 import type { Grid } from '../core/volume';
+import type { BackendChoice, BackendPreference } from '../core/model';
+import type { CroppedMaps } from '../core/xai';
 import type { FaultSpec } from './faults';
-
-export type BackendPreference = 'auto' | 'webgpu' | 'webgl' | 'cpu';
-
-export interface BackendInfo {
-  /** tfjs backend name actually in use */
-  name: string;
-  /** adapter / renderer description, as the browser reports it */
-  adapter: string;
-  /** backends that were tried first and why they were not used */
-  fallbacks: string[];
-}
 
 export type ExplainMethod = 'smoothgrad-mean' | 'smoothgrad-max' | 'gradcam++';
 
@@ -29,7 +20,7 @@ export interface ExplainSettings {
 /**
  * One instance explanation. Plain data: posted from the worker as is. Its maps are per channel on `crop` (a box
  * of the scan grid): SmoothGrad signed and unscaled, Grad-CAM++ scaled to [0, 1]; kept cropped so dozens of
- * lesions' maps fit in memory (explanationMaps.ts pastes).
+ * lesions' maps fit in memory (core/xai/explanationMaps.ts pastes).
  */
 export interface ExplanationData extends CroppedMaps {
   settings: ExplainSettings;
@@ -90,17 +81,11 @@ export type JobType = keyof Jobs;
 type JobRequest = { [K in JobType]: { type: K; jobId: number; job: Jobs[K]['request'] } }[JobType];
 type JobDone = { [K in JobType]: { type: 'done'; jobId: number; job: K; result: Jobs[K]['result'] } }[JobType];
 
-/** Maps on a box of the scan grid, x fastest, zero outside it: the one form of every map the worker sends. */
-export interface CroppedMaps {
-  maps: Float32Array[];
-  crop: { origin: [number, number, number]; dims: [number, number, number] };
-}
-
 export type Request = { type: 'scan'; scan: ScanData } | JobRequest | { type: 'cancel'; jobId: number };
 
 export type Reply =
   | { type: 'progress'; jobId: number; stage: string; done: number; total: number }
-  | { type: 'backend'; jobId: number; info: BackendInfo }
+  | { type: 'backend'; jobId: number; info: BackendChoice }
   | JobDone
   /** SmoothGrad running mean after each batch (FLAIR channel), so the map sharpens as it comes */
   | { type: 'partial'; jobId: number; partial: CroppedMaps }

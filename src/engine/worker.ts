@@ -1,21 +1,21 @@
 /// <reference lib="webworker" />
 // The compute worker: model loading, backend choice and segmentation run here so the viewer never freezes.
 import * as tf from '@tensorflow/tfjs';
-import { DEFAULT_BACKENDS, httpModelFolder, initBackend, loadSegmentationModel, type BackendName, type SegmentationModel } from '../core/model';
+import { DEFAULT_BACKENDS, httpModelFolder, initBackend, loadSegmentationModel, type BackendChoice, type BackendName, type BackendPreference, type SegmentationModel } from '../core/model';
 import { Cancelled } from '../core/segment';
 import { describeGrid } from '../core/volume';
 import { explainLesion, lesionContext, prepareModelInput, probabilityOnModelGrid, toScanGrid, windowPredictor, type ModelInput } from '../core/pipeline';
-import type { BackendInfo, BackendPreference, ContextJob, ExplainJob, ExplanationData, Jobs, JobType, Reply, Request, ScanData, SegmentJob } from './protocol';
+import type { ContextJob, ExplainJob, ExplanationData, Jobs, JobType, Reply, Request, ScanData, SegmentJob } from './protocol';
 import { faultInjector } from './faults';
 import { breakDevice, lostBackends, watchDevice, withRecovery, type RecoveryOptions } from './resilient';
 
 const post = (r: Reply, transfer: Transferable[] = []) => (self as unknown as DedicatedWorkerGlobalScope).postMessage(r, transfer);
 const aborts = new Map<number, AbortController>();
 let loaded: { key: string; model: SegmentationModel } | null = null;
-let backendInfo: BackendInfo | null = null;
+let backendInfo: BackendChoice | null = null;
 let backendKey = '';
 
-async function ensureBackend(pref: BackendPreference): Promise<BackendInfo> {
+async function ensureBackend(pref: BackendPreference): Promise<BackendChoice> {
   if (backendInfo && backendKey === pref) return backendInfo;
   const order = pref === 'auto' ? [...DEFAULT_BACKENDS] : [pref, ...DEFAULT_BACKENDS.filter((b) => b !== pref)];
   backendKey = pref;
@@ -23,7 +23,7 @@ async function ensureBackend(pref: BackendPreference): Promise<BackendInfo> {
 }
 
 /** Activates the first backend of `order` that starts, and says why earlier ones (and lost ones) were not used. */
-async function startBackend(order: BackendName[]): Promise<BackendInfo> {
+async function startBackend(order: BackendName[]): Promise<BackendChoice> {
   const info = await initBackend(order);
   watchDevice(info.name);
   backendInfo = {

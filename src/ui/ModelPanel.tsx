@@ -1,6 +1,6 @@
 import { useApp } from './store';
 import { cancelJob, runSegmentation, selectModel } from './segmentationActions';
-import type { BackendPreference } from '../engine/protocol';
+import type { BackendPreference } from '../core/model';
 import { Choice } from './Choice';
 
 const BACKENDS: [BackendPreference, string][] = [

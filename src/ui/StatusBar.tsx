@@ -1,6 +1,6 @@
 import { useApp } from './store';
 import { currentExplanation } from './explainActions';
-import { mapValueAt } from '../engine/explanationMaps';
+import { mapValueAt } from '../core/xai';
 
 const fmt = (v: number) => (Math.abs(v) >= 100 ? v.toFixed(0) : v.toPrecision(3));
 

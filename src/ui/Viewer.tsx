@@ -7,7 +7,7 @@ import { COLOUR_MAP_KEYS, GRADCAM_SEQUENTIAL, SALIENCY_NEGATIVE, SALIENCY_POSITI
 import { select } from './segmentationActions';
 import { currentExplanation } from './explainActions';
 import { noteOverlayRepaint, registerViewer } from './viewerHandle';
-import { mapOnScanGrid } from '../engine/explanationMaps';
+import { mapOnScanGrid } from '../core/xai';
 
 const SLICE_OF: Record<Layout, SLICE_TYPE> = {
   multiplanar: SLICE_TYPE.MULTIPLANAR,

@@ -3,7 +3,7 @@ import {
   buildProvenance, exportFileName, floatMapNifti, labelMapNifti, lesionTableCsv, parseProvenance, screenshotCaption, sha256Hex,
   type ProvenanceRecord,
 } from '../core/export';
-import { mapOnScanGrid } from '../engine/explanationMaps';
+import { mapOnScanGrid } from '../core/xai';
 import { useApp, type Selection } from './store';
 import { currentExplanation, explanationKey } from './explainActions';
 import { recomputeAnalysis, runSegmentation, select, selectModel } from './segmentationActions';

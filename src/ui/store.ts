@@ -2,7 +2,9 @@ import { create } from 'zustand';
 import type { LoadedCase } from '../core/volume';
 import type { ScanRole } from '../core/volume/roles';
 import type { CaseAnalysis, InstanceSettings, ReviewCalibration } from '../core/lesions';
-import type { BackendInfo, BackendPreference, CroppedMaps, ExplainSettings, ExplanationData } from '../engine/protocol';
+import type { BackendChoice, BackendPreference } from '../core/model';
+import type { ExplainSettings, ExplanationData } from '../engine/protocol';
+import type { CroppedMaps } from '../core/xai';
 import type { OpenScan } from '../engine/client';
 import type { ContextResult } from '../core/xai';
 
@@ -56,7 +58,7 @@ export interface ModelEntry {
 export interface Segmentation {
   probability: Float32Array;
   modelName: string;
-  backend: BackendInfo | null;
+  backend: BackendChoice | null;
   seconds: number;
 }
 
@@ -107,7 +109,7 @@ interface AppState {
   models: ModelEntry[];
   modelName: string | null;
   backendPreference: BackendPreference;
-  backend: BackendInfo | null;
+  backend: BackendChoice | null;
   job: Job | null;
   segmentation: Segmentation | null;
   /** why the last segmentation failed (e.g. a broken model), shown in the model panel until the next run */

@@ -1,7 +1,8 @@
 import type { InstanceSettings } from '../lesions';
 import type { Mat4 } from '../volume';
+import type { BackendPreference } from '../model';
 // the settings types live with the worker's messages; this module only reads their shape
-import type { BackendPreference, ExplainMethod, ExplainSettings } from '../../engine/protocol';
+import type { ExplainMethod, ExplainSettings } from '../../engine/protocol';
 
 export const PROVENANCE_FORMAT = 'lesionlens-provenance/1';
 

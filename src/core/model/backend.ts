@@ -5,6 +5,18 @@ import { setFastCpuKernels } from './cpuKernels.ts';
 
 export type BackendName = 'webgpu' | 'webgl' | 'cpu';
 export const DEFAULT_BACKENDS: readonly BackendName[] = ['webgpu', 'webgl', 'cpu'];
+/** What the user asks for: a backend first, or 'auto' for DEFAULT_BACKENDS' order. */
+export type BackendPreference = 'auto' | BackendName;
+
+/** The backend in use as the page shows it: initBackend's BackendInfo, in words. */
+export interface BackendChoice {
+  /** tfjs backend name actually in use */
+  name: string;
+  /** adapter / renderer description, as the browser reports it */
+  adapter: string;
+  /** backends that were tried first and why they were not used */
+  fallbacks: string[];
+}
 
 export interface BackendInfo {
   name: BackendName;

@@ -6,5 +6,5 @@ export { OnnxSegmentationModel } from './onnx/onnxModel.ts';
 export { LayersSegmentationModel, GraphSegmentationModel } from './tfjsModel.ts';
 export { opCost, graphCost, explanationCost, type OpShape, type Cost, type ExplanationCost } from './cost.ts';
 export { setFastCpuKernels } from './cpuKernels.ts';
-export { initBackend, activeBackend, DEFAULT_BACKENDS, type BackendInfo, type BackendName } from './backend.ts';
+export { initBackend, activeBackend, DEFAULT_BACKENDS, type BackendInfo, type BackendName, type BackendPreference, type BackendChoice } from './backend.ts';
 export { volumesToInput, tensorToVolume, type DimsXyz } from './volumeTensor.ts';

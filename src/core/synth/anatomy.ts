@@ -1,5 +1,4 @@
-import { type Grid, type Volume, gridFromAffine, invert4, resampleToGrid, voxelCount } from '../volume';
-import { distanceToMaskMm } from './distance';
+import { type Grid, type Volume, distanceToMaskMm, gridFromAffine, invert4, resampleToGrid, voxelCount } from '../volume';
 import { closeMask, fillHoles, labelComponents } from './masks';
 import { type ColinTemplates, CORTICOSPINAL_TRACTS, DEEP_WM_TRACTS, INFRATENTORIAL_TRACTS } from './templates';
 import { type TissueMeans, estimateGmWmMeans } from './tissue';

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { gridFromAffine, writeNifti } from '../volume';
+import { distanceToMaskMm, gridFromAffine, writeNifti } from '../volume';
 import { REGION, prepareAnatomy } from './anatomy';
-import { distanceToMaskMm } from './distance';
 import { type SynthCase, generateCase } from './generate';
 import { MASK_FRACTION } from './lesionShape';
 import { labelComponents } from './masks';

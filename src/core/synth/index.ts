@@ -21,6 +21,5 @@ export * from './artefacts';
 export * from './options';
 export * from './generate';
 export * from './crop';
-export { distanceToMaskMm } from './distance';
 export { labelComponents, neighbourOffsets, closeMask, fillHoles } from './masks';
 export * from './phantom';

@@ -1,5 +1,5 @@
 import { REGION } from './anatomy';
-import { distanceToMaskMm } from './distance';
+import { distanceToMaskMm } from '../volume';
 import { type Lesion, type LesionKind, type LesionMaps, drawLesion, emptyLesionMaps, lesionExtentMm } from './lesionShape';
 import type { Rng } from './random';
 import { type Vec3, frameAround, normalise } from './vec';

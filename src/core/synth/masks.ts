@@ -1,4 +1,4 @@
-import { distanceToMaskMm } from './distance';
+import { distanceToMaskMm } from '../volume';
 
 /** Neighbour offsets (di, dj, dk) sharing a face (6) or a face or an edge (18) with a voxel. */
 export function neighbourOffsets(connectivity: 6 | 18): [number, number, number][] {

@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { applyAffine, gridFromAffine, makeVolume } from '../volume';
+import { applyAffine, distanceToMaskMm, gridFromAffine, makeVolume } from '../volume';
 import { addRicianNoise, applyBiasField, gaussianBlur } from './artefacts';
 import { jitterContrast, FLAIR_CONTRAST, MPRAGE_CONTRAST } from './contrast';
 import { cropVolume } from './crop';
-import { distanceToMaskMm } from './distance';
 import { closeMask, fillHoles, labelComponents } from './masks';
 import { Rng } from './random';
 import { estimateGmWmMeans, fractionsOfT1 } from './tissue';

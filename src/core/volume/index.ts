@@ -10,3 +10,4 @@ export * from './normalise';
 export * from './intensity';
 export * from './contrast';
 export * from './budget';
+export * from './distance';

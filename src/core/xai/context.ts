@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import { lesionInstances } from '../lesions/components.ts';
 import type { SegmentationModel } from '../model/index.ts';
 import { Cancelled } from '../segment/segmentVolume.ts';
-import { signedDistanceMm } from './distance.ts';
+import { signedDistanceMm } from '../volume/distance.ts';
 import { batchInput, type PreparedInstance } from './instance.ts';
 
 export interface ContextStep {

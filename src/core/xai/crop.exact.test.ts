@@ -12,7 +12,7 @@ import { type InstanceRequest, instanceScore, prepareInstance, targetGradient, b
 import { gaussianAt } from './noise.ts';
 import { probe, receptiveField } from './receptiveField.ts';
 import { smoothGradMean } from './smoothGrad.ts';
-import { signedDistanceMm } from './distance.ts';
+import { signedDistanceMm } from '../volume/distance.ts';
 import { loadFixtureModel } from './testing.ts';
 
 let unet: SegmentationModel;

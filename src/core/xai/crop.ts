@@ -4,8 +4,6 @@
 // (strided layers then sample the same positions), (2) it never starts below 0 (the model's own zero
 // padding must act there, not zero-valued inputs) and ends either inside the volume or at the padded
 // end, and (3) it extends past the lesion by at least the receptive field.
-import { cropChannel } from './noise.ts';
-
 export type Xyz = [number, number, number];
 
 export interface Crop {
@@ -70,6 +68,28 @@ export function planWindow(box: { min: Xyz; max: Xyz }, dimsXyz: readonly number
 
 export function cropVoxelCount(c: Crop): number {
   return c.dims[0] * c.dims[1] * c.dims[2];
+}
+
+/** One channel of a volume on the crop grid, zero outside the volume. */
+export function cropChannel(src: Float32Array, dimsXyz: readonly number[], crop: Crop): Float32Array {
+  const [nx, ny, nz] = dimsXyz;
+  const [cx, cy, cz] = crop.dims;
+  const [ox, oy, oz] = crop.origin;
+  const out = new Float32Array(cx * cy * cz);
+  for (let k = 0; k < cz; k++) {
+    const z = oz + k;
+    if (z < 0 || z >= nz) continue;
+    for (let j = 0; j < cy; j++) {
+      const y = oy + j;
+      if (y < 0 || y >= ny) continue;
+      const x0 = Math.max(0, -ox);
+      const x1 = Math.min(cx, nx - ox);
+      if (x1 <= x0) continue;
+      const from = ox + x0 + nx * (y + ny * z);
+      out.set(src.subarray(from, from + x1 - x0), x0 + cx * (j + cy * k));
+    }
+  }
+  return out;
 }
 
 /** Input channels on the crop grid (zero beyond the volume). */

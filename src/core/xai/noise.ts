@@ -1,7 +1,7 @@
 // Noise for SmoothGrad. The seeded source is counter-based: the value at (seed, sample, channel,
 // voxel x, y, z of the volume) is a pure function of those numbers, so a crop draws exactly the noise
 // the whole volume would, and a result is reproduced from its seed alone, whatever the crop or batch.
-import type { Crop } from './crop.ts';
+import { cropChannel, type Crop } from './crop.ts';
 
 /** Noise of one sample for one channel on the crop grid (x fastest). */
 export type NoiseSource = (sample: number, channel: number, crop: Crop) => Float32Array;
@@ -62,26 +62,4 @@ export function suppliedNoise(noise: Float32Array[][], dimsXyz: [number, number,
     if (!noise[sample]) throw new Error(`supplied noise has ${noise.length} samples, sample ${sample} asked`);
     return cropChannel(noise[sample][channel], dimsXyz, crop);
   };
-}
-
-/** One channel of a volume on the crop grid, zero outside the volume. */
-export function cropChannel(src: Float32Array, dimsXyz: readonly number[], crop: Crop): Float32Array {
-  const [nx, ny, nz] = dimsXyz;
-  const [cx, cy, cz] = crop.dims;
-  const [ox, oy, oz] = crop.origin;
-  const out = new Float32Array(cx * cy * cz);
-  for (let k = 0; k < cz; k++) {
-    const z = oz + k;
-    if (z < 0 || z >= nz) continue;
-    for (let j = 0; j < cy; j++) {
-      const y = oy + j;
-      if (y < 0 || y >= ny) continue;
-      const x0 = Math.max(0, -ox);
-      const x1 = Math.min(cx, nx - ox);
-      if (x1 <= x0) continue;
-      const from = ox + x0 + nx * (y + ny * z);
-      out.set(src.subarray(from, from + x1 - x0), x0 + cx * (j + cy * k));
-    }
-  }
-  return out;
 }

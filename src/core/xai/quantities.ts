@@ -1,7 +1,7 @@
 // Per-lesion quantities of a SmoothGrad result (method.md): peak saliency, FLAIR vs MPRAGE shares,
 // mean saliency in shells by signed distance from the lesion border.
 import type { PreparedInstance } from './instance.ts';
-import { signedDistanceMm } from './distance.ts';
+import { signedDistanceMm } from '../volume/distance.ts';
 import type { SaliencyResult } from './smoothGrad.ts';
 
 /** Shell of a signed distance (mm): k in 1..: inside |d| in (k-1, k] -> -k; outside d in (k-1, k] -> k.

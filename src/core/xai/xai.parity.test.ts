@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SegmentationModel } from '../model/index.ts';
 import { relativeError } from '../model/testing/parity.ts';
-import { signedDistanceMm } from './distance.ts';
+import { signedDistanceMm } from '../volume/distance.ts';
 import { gradCamPlusPlus } from './gradCamPlusPlus.ts';
 import { type PreparedInstance, prepareInstance } from './instance.ts';
 import { suppliedNoise } from './noise.ts';

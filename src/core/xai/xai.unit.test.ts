@@ -8,7 +8,7 @@ import { BoxModel } from './boxModel.testing.ts';
 import { contextExperiment } from './context.ts';
 import { explainInstance, mapsAsVolumes } from './explain.ts';
 import { boundingBox, extractCrop, pasteCrop, planCrop, type Xyz } from './crop.ts';
-import { signedDistanceMm } from './distance.ts';
+import { signedDistanceMm } from '../volume/distance.ts';
 import { gradCamPlusPlus, upsampleTrilinear } from './gradCamPlusPlus.ts';
 import { prepareInstance } from './instance.ts';
 import { gaussianAt, seededNoise } from './noise.ts';

@@ -1,12 +1,13 @@
-/**
- * Exact Euclidean distance transform (separable lower envelope of parabolas, Felzenszwalb and
- * Huttenlocher 2012), in millimetres: for every voxel, the distance to the nearest voxel where
- * `mask` is set (0 on the mask). Used to place lesions relative to the ventricles and the cortex.
- */
-export function distanceToMaskMm(mask: Uint8Array, dims: readonly number[], spacingMm: readonly number[]): Float32Array {
+// Exact Euclidean distance transforms in millimetres (anisotropic spacing), by the separable lower
+// envelope of parabolas (Felzenszwalb and Huttenlocher 2012), written from the formula. Distances are
+// between voxel centres of the given grid. Used to place synthetic lesions (ventricles, cortex) and
+// for the shells around a lesion's border in the explanations.
+
+/** Squared distance (mm^2) of every voxel to the nearest voxel where feature(i) holds; Infinity when none does. */
+export function squaredDistanceMm2(feature: (i: number) => boolean, dims: readonly number[], spacingMm: readonly number[]): Float64Array {
   const [nx, ny, nz] = dims;
   const squared = new Float64Array(nx * ny * nz);
-  for (let v = 0; v < squared.length; v++) squared[v] = mask[v] ? 0 : Infinity;
+  for (let v = 0; v < squared.length; v++) squared[v] = feature(v) ? 0 : Infinity;
   const longest = Math.max(nx, ny, nz);
   const line = new Float64Array(longest);
   const result = new Float64Array(longest);
@@ -26,8 +27,29 @@ export function distanceToMaskMm(mask: Uint8Array, dims: readonly number[], spac
         for (let p = 0; p < n; p++) squared[start + p * stride] = result[p];
       }
   }
+  return squared;
+}
+
+/** Distance (mm) of every voxel to the nearest voxel where `mask` is set (0 on the mask; Infinity for an empty mask). */
+export function distanceToMaskMm(mask: ArrayLike<number>, dims: readonly number[], spacingMm: readonly number[]): Float32Array {
+  const squared = squaredDistanceMm2((v) => mask[v] !== 0, dims, spacingMm);
   const out = new Float32Array(squared.length);
   for (let v = 0; v < out.length; v++) out[v] = Math.sqrt(squared[v]);
+  return out;
+}
+
+/** Caps the distance where one side is empty (a mask that fills its grid): 1e6 mm, far beyond any shell, never Infinity. */
+const FAR_MM2 = 1e12;
+
+/**
+ * Signed distance (mm) from the border of `mask` (non-zero = lesion): outside voxels, the distance to the
+ * nearest lesion voxel centre (> 0); inside, minus the distance to the nearest non-lesion voxel centre (< 0).
+ */
+export function signedDistanceMm(mask: ArrayLike<number>, dims: readonly number[], spacingMm: readonly number[]): Float32Array {
+  const outside = squaredDistanceMm2((i) => mask[i] !== 0, dims, spacingMm);
+  const inside = squaredDistanceMm2((i) => mask[i] === 0, dims, spacingMm);
+  const out = new Float32Array(outside.length);
+  for (let i = 0; i < out.length; i++) out[i] = mask[i] !== 0 ? -Math.sqrt(Math.min(inside[i], FAR_MM2)) : Math.sqrt(Math.min(outside[i], FAR_MM2));
   return out;
 }
 
