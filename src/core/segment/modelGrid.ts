@@ -78,9 +78,9 @@ export function modelGridFor(scanGrid: Grid, spacingMmXyz: [number, number, numb
 export function modelGridNotice(scanGrid: Grid, modelGrid: Grid): string | null {
   if (modelGrid === scanGrid) return null;
   const codes = axisCodes(scanGrid);
-  const reordered = codes !== 'RAS' ? `, stored ${codes}, was reordered to RAS and` : ' was';
+  if (codes === 'RAS') return `The scan (${describeGrid(scanGrid)}) was resampled to the model's ${describeGrid(modelGrid)} for segmentation; the result was resampled back.`;
   const axes = rasAxes(scanGrid);
   const resampled = scanGrid.spacingMm.some((s, a) => Math.abs(s - modelGrid.spacingMm[axes[a].world]) > 0.01 * s);
   const what = resampled ? `resampled to the model's ${describeGrid(modelGrid)}` : 'given to the model in that order';
-  return `The scan (${describeGrid(scanGrid)})${reordered} ${what} for segmentation; the result was brought back to the scan's grid.`;
+  return `The scan (${describeGrid(scanGrid)}), stored ${codes}, was reordered to RAS and ${what} for segmentation; the result was brought back to the scan's grid.`;
 }
