@@ -20,9 +20,14 @@ def zscore_nonzero(img):
     return out
 
 
+def load_ras(path):
+    """The image with its voxel axes reordered to RAS (as the app's model grid: core/segment/modelGrid.ts)."""
+    return nib.as_closest_canonical(nib.load(path))
+
+
 def load_zyx(path):
-    """NIfTI voxel (i, j, k) -> array [k, j, i], i.e. z, y, x with x fastest (the app's order)."""
-    return np.ascontiguousarray(np.asarray(nib.load(path).dataobj, dtype=np.float32).transpose(2, 1, 0))
+    """NIfTI voxel (i, j, k) of the RAS-reordered image -> array [k, j, i], i.e. z, y, x with x fastest (the app's order)."""
+    return np.ascontiguousarray(np.asarray(load_ras(path).dataobj, dtype=np.float32).transpose(2, 1, 0))
 
 
 def t1_path(case_dir):
@@ -102,7 +107,7 @@ class PatchSampler:
 
 def hemisphere_mask(case_dir, side, shape_zyx):
     """1 where a voxel's centre lies in the `side` hemisphere (world x < 0 is left, RAS), else 0; [z, y, x]."""
-    affine = nib.load(os.path.join(case_dir, 'flair.nii.gz')).affine
+    affine = load_ras(os.path.join(case_dir, 'flair.nii.gz')).affine
     k, j, i = np.meshgrid(*[np.arange(n) for n in shape_zyx], indexing='ij')
     x = affine[0, 0] * i + affine[0, 1] * j + affine[0, 2] * k + affine[0, 3]
     return ((x < 0) if side == 'left' else (x >= 0)).astype(np.float32)
