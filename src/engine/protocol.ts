@@ -1,5 +1,5 @@
 /** Messages between the page and the compute worker. Volumes travel as transferable Float32Arrays. */
-import type { ContextResult, LesionSaliency } from '../core/xai';
+import type { ContextResult, ExplainMethod, ExplainSettings, LesionSaliency } from '../core/xai';
 import type { FaultSpec } from './faults';
 
 export type BackendPreference = 'auto' | 'webgpu' | 'webgl' | 'cpu';
@@ -13,17 +13,8 @@ export interface BackendInfo {
   fallbacks: string[];
 }
 
-export type ExplainMethod = 'smoothgrad-mean' | 'smoothgrad-max' | 'gradcam++';
-
-export interface ExplainSettings {
-  method: ExplainMethod;
-  /** SmoothGrad noise samples N */
-  samples: number;
-  /** noise seed: part of the result's provenance */
-  seed: number;
-  /** 'exact': lesion box + receptive field (equals the whole-window result); 'fast': effective receptive field */
-  cropMode: 'exact' | 'fast';
-}
+// the method ids and settings live with the method registry (core/xai/methods)
+export type { ExplainMethod, ExplainSettings };
 
 /** One instance explanation, maps pasted into the scan grid. Plain data: posted from the worker as is. */
 export interface ExplanationData {
