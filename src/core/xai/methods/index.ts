@@ -1,10 +1,11 @@
 // The explanation methods: the app reads every method's traits from here, never its name.
 // Adding a method: one file with its descriptor, one line in EXPLAIN_METHODS.
+import { gradCamMethod } from './gradCam.ts';
 import { gradCamPlusPlusMethod, smoothGradMaxMethod, smoothGradMeanMethod } from './paper.ts';
 import type { MethodDescriptor } from './types.ts';
 
 /** In the order the method picker lists them. */
-export const EXPLAIN_METHODS = [smoothGradMeanMethod, smoothGradMaxMethod, gradCamPlusPlusMethod] as const;
+export const EXPLAIN_METHODS = [smoothGradMeanMethod, smoothGradMaxMethod, gradCamPlusPlusMethod, gradCamMethod] as const;
 
 export type ExplainMethod = (typeof EXPLAIN_METHODS)[number]['id'];
 
