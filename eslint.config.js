@@ -20,8 +20,6 @@ export default tseslint.config(
   // worker (engine/) or the page (ui/); benches and scripts reach the science through core/ only.
   {
     files: ['src/core/**/*.{ts,tsx}'],
-    // until ExplainMethod / ExplainSettings move from engine/protocol.ts to core/xai/methods
-    ignores: ['src/core/export/provenance.ts', 'src/core/export/shareLink.ts'],
     rules: {
       'no-restricted-imports': ['error', {
         patterns: [{ regex: '^\\.{1,2}/(.*/)?(engine|ui)(/|$)', message: 'core/ must not import engine/ or ui/: move the shared piece into core/.' }],

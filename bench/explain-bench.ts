@@ -1,7 +1,7 @@
 // The standard workload (src/bench/workload.ts) in Node, per backend, printed as the same table as
 // bench.html shows; --json / --csv write the report.
 //   npx tsx bench/explain-bench.ts [--backends cpu,webgpu] [--lesions 3|all] [--samples 50]
-//     [--methods smoothgrad-mean,smoothgrad-max,gradcam++] [--crops exact,fast,window,whole]
+//     [--methods smoothgrad-mean,smoothgrad-max,gradcam++,gradcam] [--crops exact,fast,window,whole]
 //     [--budget 8|all] [--segment on|off] [--progressive on|off]
 //     [--json out.json] [--csv out.csv]
 // Defaults are the full workload (all lesions, N = 50, everything timed), which is for GPUs; on a CPU

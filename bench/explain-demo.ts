@@ -1,11 +1,12 @@
 // Per-lesion latency of the instance explanations on the demo case with the default model, per crop:
 // exact (lesion box + receptive field), fast (effective receptive field), the model window (96^3) around the
 // lesion, and the whole volume (as the paper's code did). Lesions: the demo's ground-truth components.
-//   npx tsx bench/explain-demo.ts [--backends cpu] [--lesions 3] [--samples 50] [--methods smoothgrad-mean,gradcam++] [--crops exact,fast,window,whole]
+//   npx tsx bench/explain-demo.ts [--backends cpu] [--lesions 3] [--samples 50] [--methods smoothgrad-mean,gradcam++] (any ids of src/core/xai/methods) [--crops exact,fast,window,whole]
 // Figures name their backend and device; compare only ratios from one run (these machines are noisy).
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { installNodeWebGpu, reexecWithVulkanLoader } from './nodeWebgpu.ts';
+import type { ExplainMethod } from '../src/core/xai/index.ts';
 
 const arg = (name: string, fallback: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -14,7 +15,7 @@ const arg = (name: string, fallback: string) => {
 const backends = arg('backends', 'cpu').split(',');
 const lesionCount = Number(arg('lesions', '3'));
 const samples = Number(arg('samples', '50'));
-const methods = arg('methods', 'smoothgrad-mean,gradcam++').split(',') as ('smoothgrad-mean' | 'smoothgrad-max' | 'gradcam++')[];
+const methods = arg('methods', 'smoothgrad-mean,gradcam++').split(',') as ExplainMethod[]; // ids of the method registry
 const crops = arg('crops', 'exact,fast,window,whole').split(',');
 
 if (backends.includes('webgpu')) {

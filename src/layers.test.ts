@@ -55,10 +55,6 @@ function findCycles(graph: Map<string, string[]>): string[][] {
   return cycles;
 }
 
-// the explanation settings types still live with the worker's messages; they move to core/xai/methods
-// in another change, which drops these two lines
-const PENDING = new Set(['core/export/provenance.ts -> engine/protocol.ts', 'core/export/shareLink.ts -> engine/protocol.ts']);
-
 const graph = new Map(sourceFiles(src).map((f) => [f, importsOf(f)]));
 
 describe('module layers', () => {
@@ -76,6 +72,6 @@ describe('module layers', () => {
         ? targets.filter((t) => /^(engine|ui)\//.test(relative(src, t))).map((t) => `${relative(src, file)} -> ${relative(src, t)}`)
         : [],
     );
-    expect(crossings.filter((c) => !PENDING.has(c))).toEqual([]);
+    expect(crossings).toEqual([]);
   });
 });

@@ -2,8 +2,8 @@
 // the headless-Chromium command (bench/explain-bench-browser.ts) and the page bench.html, so figures
 // from this machine and from a user's laptop are the same workload:
 //   the demo case, the default model; segmentation of the whole case (96^3 windows); per lesion
-//   (the demo's ground-truth components, median-size first) mean SmoothGrad (N samples), max
-//   SmoothGrad (N samples x |L| gradients) and Grad-CAM++, on each crop: exact (receptive field),
+//   (the demo's ground-truth components, median-size first) every registered method (mean SmoothGrad:
+//   N samples, max SmoothGrad: N samples x |L| gradients, the CAMs: one pass), on each crop: exact (receptive field),
 //   fast (effective receptive field), window (the model's 96^3 window around the lesion) and whole
 //   (the whole volume as one window, as the paper's code did).
 // A gradient budget keeps CPU runs to minutes: at most that many gradient passes are timed per
@@ -15,14 +15,14 @@ import { labelComponents } from '../core/lesions/index.ts';
 import { planWindows } from '../core/segment/index.ts';
 import { loadCase, zscoreNonZero, type Grid } from '../core/volume/index.ts';
 import {
-  boundingBox, gradCamPlusPlus, lesionSaliency, prepareInstance, receptiveField, smoothGradMax, smoothGradMean,
-  type InstanceRequest, type PreparedInstance, type Xyz,
+  boundingBox, EXPLAIN_METHOD_IDS, type ExplainMethod, lesionSaliency, methodById, prepareInstance, receptiveField,
+  type InstanceRequest, type MethodDescriptor, type PreparedInstance, type Xyz,
 } from '../core/xai/index.ts';
 import { prepareModelInput, probabilityOnModelGrid, windowPredictor } from '../core/pipeline/index.ts';
 
-export type BenchMethod = 'smoothgrad-mean' | 'smoothgrad-max' | 'gradcam++';
+export type BenchMethod = ExplainMethod;
 export type BenchCrop = 'exact' | 'fast' | 'window' | 'whole';
-export const ALL_METHODS: BenchMethod[] = ['smoothgrad-mean', 'smoothgrad-max', 'gradcam++'];
+export const ALL_METHODS: BenchMethod[] = [...EXPLAIN_METHOD_IDS];
 export const ALL_CROPS: BenchCrop[] = ['exact', 'fast', 'window', 'whole'];
 
 export interface WorkloadConfig {
@@ -36,7 +36,8 @@ export interface WorkloadConfig {
   gradientBudget: number;
   /** time the whole-case segmentation too */
   segment: boolean;
-  /** rows per backward pass; defaults of the app: 4 (mean), 8 (max) */
+  /** rows per backward pass of noise methods: per noise sample (mean), per (sample, voxel) gradient (max);
+   * defaults of the app: the registry's defaultBatch (4, 8) */
   batchMean: number;
   batchMax: number;
   /** read the running maps back after every batch, as the app does for its progressive display */
@@ -46,7 +47,7 @@ export interface WorkloadConfig {
 /** The full workload, for GPUs. */
 export const FULL_WORKLOAD: WorkloadConfig = {
   lesions: 'all', samples: 50, methods: ALL_METHODS, crops: ALL_CROPS, gradientBudget: Infinity,
-  segment: true, batchMean: 4, batchMax: 8, progressive: true,
+  segment: true, batchMean: methodById('smoothgrad-mean').defaultBatch, batchMax: methodById('smoothgrad-max').defaultBatch, progressive: true,
 };
 
 export interface DemoFiles { flair: Uint8Array; mprage: Uint8Array; mask: Uint8Array }
@@ -155,37 +156,34 @@ async function prepare(model: SegmentationModel, request: InstanceRequest, crop:
   return prepareInstance(model, request, { cropMode: crop });
 }
 
+/** Batch rows of a method under this config: per-voxel gradient methods use batchMax, other noise methods batchMean. */
+const batchOf = (m: MethodDescriptor, c: WorkloadConfig) => (!m.usesNoise ? m.defaultBatch : m.gradientPerVoxel ? c.batchMax : c.batchMean);
+
 /** One explanation, timed; the method part scaled up when only part of its gradients was timed. */
 async function timeExplanation(model: SegmentationModel, request: InstanceRequest, method: BenchMethod, crop: BenchCrop, c: WorkloadConfig) {
+  const m = methodById(method);
   const t0 = performance.now();
   const p = await prepare(model, request, crop);
   const tPrepared = performance.now();
   const lesion = p.lesionCrop.length;
   const onProgress = c.progressive ? () => {} : undefined; // partial maps are read back (as the app does) and dropped
-  let gradients = 1;
-  let timed = 1;
-  let batchSize = 1;
-  let cropDims = p.crop.dims;
-  if (method === 'smoothgrad-mean') {
-    gradients = c.samples;
-    timed = Math.min(c.samples, Math.max(1, c.gradientBudget));
-    batchSize = c.batchMean;
-    const r = await smoothGradMean(model, p, { samples: timed, seed: 1, batchSize, onProgress });
-    lesionSaliency(r, p);
-  } else if (method === 'smoothgrad-max') {
-    gradients = c.samples * lesion;
+  const gradients = m.usesNoise ? m.progressTotal(c.samples, lesion) : 1;
+  let timed = gradients;
+  const batchSize = batchOf(m, c);
+  let part = p;
+  let samples = c.samples;
+  if (m.gradientPerVoxel) {
     // time k lesion voxels of s samples: the cost of a gradient does not depend on which voxel
     const k = Math.min(lesion, Math.max(1, c.gradientBudget));
-    const s = k < lesion ? 1 : Math.min(c.samples, Math.max(1, Math.floor(c.gradientBudget / lesion)));
-    timed = k * s;
-    batchSize = c.batchMax;
-    const part = k < lesion ? { ...p, lesionCrop: p.lesionCrop.slice(0, k) } : p;
-    const r = await smoothGradMax(model, part, { samples: s, seed: 1, batchSize, onProgress });
-    lesionSaliency(r, part);
-  } else {
-    const r = await gradCamPlusPlus(model, p);
-    cropDims = r.crop.dims; // widened on exact crops
+    samples = k < lesion ? 1 : Math.min(c.samples, Math.max(1, Math.floor(c.gradientBudget / lesion)));
+    timed = k * samples;
+    if (k < lesion) part = { ...p, lesionCrop: p.lesionCrop.slice(0, k) };
+  } else if (m.usesNoise) {
+    samples = timed = Math.min(c.samples, Math.max(1, c.gradientBudget));
   }
+  const r = await m.run(model, part, { samples, seed: 1, batchSize, onProgress });
+  if (m.quantities) lesionSaliency(r, part);
+  const cropDims = r.crop.dims; // CAMs widen exact crops
   const tDone = performance.now();
   const seconds = ((tPrepared - t0) + (tDone - tPrepared) * (gradients / timed)) / 1000;
   return { seconds, gradients, timed, batchSize, cropDims, lesion };
@@ -193,10 +191,11 @@ async function timeExplanation(model: SegmentationModel, request: InstanceReques
 
 /** Peak tensor memory of one batch of the method on a prepared crop. */
 async function peakMegabytes(model: SegmentationModel, p: PreparedInstance, method: BenchMethod, c: WorkloadConfig): Promise<number> {
+  const m = methodById(method);
+  const batch = batchOf(m, c);
   const info = await tf.profile(async () => {
-    if (method === 'smoothgrad-mean') await smoothGradMean(model, p, { samples: c.batchMean, batchSize: c.batchMean, seed: 1 });
-    else if (method === 'smoothgrad-max') await smoothGradMax(model, { ...p, lesionCrop: p.lesionCrop.slice(0, c.batchMax) }, { samples: 1, batchSize: c.batchMax, seed: 1 });
-    else await gradCamPlusPlus(model, p);
+    if (m.gradientPerVoxel) await m.run(model, { ...p, lesionCrop: p.lesionCrop.slice(0, batch) }, { samples: 1, batchSize: batch, seed: 1 });
+    else await m.run(model, p, { samples: batch, batchSize: batch, seed: 1 });
   });
   return info.peakBytes / 2 ** 20;
 }

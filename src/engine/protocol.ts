@@ -1,21 +1,11 @@
 /** Messages between the page and the compute worker. Volumes travel as transferable Float32Arrays. */
-import type { ContextResult, LesionSaliency } from '../core/xai';
+import type { ContextResult, CroppedMaps, ExplainMethod, ExplainSettings, LesionSaliency } from '../core/xai';
 import type { Grid } from '../core/volume';
 import type { BackendChoice, BackendPreference } from '../core/model';
-import type { CroppedMaps } from '../core/xai';
 import type { FaultSpec } from './faults';
 
-export type ExplainMethod = 'smoothgrad-mean' | 'smoothgrad-max' | 'gradcam++';
-
-export interface ExplainSettings {
-  method: ExplainMethod;
-  /** SmoothGrad noise samples N */
-  samples: number;
-  /** noise seed: part of the result's provenance */
-  seed: number;
-  /** 'exact': lesion box + receptive field (equals the whole-window result); 'fast': effective receptive field */
-  cropMode: 'exact' | 'fast';
-}
+// the method ids and settings live with the method registry (core/xai/methods)
+export type { ExplainMethod, ExplainSettings };
 
 /**
  * One instance explanation. Plain data: posted from the worker as is. Its maps are per channel on `crop` (a box

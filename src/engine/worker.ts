@@ -3,6 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { DEFAULT_BACKENDS, httpModelFolder, initBackend, loadSegmentationModel, type BackendChoice, type BackendName, type BackendPreference, type SegmentationModel } from '../core/model';
 import { Cancelled } from '../core/segment';
+import { methodById } from '../core/xai';
 import { describeGrid } from '../core/volume';
 import { explainLesion, lesionContext, prepareModelInput, probabilityOnModelGrid, toScanGrid, windowPredictor, type ModelInput } from '../core/pipeline';
 import type { ContextJob, ExplainJob, ExplanationData, Jobs, JobType, Reply, Request, ScanData, SegmentJob } from './protocol';
@@ -150,13 +151,9 @@ const explain = (jobId: number, req: ExplainJob) =>
     const started = performance.now();
     post({ type: 'backend', jobId, info: await ensureBackend(req.backend) });
     const { model, input } = await modelInput(req);
-    // progress units: noise samples (mean), gradients = samples x lesion voxels (max)
-    const [stage, total] =
-      settings.method === 'gradcam++'
-        ? ['Grad-CAM++', 1]
-        : settings.method === 'smoothgrad-max'
-          ? ['gradients', settings.samples * req.lesionVoxels.length]
-          : ['noise samples', settings.samples];
+    const method = methodById(settings.method);
+    const stage = method.progressUnit;
+    const total = method.progressTotal(settings.samples, req.lesionVoxels.length);
     post({ type: 'progress', jobId, stage, done: 0, total });
     const fault = faultInjector(req.fault, 'explain', breakDevice);
     // on a GPU fault: fewer rows per backward pass (halved down to 1) or the next backend
@@ -164,8 +161,8 @@ const explain = (jobId: number, req: ExplainJob) =>
       {
         ...recovery(jobId, signal),
         what: 'The explanation',
-        start: { size: settings.method === 'smoothgrad-max' ? 8 : settings.method === 'gradcam++' ? 1 : 4, minSize: 1, sizeMultiple: 1 },
-        describeSize: (rows) => `${rows} ${settings.method === 'smoothgrad-max' ? 'gradients' : 'noise samples'} per batch`,
+        start: { size: method.defaultBatch, minSize: 1, sizeMultiple: 1 },
+        describeSize: (rows) => `${rows} ${method.batchUnit} per batch`,
       },
       async (batchSize) => {
         let batch = 0;
@@ -188,20 +185,20 @@ const explain = (jobId: number, req: ExplainJob) =>
       },
     );
     const r = e.result;
-    // Grad-CAM++ is shown scaled to [0, 1]; SmoothGrad maps stay signed and unscaled (they are the result)
-    const shown = e.scaledOnScan ? [e.scaledOnScan] : e.onScan.maps;
+    // CAMs are shown scaled to [0, 1]; signed maps stay unscaled (they are the result)
+    const shown = e.shownOnScan.maps;
     const explanation: ExplanationData = {
       settings,
-      channels: settings.method === 'gradcam++' ? ['Grad-CAM++'] : r.channels,
+      channels: r.shownChannels,
       maps: shown,
-      crop: e.onScan.crop,
+      crop: e.shownOnScan.crop,
       exact: r.exact,
       note: input.modelGrid === input.scanGrid ? r.note : `${r.note}; computed on the model's grid (${describeGrid(input.modelGrid)}) and resampled to the scan's`,
       provenance: { ...r.provenance, model: model.manifest.name, backend: backendInfo?.name ?? null },
       quantities: e.quantities,
       seconds: (performance.now() - started) / 1000,
     };
-    return { result: explanation, transfer: shown.map((m) => m.buffer) };
+    return { result: explanation, transfer: shown.map((map) => map.buffer) };
   });
 
 self.onmessage = (e: MessageEvent<Request>) => {

@@ -2,16 +2,11 @@ import { useMemo } from 'react';
 import { useApp } from './store';
 import { CONTEXT_RADII_MM, currentExplanation, explainSelected, explanationKey, lesionKey, runContextExperiment, updateExplainSettings } from './explainActions';
 import { selectedMeasures } from './segmentationActions';
-import { compareMaps } from '../core/xai';
+import { compareMaps, EXPLAIN_METHODS, methodById } from '../core/xai';
 import { ExplanationPlots } from './ExplanationPlots';
-import type { ExplainMethod } from '../engine/protocol';
 import { Choice } from './Choice';
 
-const METHODS: [ExplainMethod, string][] = [
-  ['smoothgrad-mean', 'SmoothGrad (mean)'],
-  ['smoothgrad-max', 'SmoothGrad (max)'],
-  ['gradcam++', 'Grad-CAM++'],
-];
+const METHODS = EXPLAIN_METHODS.map((m) => [m.id, m.title] as const);
 const CROPS: ['exact' | 'fast', string][] = [
   ['exact', 'exact'],
   ['fast', 'fast'],
@@ -30,7 +25,7 @@ export function ExplainPanel() {
       <h3>Why this lesion?</h3>
       <div className="row">
         <Choice label="Method" value={settings.method} options={METHODS} onChange={(method) => updateExplainSettings({ method })} />
-        {settings.method !== 'gradcam++' && (
+        {methodById(settings.method).usesNoise && (
           <label title="Noise samples N">
             N{' '}
             <input
@@ -128,8 +123,8 @@ export function ExplainPanel() {
           <p className="hint">
             {e.data.exact ? '' : 'Approximate: '}
             {e.data.note}. {e.data.seconds.toFixed(1)} s
-            {e.data.settings.method !== 'gradcam++' && `, seed ${e.data.settings.seed}, N ${e.data.settings.samples}`}.
-            {e.data.settings.method === 'gradcam++' ? ' Map scaled to [0, 1], high = important.' : ' Signed, not normalised: the values are the result.'}
+            {methodById(e.data.settings.method).usesNoise && `, seed ${e.data.settings.seed}, N ${e.data.settings.samples}`}.
+            {methodById(e.data.settings.method).signed ? ' Signed, not normalised: the values are the result.' : ' Map scaled to [0, 1], high = important.'}
           </p>
         </div>
       )}

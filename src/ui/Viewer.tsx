@@ -3,6 +3,7 @@ import { Niivue, NVImage, SLICE_TYPE, SHOW_RENDER } from '@niivue/niivue';
 import { applyAffine, defaultWindow, invert4, voxelIndex, type Grid } from '../core/volume';
 import { useApp, type Background, type Layout } from './store';
 import { lesionNear, outlineOf } from '../core/lesions';
+import { methodById } from '../core/xai';
 import { COLOUR_MAP_KEYS, GRADCAM_SEQUENTIAL, SALIENCY_NEGATIVE, SALIENCY_POSITIVE, highlightedId, lesionLut, overlayImage, replaceOverlays, saliencyLegend, type SaliencyLegend } from './overlays';
 import { select } from './segmentationActions';
 import { currentExplanation } from './explainActions';
@@ -158,12 +159,12 @@ export function Viewer() {
       const images: NVImage[] = [];
       // saliency under the lesion outlines: the finished map, or SmoothGrad's running mean while it sharpens
       const saliency = explanation
-        ? { maps: explanation.data.maps, channel: Math.min(saliencyChannel, explanation.data.maps.length - 1), gradCam: explanation.data.settings.method === 'gradcam++', crop: explanation.data }
+        ? { maps: explanation.data.maps, channel: Math.min(saliencyChannel, explanation.data.maps.length - 1), gradCam: !methodById(explanation.data.settings.method).signed, name: explanation.data.channels[0], crop: explanation.data }
         : partial
-          ? { maps: partial.maps, channel: 0, gradCam: false, crop: partial }
+          ? { maps: partial.maps, channel: 0, gradCam: false, name: 'FLAIR', crop: partial }
           : null;
       if (saliency) {
-        const legend = saliencyLegend(saliency.maps, saliency.gradCam, saliencyThreshold, '');
+        const legend = saliencyLegend(saliency.maps, saliency.gradCam, saliencyThreshold, saliency.name);
         const onGrid = mapOnScanGrid(saliency.crop, saliency.channel, grid.dims);
         images.push(await saliencyImage(grid, onGrid, legend));
       }

@@ -50,17 +50,18 @@ export interface SaliencyLegend {
 /**
  * The overlay scale for an explanation: symmetric, from the map's own range. SmoothGrad uses one scale for both
  * channels (the larger max |value|), so switching FLAIR <-> MPRAGE shows their true relative strength.
- * thresholdFraction is the slider: the share of max |value| below which the map is transparent.
+ * thresholdFraction is the slider: the share of max |value| below which the map is transparent. `scaled`: a map in
+ * [0, 1] (a CAM, not signed), titled by its channel name (the method's title).
  */
-export function saliencyLegend(maps: readonly Float32Array[], gradCam: boolean, thresholdFraction: number, channel: string): SaliencyLegend {
+export function saliencyLegend(maps: readonly Float32Array[], scaled: boolean, thresholdFraction: number, channel: string): SaliencyLegend {
   let maxAbs = 0;
   for (const m of maps) for (let v = 0; v < m.length; v++) maxAbs = Math.max(maxAbs, Math.abs(m[v]));
-  if (gradCam) maxAbs = 1; // Grad-CAM++ maps are scaled to [0, 1]
+  if (scaled) maxAbs = 1; // CAM maps are scaled to [0, 1]
   return {
-    signed: !gradCam,
+    signed: !scaled,
     thresholdAbs: thresholdFraction * maxAbs,
     maxAbs: maxAbs || 1,
-    unit: gradCam ? 'relative importance (0 to 1)' : 'dS/dx: lesion logit sum per z-score unit',
-    title: gradCam ? 'Grad-CAM++' : `SmoothGrad, ${channel}`,
+    unit: scaled ? 'relative importance (0 to 1)' : 'dS/dx: lesion logit sum per z-score unit',
+    title: scaled ? channel : `SmoothGrad, ${channel}`,
   };
 }

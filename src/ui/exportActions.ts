@@ -3,7 +3,7 @@ import {
   buildProvenance, exportFileName, floatMapNifti, labelMapNifti, lesionTableCsv, parseProvenance, screenshotCaption, sha256Hex,
   type ProvenanceRecord,
 } from '../core/export';
-import { mapOnScanGrid } from '../core/xai';
+import { mapOnScanGrid, methodById } from '../core/xai';
 import { useApp, type Selection } from './store';
 import { currentExplanation, explanationKey } from './explainActions';
 import { recomputeAnalysis, runSegmentation, select, selectModel } from './segmentationActions';
@@ -13,8 +13,6 @@ import { viewPng } from './viewCapture';
 import { markExported } from './unsaved';
 
 export { APP_VERSION };
-
-const METHOD_TITLES: Record<string, string> = { 'smoothgrad-mean': 'SmoothGrad (mean)', 'smoothgrad-max': 'SmoothGrad (max)', 'gradcam++': 'Grad-CAM++' };
 
 /** Saves bytes as a file through the browser's own download (nothing leaves the computer). */
 function download(data: Blob | string | Uint8Array, type: string, name: string): void {
@@ -41,7 +39,7 @@ export function shownSaliencyLegend(s = useApp.getState()): SaliencyLegend | nul
   const maps = e?.data.maps ?? (s.partialSaliency?.maps ?? null);
   if (!maps) return null;
   const names = e?.data.channels ?? ['FLAIR'];
-  return saliencyLegend(maps, e?.data.settings.method === 'gradcam++', s.saliencyThreshold, names[Math.min(s.saliencyChannel, names.length - 1)]);
+  return saliencyLegend(maps, !!e && !methodById(e.data.settings.method).signed, s.saliencyThreshold, names[Math.min(s.saliencyChannel, names.length - 1)]);
 }
 
 /** PNG of the viewer at 2x its device pixels, with the caption (notice, lesion, method, model) and colour bar burned in. */
@@ -53,7 +51,7 @@ export async function exportViewPng(): Promise<void> {
   const es = e?.data.settings;
   const channel = e ? e.data.channels[Math.min(s.saliencyChannel, e.data.channels.length - 1)] : null;
   const method = es
-    ? `${METHOD_TITLES[es.method]}${es.method === 'gradcam++' ? '' : `, N ${es.samples}, seed ${es.seed}`}, crop ${es.cropMode}, map ${channel}, threshold ${Math.round(100 * s.saliencyThreshold)} % of max`
+    ? `${methodById(es.method).title}${methodById(es.method).usesNoise ? `, N ${es.samples}, seed ${es.seed}` : ''}, crop ${es.cropMode}, map ${channel}, threshold ${Math.round(100 * s.saliencyThreshold)} % of max`
     : null;
   const model = s.models.find((m) => m.name === s.segmentation?.modelName);
   const caption = screenshotCaption({
@@ -89,7 +87,10 @@ export function exportSaliencyNifti(channel: number): void {
   if (!s.scan || !e) return;
   const name = e.data.channels[channel];
   const data = mapOnScanGrid(e.data, channel, s.scan.flair.dims);
-  const bytes = floatMapNifti(s.scan.flair, data, `LesionLens ${e.data.settings.method} ${name}, seed ${e.data.settings.seed}`);
+  const m = methodById(e.data.settings.method);
+  // noise methods: the seed reproduces the map; CAMs: the map is scaled, not in model units
+  const how = [m.usesNoise && `seed ${e.data.settings.seed}`, !m.signed && 'scaled to [0, 1]'].filter(Boolean).join(', ');
+  const bytes = floatMapNifti(s.scan.flair, data, `LesionLens ${m.id} ${name}, ${how}`);
   download(bytes, 'application/gzip', nameFor(`saliency-${name}`, 'nii.gz', e.selection, e.data.settings.method));
 }
 
@@ -172,7 +173,7 @@ export async function openProvenance(file: File): Promise<void> {
     notes.push(`${file.name} was made from ${r.case.flair} + ${r.case.mprage} (${r.case.dims.join(' x ')}); the open case is ${s.caseInfo.flairName} + ${s.caseInfo.mprageName}. The settings were applied anyway.`);
   const hash = r.model.sha256 ? await (modelHashes.get(model.name) ?? modelFileHash(model.manifestUrl).catch(() => null)) : null;
   if (hash?.sha256 && hash.sha256 !== r.model.sha256) notes.push(`The model '${model.name}' has changed since ${file.name} was made (different SHA-256): the maps will differ.`);
-  notes.push(`Applied ${file.name}: model ${model.name}, backend ${r.backend.requested}, threshold ${r.instanceSettings.threshold}, ${r.explainSettings.method}${r.explainSettings.method === 'gradcam++' ? '' : `, N ${r.explainSettings.samples}, seed ${r.explainSettings.seed}`}, crop ${r.explainSettings.cropMode}.`);
+  notes.push(`Applied ${file.name}: model ${model.name}, backend ${r.backend.requested}, threshold ${r.instanceSettings.threshold}, ${r.explainSettings.method}${methodById(r.explainSettings.method).usesNoise ? `, N ${r.explainSettings.samples}, seed ${r.explainSettings.seed}` : ''}, crop ${r.explainSettings.cropMode}.`);
   const sameSegmentation = s.segmentation?.modelName === model.name && s.backendPreference === r.backend.requested;
   if (s.modelName !== model.name) selectModel(model.name);
   useApp.setState((st) => ({

@@ -1,5 +1,6 @@
 import type { LoadedCase } from '../core/volume';
 import { parseSharedView, sharedViewQuery, type SharedView } from '../core/export';
+import { methodById } from '../core/xai';
 import { useApp } from './store';
 import { DEMOS, openDemo, openPending, type DemoName } from './caseLoading';
 import { loadModelList, runSegmentation, select, selectModel } from './segmentationActions';
@@ -100,7 +101,7 @@ export function currentShareLink(pageUrl = location.href): string | null {
   if (s.segmentation) {
     Object.assign(view, { model: s.segmentation.modelName, threshold: s.instanceSettings.threshold, connectivity: s.instanceSettings.connectivity, drop: s.instanceSettings.maxDroppedVoxels });
     if (s.selection) Object.assign(view, { lesion: s.selection, method: e.method, crop: e.cropMode });
-    if (s.selection && e.method !== 'gradcam++') Object.assign(view, { samples: e.samples, seed: e.seed });
+    if (s.selection && methodById(e.method).usesNoise) Object.assign(view, { samples: e.samples, seed: e.seed });
   }
   const u = new URL(pageUrl);
   return `${u.origin}${u.pathname}${sharedViewQuery(view)}`;

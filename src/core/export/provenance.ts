@@ -1,8 +1,7 @@
 import type { InstanceSettings } from '../lesions';
 import type { Mat4 } from '../volume';
 import type { BackendPreference } from '../model';
-// the settings types live with the worker's messages; this module only reads their shape
-import type { ExplainMethod, ExplainSettings } from '../../engine/protocol';
+import { EXPLAIN_METHOD_IDS, type ExplainSettings, isExplainMethod } from '../xai/methods/index.ts';
 
 export const PROVENANCE_FORMAT = 'lesionlens-provenance/1';
 
@@ -53,7 +52,6 @@ export function buildProvenance(p: ProvenanceInput): ProvenanceRecord {
 
 export class ProvenanceError extends Error {}
 
-const METHODS: ExplainMethod[] = ['smoothgrad-mean', 'smoothgrad-max', 'gradcam++'];
 const BACKENDS: BackendPreference[] = ['auto', 'webgpu', 'webgl', 'cpu'];
 
 /** Reads a provenance JSON back, checking every field that settings are taken from; throws ProvenanceError with what is wrong. */
@@ -76,7 +74,7 @@ export function parseProvenance(text: string): ProvenanceRecord {
   if (![6, 18, 26].includes(i.connectivity)) fail('connectivity is not 6, 18 or 26');
   if (!isInt(i.maxDroppedVoxels, 0, 1e9)) fail('minimum lesion size is not a whole number');
   const e = r.explainSettings;
-  if (!e || !METHODS.includes(e.method)) fail(`method is not one of ${METHODS.join(', ')}`);
+  if (!e || !isExplainMethod(e.method)) fail(`method is not one of ${EXPLAIN_METHOD_IDS.join(', ')}`);
   if (!isInt(e.samples, 1, 100000)) fail('noise samples N is not a positive whole number');
   if (!isInt(e.seed, -(2 ** 31), 2 ** 32)) fail('seed is not a whole number');
   if (e.cropMode !== 'exact' && e.cropMode !== 'fast') fail("crop is not 'exact' or 'fast'");

@@ -1,4 +1,4 @@
-import type { ExplainMethod } from '../../engine/protocol';
+import { EXPLAIN_METHOD_IDS, type ExplainMethod, isExplainMethod } from '../xai/methods/index.ts';
 
 /** What a shared link opens and selects. Scans come from URLs on the app's own origin, or a shipped demo. */
 export interface SharedView {
@@ -17,8 +17,6 @@ export interface SharedView {
   /** where to compute: not part of a copied link (the receiver's machine decides), accepted for tests and benchmarks */
   backend?: 'auto' | 'webgpu' | 'webgl' | 'cpu';
 }
-
-const METHODS: readonly string[] = ['smoothgrad-mean', 'smoothgrad-max', 'gradcam++'];
 
 /** A scan URL, resolved against the page, only if it is on the page's own origin (http or https). */
 export function sameOriginUrl(raw: string, pageUrl: string): string | null {
@@ -76,8 +74,8 @@ export function parseSharedView(search: string, pageUrl: string): { view: Shared
   }
   const method = q.get('method');
   if (method !== null) {
-    if (METHODS.includes(method)) view.method = method as ExplainMethod;
-    else problems.push(`The link's method=${method} is not one of ${METHODS.join(', ')}; it was ignored.`);
+    if (isExplainMethod(method)) view.method = method;
+    else problems.push(`The link's method=${method} is not one of ${EXPLAIN_METHOD_IDS.join(', ')}; it was ignored.`);
   }
   view.samples = int('samples', 1, 100000);
   view.seed = int('seed', 0, 2 ** 31 - 1);

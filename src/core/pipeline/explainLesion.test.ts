@@ -82,7 +82,7 @@ describe('explainLesion on an anisotropic scan', () => {
 
     // back on the scan grid: the box covers the lesion, the map's mass (value x voxel volume) is kept, and
     // the map is largest inside the clicked lesion
-    const box = e.onScan.crop;
+    const box = e.shownOnScan.crop;
     const inScanLesion = new Set(lesionScan);
     let massModel = 0;
     for (const v of maps[0]) massModel += v;
@@ -93,7 +93,7 @@ describe('explainLesion on an anisotropic scan', () => {
     for (let z = 0; z < bz; z++)
       for (let y = 0; y < by; y++)
         for (let x = 0; x < bx; x++) {
-          const value = e.onScan.maps[0][x + bx * (y + by * z)];
+          const value = e.shownOnScan.maps[0][x + bx * (y + by * z)];
           massScan += value * 0.8 * 0.8 * 3;
           const v = x + box.origin[0] + 40 * (y + box.origin[1] + 40 * (z + box.origin[2]));
           if (value > best) [best, bestInside] = [value, inScanLesion.has(v)];

@@ -76,10 +76,8 @@ export function instanceOnModelGrid(input: ModelInput, lesionVoxelsScan: ArrayLi
 }
 
 export interface LesionExplanation extends Explanation {
-  /** the maps as the result holds them (per channel, or one CAM), on a box of the scan grid */
-  onScan: { crop: Crop; maps: Float32Array[] };
-  /** the result's maps scaled for display (Grad-CAM-type methods), on the same box; null when the maps are shown as they are */
-  scaledOnScan: Float32Array | null;
+  /** the maps as the app shows them (result.shown), on a box of the scan grid */
+  shownOnScan: { crop: Crop; maps: Float32Array[] };
 }
 
 export interface ExplainLesionOptions extends Omit<ExplainOptions, 'onProgress'> {
@@ -98,13 +96,7 @@ export async function explainLesion(model: SegmentationModel, input: ModelInput,
     },
     onProgress: (done, total, partial) => o.onProgress?.(done, total, partial && crop ? cropMapsToScanGrid(input, crop, partial) : null),
   });
-  const r = e.result;
-  const scaled = 'scaled' in r ? (r as { scaled: Float32Array }).scaled : null;
-  return {
-    ...e,
-    onScan: cropMapsToScanGrid(input, r.crop, r.maps),
-    scaledOnScan: scaled ? cropMapsToScanGrid(input, r.crop, [scaled]).maps[0] : null,
-  };
+  return { ...e, shownOnScan: cropMapsToScanGrid(input, e.result.crop, e.result.shown) };
 }
 
 /** The context experiment for a scan-grid lesion, on the model grid (its exact crop). */

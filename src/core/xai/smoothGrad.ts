@@ -1,14 +1,16 @@
 // Instance SmoothGrad (method.md), signed, one map per input channel, on the prepared crop.
-// mean: M = 1/(N |L|) sum_n dS_L/dx at x + eps_n.
-// max:  M = 1/N sum_n g_n, g_n(i) = dz_v*/dx_i at x + eps_n with v* the lesion voxel of largest |.| at
-//       element i (sign kept). Batched: each batch row is one (sample, lesion voxel) pair whose target
-//       is that voxel's logit alone, so one backward pass gives `batchSize` per-voxel gradients.
+// SmoothGrad is a noise loop over a gradient attribution: M = 1/N sum_n A(x + eps_n), A one of
+// mean: A = 1/|L| dS_L/dx (one backward row per sample).
+// max:  A(i) = dz_v*/dx_i with v* the lesion voxel of largest |.| at element i (sign kept). Batched:
+//       each batch row is one (sample, lesion voxel) pair whose target is that voxel's logit alone, so
+//       one backward pass gives `batchSize` per-voxel gradients.
 import * as tf from '@tensorflow/tfjs';
 import type { SegmentationModel } from '../model/index.ts';
 import { Cancelled } from '../segment/segmentVolume.ts';
 import type { Crop } from './crop.ts';
 import { batchInput, type PreparedInstance, targetGradient } from './instance.ts';
 import { type NoiseSource, seededNoise } from './noise.ts';
+import type { ExplainMethod } from './methods/index.ts';
 
 export interface SmoothGradOptions {
   /** N, default 50 */
@@ -19,7 +21,7 @@ export interface SmoothGradOptions {
   seed?: number;
   /** supply the noise instead (e.g. the noise a PyTorch reference used) */
   noise?: NoiseSource;
-  /** rows per backward pass: noise samples (mean) or (sample, voxel) pairs (max); default 4 / 8 */
+  /** rows per backward pass: noise samples (mean) or (sample, voxel) pairs (max); default: the attribution's (4 / 8) */
   batchSize?: number;
   /** after each batch: work done, work total, running mean of the finished samples (null: none yet) */
   onProgress?: (done: number, total: number, partialMaps: Float32Array[] | null) => void;
@@ -27,7 +29,7 @@ export interface SmoothGradOptions {
 }
 
 export interface SaliencyResult {
-  method: 'smoothgrad-mean' | 'smoothgrad-max' | 'gradcam++';
+  method: ExplainMethod;
   crop: Crop;
   exact: boolean;
   note: string;
@@ -77,105 +79,143 @@ async function toMaps(t: tf.Tensor, channels: number, scale: number): Promise<Fl
 
 const yieldToEvents = () => new Promise((r) => setTimeout(r, 0));
 
-function result(model: SegmentationModel, p: PreparedInstance, method: SaliencyResult['method'], maps: Float32Array[], prov: SaliencyResult['provenance']): SaliencyResult {
-  return {
-    method, crop: p.crop, exact: p.exact, note: p.note, channels: model.manifest.inputChannels, maps,
-    lesionVoxels: p.lesionCrop.length, provenance: { model: model.manifest.name, cropMode: p.cropMode, ...prov },
-  };
+/** One backward-pass row of the noise loop: noise sample `sample`, row `row` of that sample's rows. */
+export interface NoiseRow {
+  sample: number;
+  row: number;
 }
 
-export async function smoothGradMean(model: SegmentationModel, p: PreparedInstance, o: SmoothGradOptions = {}): Promise<SaliencyResult> {
+/** A gradient-type attribution as the noise loop runs it, one instance (it may hold tensors). */
+export interface GradientAttribution {
+  /** backward-pass rows one noise sample needs */
+  rowsPerSample: number;
+  /** batch rows when the caller gives none */
+  defaultBatch: number;
+  /** the maps are sum / (finished samples x normaliser) */
+  normaliser: number;
+  /** which logits each row's gradient is of: [rows or 1, z, y, x]; made inside the loop's tidy */
+  targets(rows: readonly NoiseRow[]): tf.Tensor4D;
+  /** one batch's input gradients [rows, z, y, x, c] -> per finished sample(s), what to add to the sum
+   * (flat [voxels x channels], interleaved) and how many samples it holds; the caller disposes `add` */
+  fold(g: tf.Tensor5D, rows: readonly NoiseRow[]): { add: tf.Tensor; samples: number }[];
+  /** extra provenance fields for `samples` noise samples */
+  provenance?: (samples: number) => Record<string, number>;
+  dispose(): void;
+}
+
+/** The SmoothGrad noise loop: noisy inputs, batching, progress, cancel; the attribution does the rest. */
+export async function smoothGrad(
+  model: SegmentationModel, p: PreparedInstance, o: SmoothGradOptions, method: ExplainMethod,
+  attribution: (p: PreparedInstance) => GradientAttribution,
+): Promise<SaliencyResult> {
   const [nx, ny, nz] = p.crop.dims;
   const channels = p.input.length;
   const samples = o.samples ?? 50;
-  const batch = Math.max(1, o.batchSize ?? 4);
+  const a = attribution(p);
+  const batch = Math.max(1, o.batchSize ?? a.defaultBatch);
   const { sigma, seed, noise } = noiseOf(p, o);
-  const lesion = p.lesionCrop.length;
-  const target = tf.tensor4d(p.lesionMask, [1, nz, ny, nx]);
-  let sum: tf.Tensor = tf.zeros([nz * ny * nx, channels]);
-  try {
-    for (let start = 0; start < samples; start += batch) {
-      if (o.signal?.aborted) throw new Cancelled();
-      const count = Math.min(batch, samples - start);
-      const inputs = Array.from({ length: count }, (_, b) => noisyInput(p, noise, start + b));
-      const next = tf.tidy(() => {
-        const g = targetGradient(model, batchInput(inputs, p.crop), target);
-        return tf.add(sum, tf.reshape(tf.sum(g, 0), [nz * ny * nx, channels]));
-      });
-      sum.dispose();
-      sum = next;
-      if (o.onProgress) o.onProgress(start + count, samples, await toMaps(sum, channels, 1 / ((start + count) * lesion)));
-      await yieldToEvents();
-    }
-    const maps = await toMaps(sum, channels, 1 / (samples * lesion));
-    return result(model, p, 'smoothgrad-mean', maps, { samples, sigma, seed, noise: seed === null ? 'supplied' : 'seeded counter-based normal' });
-  } finally {
-    sum.dispose();
-    target.dispose();
-  }
-}
-
-export async function smoothGradMax(model: SegmentationModel, p: PreparedInstance, o: SmoothGradOptions = {}): Promise<SaliencyResult> {
-  const [nx, ny, nz] = p.crop.dims;
-  const voxels = nx * ny * nz;
-  const channels = p.input.length;
-  const samples = o.samples ?? 50;
-  const batch = Math.max(1, o.batchSize ?? 8);
-  const { sigma, seed, noise } = noiseOf(p, o);
-  const lesion = p.lesionCrop.length;
-  const total = samples * lesion;
-  const inputs = new Map<number, Float32Array[]>();
-  const best = new Map<number, tf.Tensor>(); // running signed max-|g| per element, per open sample
-  let sum: tf.Tensor = tf.zeros([voxels * channels]);
+  const total = samples * a.rowsPerSample;
+  const inputs = new Map<number, Float32Array[]>(); // noisy input of each open sample
+  let sum: tf.Tensor = tf.zeros([nz * ny * nx * channels]);
   let finished = 0;
   try {
     for (let start = 0; start < total; start += batch) {
       if (o.signal?.aborted) throw new Cancelled();
       const count = Math.min(batch, total - start);
-      const rows = Array.from({ length: count }, (_, b) => ({ sample: Math.floor((start + b) / lesion), voxel: p.lesionCrop[(start + b) % lesion] }));
-      const targets = new Float32Array(count * voxels);
-      rows.forEach((r, b) => {
-        if (!inputs.has(r.sample)) inputs.set(r.sample, noisyInput(p, noise, r.sample));
-        targets[b * voxels + r.voxel] = 1;
-      });
-      const g = tf.tidy(() => {
-        const x = batchInput(rows.map((r) => inputs.get(r.sample)!), p.crop);
-        return tf.reshape(targetGradient(model, x, tf.tensor4d(targets, [count, nz, ny, nx])), [count, voxels * channels]);
-      });
+      const rows = Array.from({ length: count }, (_, b) => ({ sample: Math.floor((start + b) / a.rowsPerSample), row: (start + b) % a.rowsPerSample }));
+      for (const r of rows) if (!inputs.has(r.sample)) inputs.set(r.sample, noisyInput(p, noise, r.sample));
+      const g = tf.tidy(() => targetGradient(model, batchInput(rows.map((r) => inputs.get(r.sample)!), p.crop), a.targets(rows)));
+      try {
+        for (const { add, samples: n } of a.fold(g, rows)) {
+          const next = tf.add(sum, add);
+          sum.dispose();
+          add.dispose();
+          sum = next;
+          finished += n;
+        }
+      } finally {
+        g.dispose();
+      }
+      for (const r of rows) if (r.row === a.rowsPerSample - 1) inputs.delete(r.sample);
+      if (o.onProgress) o.onProgress(start + count, total, finished ? await toMaps(sum, channels, 1 / (finished * a.normaliser)) : null);
+      await yieldToEvents();
+    }
+    const maps = await toMaps(sum, channels, 1 / (samples * a.normaliser));
+    return {
+      method, crop: p.crop, exact: p.exact, note: p.note, channels: model.manifest.inputChannels, maps, lesionVoxels: p.lesionCrop.length,
+      provenance: { model: model.manifest.name, cropMode: p.cropMode, samples, sigma, seed, noise: seed === null ? 'supplied' : 'seeded counter-based normal', ...a.provenance?.(samples) },
+    };
+  } finally {
+    sum.dispose();
+    a.dispose();
+  }
+}
+
+/** mean: 1/|L| dS_L/dx, one row per sample (target: the lesion mask). */
+export function instanceGradient(p: PreparedInstance): GradientAttribution {
+  const [nx, ny, nz] = p.crop.dims;
+  const target = tf.tensor4d(p.lesionMask, [1, nz, ny, nx]);
+  return {
+    rowsPerSample: 1,
+    defaultBatch: 4,
+    normaliser: p.lesionCrop.length,
+    targets: () => target,
+    fold: (g, rows) => [{ add: tf.tidy(() => tf.reshape(tf.sum(g, 0), [-1])), samples: rows.length }],
+    dispose: () => target.dispose(),
+  };
+}
+
+/** max: per element the signed max-|dz_v/dx| over lesion voxels v; one row per (sample, voxel). */
+export function maxVoxelGradient(p: PreparedInstance): GradientAttribution {
+  const [nx, ny, nz] = p.crop.dims;
+  const voxels = nx * ny * nz;
+  const size = voxels * p.input.length;
+  const lesion = p.lesionCrop.length;
+  const best = new Map<number, tf.Tensor>(); // running signed max-|g| per element, per open sample
+  return {
+    rowsPerSample: lesion,
+    defaultBatch: 8,
+    normaliser: 1,
+    targets: (rows) => {
+      const t = new Float32Array(rows.length * voxels);
+      rows.forEach((r, b) => (t[b * voxels + p.lesionCrop[r.row]] = 1));
+      return tf.tensor4d(t, [rows.length, nz, ny, nx]);
+    },
+    fold: (g5, rows) => {
+      const count = rows.length;
+      const g = tf.reshape(g5, [count, size]);
+      const done: { add: tf.Tensor; samples: number }[] = [];
       // rows are sample-major: per sample, the batch's signed max-|g| row in one argMax, then merged
       for (let b0 = 0; b0 < count; ) {
         const sample = rows[b0].sample;
         let b1 = b0;
         while (b1 < count && rows[b1].sample === sample) b1++;
-        const previous = best.get(sample) ?? tf.zeros([voxels * channels]);
+        const previous = best.get(sample) ?? tf.zeros([size]);
         const next = tf.tidy(() => {
-          const group = tf.slice(g, [b0, 0], [b1 - b0, voxels * channels]);
+          const group = tf.slice(g, [b0, 0], [b1 - b0, size]);
           // first max wins, as torch.argmax (oneHot needs depth >= 2)
-          const picked = b1 - b0 === 1 ? tf.reshape(group, [voxels * channels])
+          const picked = b1 - b0 === 1 ? tf.reshape(group, [size])
             : tf.sum(tf.mul(group, tf.transpose(tf.oneHot(tf.argMax(tf.abs(group), 0), b1 - b0))), 0);
           return tf.where(tf.greater(tf.abs(picked), tf.abs(previous)), picked, previous);
         });
         previous.dispose();
         best.set(sample, next);
-        if ((start + b1) % lesion === 0) {
-          const s = tf.add(sum, next);
-          sum.dispose();
-          sum = s;
-          next.dispose();
+        if (rows[b1 - 1].row === lesion - 1) {
           best.delete(sample);
-          inputs.delete(sample);
-          finished++;
+          done.push({ add: next, samples: 1 });
         }
         b0 = b1;
       }
       g.dispose();
-      if (o.onProgress) o.onProgress(start + count, total, finished ? await toMaps(sum, channels, 1 / finished) : null);
-      await yieldToEvents();
-    }
-    const maps = await toMaps(sum, channels, 1 / samples);
-    return result(model, p, 'smoothgrad-max', maps, { samples, sigma, seed, noise: seed === null ? 'supplied' : 'seeded counter-based normal', gradients: total });
-  } finally {
-    sum.dispose();
-    best.forEach((t) => t.dispose());
-  }
+      return done;
+    },
+    provenance: (samples) => ({ gradients: samples * lesion }),
+    dispose: () => best.forEach((t) => t.dispose()),
+  };
 }
+
+export const smoothGradMean = (model: SegmentationModel, p: PreparedInstance, o: SmoothGradOptions = {}): Promise<SaliencyResult> =>
+  smoothGrad(model, p, o, 'smoothgrad-mean', instanceGradient);
+
+export const smoothGradMax = (model: SegmentationModel, p: PreparedInstance, o: SmoothGradOptions = {}): Promise<SaliencyResult> =>
+  smoothGrad(model, p, o, 'smoothgrad-max', maxVoxelGradient);
