@@ -5,9 +5,9 @@
 // dark sulcal CSF at its surface is kept, as the reference masks do. Chosen over a network or a template
 // registration because it needs no training data with skulls, no template shipped with the app, and runs on
 // every machine in seconds; measured against the open-ms brain masks by scripts/brain-mask-dice.ts.
-import type { Volume } from '../volume';
-import { squaredDistanceMm2 } from '../volume';
+import { resampleToGrid, squaredDistanceMm2, type Volume } from '../volume';
 import { labelComponents } from '../lesions';
+import { gridAtSpacing } from '../segment';
 
 export interface BrainMaskOptions {
   /** erosion that separates brain from scalp, mm */
@@ -18,6 +18,8 @@ export interface BrainMaskOptions {
   closeMm?: number;
   /** a scan whose extracted brain keeps at least this share of its non-zero voxels is taken as skull-stripped already */
   strippedShare?: number;
+  /** the morphology runs on a grid at least this coarse (mm) and the mask is brought back: about 3x less work at 1.2 mm than at 0.7 mm */
+  workingSpacingMm?: number;
 }
 
 export interface BrainMask {
@@ -102,8 +104,33 @@ function fillHoles(mask: Uint8Array, dims: readonly [number, number, number], sl
   return out;
 }
 
-/** The brain of a FLAIR with or without skull (see the file's comment). */
+/** The brain of a FLAIR with or without skull (see the file's comment), on the FLAIR's grid. */
 export function brainMask(flair: Volume, o: BrainMaskOptions = {}): BrainMask {
+  // is it skull-stripped already? decided on a coarse 3 mm grid (most scans are, and this costs a fraction of a second)
+  const decision = atSpacing(flair, 3, o);
+  if (decision.alreadyStripped) return { ...decision, mask: nonZero(flair.data) };
+  return atSpacing(flair, o.workingSpacingMm ?? 1.2, o);
+}
+
+/** The morphology on a grid at least `spacingMm` coarse, the mask brought back to the FLAIR's grid. */
+function atSpacing(flair: Volume, spacingMm: number, o: BrainMaskOptions): BrainMask {
+  const coarse = gridAtSpacing(flair, flair.spacingMm.map((s) => Math.max(s, spacingMm)) as [number, number, number]);
+  if (coarse === flair) return brainMaskOnGrid(flair, o);
+  const b = brainMaskOnGrid(resampleToGrid(flair, coarse, 'linear'), o);
+  // linear interpolation of the 0/1 mask, cut at one half
+  const back = resampleToGrid({ ...coarse, data: Float32Array.from(b.mask) }, flair, 'linear').data;
+  const mask = new Uint8Array(back.length);
+  for (let i = 0; i < back.length; i++) mask[i] = back[i] >= 0.5 ? 1 : 0;
+  return { ...b, mask };
+}
+
+function nonZero(data: Float32Array): Uint8Array {
+  const mask = new Uint8Array(data.length);
+  for (let i = 0; i < data.length; i++) mask[i] = data[i] !== 0 ? 1 : 0;
+  return mask;
+}
+
+function brainMaskOnGrid(flair: Volume, o: BrainMaskOptions): BrainMask {
   const erodeMm = o.erodeMm ?? 4.5;
   const otsuShare = o.otsuShare ?? 0.6;
   const closeMm = o.closeMm ?? 6;
@@ -120,10 +147,11 @@ export function brainMask(flair: Volume, o: BrainMaskOptions = {}): BrainMask {
   const tissue: number[] = [];
   for (let i = 0; i < n; i += Math.max(1, Math.floor(n / 400000))) if (scaled[i] > 0.02) tissue.push(scaled[i]);
   const level = otsuShare * otsuThreshold(tissue);
-  let head: Uint8Array = Uint8Array.from(scaled, (v) => (v > level ? 1 : 0));
-  head = fillHoles(head, dims, null);
-  // erode: voxels farther than erodeMm from outside the head
-  const outside = squaredDistanceMm2((i) => head[i] === 0, dims, spacingMm);
+  const tissue01 = Uint8Array.from(scaled, (v) => (v > level ? 1 : 0));
+  const head = fillHoles(tissue01, dims, null);
+  // erode the tissue itself (not the filled head, where a skull enclosed by scalp would be filled in):
+  // voxels farther than erodeMm from any dark voxel (air, skull, CSF)
+  const outside = squaredDistanceMm2((i) => tissue01[i] === 0, dims, spacingMm);
   const r2 = erodeMm * erodeMm;
   const core = labelComponents(flair, (i) => outside[i] > r2, 6);
   let largest = 0;
@@ -140,17 +168,16 @@ export function brainMask(flair: Volume, o: BrainMaskOptions = {}): BrainMask {
     const sliceAxis = [0, 1, 2].reduce((a, b) => (spacingMm[b] > spacingMm[a] ? b : a), 2);
     mask = fillHoles(closed, dims, sliceAxis);
   }
-  let nonZero = 0;
+  let nonZeroCount = 0;
   let kept = 0;
   for (let i = 0; i < n; i++)
     if (data[i] !== 0) {
-      nonZero++;
+      nonZeroCount++;
       kept += mask[i];
     }
-  const keptShare = nonZero ? kept / nonZero : 0;
-  if (keptShare >= (o.strippedShare ?? 0.8)) {
-    const nz = Uint8Array.from(data, (v) => (v !== 0 ? 1 : 0));
-    return { mask: nz, alreadyStripped: true, keptShare, volumeMl: nonZero * voxelMl };
+  const keptShare = nonZeroCount ? kept / nonZeroCount : 0;
+  if (keptShare >= (o.strippedShare ?? 0.75)) {
+    return { mask: nonZero(data), alreadyStripped: true, keptShare, volumeMl: nonZeroCount * voxelMl };
   }
   let inside = 0;
   for (let i = 0; i < n; i++) inside += mask[i];

@@ -1,9 +1,11 @@
-// The one path from a scan to its lesion probability: scan channels -> z-score over the brain -> the
-// model's grid -> sliding windows -> back to the scan grid. The worker, the scripts and the benches all
+// The one path from a scan to its lesion probability: scan channels -> brain (extracted when the scan has a
+// skull) -> z-score over the brain -> the model's grid (RAS, model spacing) -> sliding windows -> back to the
+// scan grid, nothing outside the brain. The worker, the scripts and the benches all
 // segment through here, so a figure measured by a script is what a user's scan gets.
 import { effectiveWindowSize, modelGridFor, modelGridNotice, segmentVolume, type WindowPredictor } from '../segment';
 import { resampleToGrid, zscoreNonZero, type Grid } from '../volume';
 import type { ModelManifest } from '../model';
+import { brainMask, type BrainMask } from '../brain';
 
 /** The model's view of a scan: z-scored channels on the model grid, and how to map results back. */
 export interface ModelInput {
@@ -15,8 +17,10 @@ export interface ModelInput {
   /** sliding-window size on modelGrid, x, y, z voxels */
   windowSizeXyz: [number, number, number];
   sizeMultiple: number;
-  /** what the user is told about the preprocessing (e.g. resampling) */
+  /** what the user is told about the preprocessing (e.g. brain extraction, resampling) */
   notices: string[];
+  /** the brain on the scan grid; `alreadyStripped`: the scan had no skull and nothing was removed */
+  brain: BrainMask;
 }
 
 type InputManifest = Pick<ModelManifest, 'spacingMmXyz' | 'windowXyz' | 'sizeMultiple' | 'spatialAxes' | 'inputChannels'>;
@@ -26,14 +30,23 @@ export function prepareModelInput(rawChannels: Float32Array[], scanGrid: Grid, m
   if (m.inputChannels.length !== rawChannels.length)
     throw new Error(`the model takes ${m.inputChannels.length} channels; this app gives ${rawChannels.length} (FLAIR and MPRAGE)`);
   const modelGrid = modelGridFor(scanGrid, m.spacingMmXyz);
-  let channels = rawChannels.map((c) => zscoreNonZero(c).data);
   const notices: string[] = [];
+  // the brain from the first channel (FLAIR); a skull-stripped scan is recognised and left as it is
+  const brain = brainMask({ ...scanGrid, data: rawChannels[0] });
+  let inBrain = rawChannels;
+  if (!brain.alreadyStripped) {
+    inBrain = rawChannels.map((c) => c.map((v, i) => (brain.mask[i] ? v : 0)));
+    notices.push(
+      `The scan includes skull and scalp: the brain was extracted (${brain.volumeMl.toFixed(0)} ml) before segmentation, as the model was trained on brains only; nothing outside it is segmented. Check the brain outline (Overlays: Brain).`,
+    );
+  }
+  let channels = inBrain.map((c) => zscoreNonZero(c).data);
   if (modelGrid !== scanGrid) {
     notices.push(modelGridNotice(scanGrid, modelGrid)!);
     channels = channels.map((c) => resampleToGrid({ ...scanGrid, data: c }, modelGrid, 'linear').data);
   }
   const windowSizeXyz = effectiveWindowSize(modelGrid.dims, m.windowXyz, m.sizeMultiple);
-  return { scanGrid, modelGrid, channels, windowSizeXyz, sizeMultiple: m.sizeMultiple, notices };
+  return { scanGrid, modelGrid, channels, windowSizeXyz, sizeMultiple: m.sizeMultiple, notices, brain };
 }
 
 export interface RunOptions {
@@ -55,10 +68,11 @@ export function probabilityOnModelGrid(input: ModelInput, predict: WindowPredict
   });
 }
 
-/** A model-grid map (e.g. the probability) resampled onto the scan grid (itself when the grids are one). */
+/** The model-grid probability on the scan grid (itself when the grids are one), 0 outside an extracted brain. */
 export function toScanGrid(input: ModelInput, onModelGrid: Float32Array): Float32Array {
-  if (input.modelGrid === input.scanGrid) return onModelGrid;
-  return resampleToGrid({ ...input.modelGrid, data: onModelGrid }, input.scanGrid, 'linear').data;
+  const out = input.modelGrid === input.scanGrid ? onModelGrid : resampleToGrid({ ...input.modelGrid, data: onModelGrid }, input.scanGrid, 'linear').data;
+  if (!input.brain.alreadyStripped) for (let i = 0; i < out.length; i++) if (!input.brain.mask[i]) out[i] = 0;
+  return out;
 }
 
 /** Scan channels -> lesion probability on the scan grid, with the model-grid input it used. */

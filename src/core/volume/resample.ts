@@ -56,11 +56,15 @@ function trilinear(s: Float32Array, sx: number, sy: number, sz: number, x: numbe
   const i1 = Math.min(i0 + 1, sx - 1);
   const j1 = Math.min(j0 + 1, sy - 1);
   const k1 = Math.min(k0 + 1, sz - 1);
-  const at = (i: number, j: number, k: number) => s[i + sx * (j + sy * k)];
-  const c00 = at(i0, j0, k0) * (1 - fx) + at(i1, j0, k0) * fx;
-  const c10 = at(i0, j1, k0) * (1 - fx) + at(i1, j1, k0) * fx;
-  const c01 = at(i0, j0, k1) * (1 - fx) + at(i1, j0, k1) * fx;
-  const c11 = at(i0, j1, k1) * (1 - fx) + at(i1, j1, k1) * fx;
+  // plain index arithmetic, no closure: this runs once per voxel of the target grid
+  const r00 = sx * (j0 + sy * k0);
+  const r10 = sx * (j1 + sy * k0);
+  const r01 = sx * (j0 + sy * k1);
+  const r11 = sx * (j1 + sy * k1);
+  const c00 = s[i0 + r00] * (1 - fx) + s[i1 + r00] * fx;
+  const c10 = s[i0 + r10] * (1 - fx) + s[i1 + r10] * fx;
+  const c01 = s[i0 + r01] * (1 - fx) + s[i1 + r01] * fx;
+  const c11 = s[i0 + r11] * (1 - fx) + s[i1 + r11] * fx;
   const c0 = c00 * (1 - fy) + c10 * fy;
   const c1 = c01 * (1 - fy) + c11 * fy;
   return c0 * (1 - fz) + c1 * fz;

@@ -6,7 +6,6 @@ import type { SegmentationModel } from '../model/index.ts';
 import { slice } from '../model/safeOps.ts';
 import type { Xyz } from './crop.ts';
 import { batchInput, type PreparedInstance, prepareInstance } from './instance.ts';
-import type { ExplainMethod } from './methods/index.ts';
 import type { SaliencyResult } from './smoothGrad.ts';
 
 /** Per-channel weights from a and g, [space x channels] channels-last; in float64 (sums may cancel). */
@@ -30,7 +29,8 @@ export interface CamOptions {
 
 /** How a CAM method names itself in its result. */
 export interface CamMethod {
-  id: ExplainMethod;
+  /** the method's registry id (core/xai/methods) */
+  id: string;
   title: string;
   weights: ChannelWeights;
 }

@@ -10,7 +10,6 @@ import { Cancelled } from '../segment/segmentVolume.ts';
 import type { Crop } from './crop.ts';
 import { batchInput, type PreparedInstance, targetGradient } from './instance.ts';
 import { type NoiseSource, seededNoise } from './noise.ts';
-import type { ExplainMethod } from './methods/index.ts';
 
 export interface SmoothGradOptions {
   /** N, default 50 */
@@ -29,7 +28,8 @@ export interface SmoothGradOptions {
 }
 
 export interface SaliencyResult {
-  method: ExplainMethod;
+  /** the method's registry id (core/xai/methods) */
+  method: string;
   crop: Crop;
   exact: boolean;
   note: string;
@@ -105,7 +105,7 @@ export interface GradientAttribution {
 
 /** The SmoothGrad noise loop: noisy inputs, batching, progress, cancel; the attribution does the rest. */
 export async function smoothGrad(
-  model: SegmentationModel, p: PreparedInstance, o: SmoothGradOptions, method: ExplainMethod,
+  model: SegmentationModel, p: PreparedInstance, o: SmoothGradOptions, method: string,
   attribution: (p: PreparedInstance) => GradientAttribution,
 ): Promise<SaliencyResult> {
   const [nx, ny, nz] = p.crop.dims;
