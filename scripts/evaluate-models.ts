@@ -14,6 +14,7 @@ import { initBackend, loadSegmentationModel } from '../src/core/model';
 import { decodeOnnx } from '../src/core/model/onnx/proto';
 import { analyseCase } from '../src/core/lesions';
 import { arg, caseDirs as listCases, folderReader, readCase, segmentCase, writeModelIndex } from './heldOut';
+import { PIPELINE_VERSION } from '../src/core/pipeline';
 
 const MODELS_DIR = 'public/models';
 
@@ -66,7 +67,7 @@ async function evaluate(name: string, caseDirs: string[], casesRoot: string) {
   for (const c of caseDirs) {
     const cacheFile = join(cacheDir, `${c.split('/').filter(Boolean).pop()}${HEMISPHERE ? `-${HEMISPHERE}` : ''}.json`);
     const cached = existsSync(cacheFile) ? JSON.parse(readFileSync(cacheFile, 'utf8')) : null;
-    if (cached && cached.modelHash === modelHash && cached.threshold === m.threshold) {
+    if (cached && cached.modelHash === modelHash && cached.threshold === m.threshold && cached.pipeline === PIPELINE_VERSION) {
       rows.push(cached.row);
       continue;
     }
@@ -78,7 +79,7 @@ async function evaluate(name: string, caseDirs: string[], casesRoot: string) {
     const lw = gt.match.lesionwise;
     const row = { dice: gt.dice, nDSC: gt.nDsc, TPR: lw.tpr, FDR: lw.fdr, FNR: lw.fnr, F1: lw.f1, lesions: lw.nPred, falseLesions: lw.falsePred, gtLesions: lw.nGt };
     rows.push(row);
-    writeFileSync(cacheFile, JSON.stringify({ modelHash, threshold: m.threshold, row }) + '\n');
+    writeFileSync(cacheFile, JSON.stringify({ modelHash, threshold: m.threshold, pipeline: PIPELINE_VERSION, row }) + '\n');
     console.log(`${name} ${c}: ${Object.entries(row).map(([k, v]) => `${k} ${v.toFixed(3)}`).join(' ')}  (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
   }
   const metrics: Record<string, number | string> = {};

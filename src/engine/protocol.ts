@@ -45,6 +45,8 @@ export interface SegmentResult {
   probability: Float32Array;
   seconds: number;
   notices: string[];
+  /** the extracted brain (1 inside, scan grid) when the scan had a skull; null when it was skull-stripped already */
+  brainMask: Uint8Array | null;
 }
 
 export interface ExplainJob extends ScanJob {

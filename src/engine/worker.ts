@@ -132,7 +132,10 @@ const segment = (jobId: number, req: SegmentJob) =>
       },
     );
     const probability = toScanGrid(input, onModelGrid);
-    return { result: { probability, seconds: (performance.now() - started) / 1000, notices: [...input.notices] }, transfer: [probability.buffer] };
+    // a copy of the brain mask: the worker keeps its own for the next jobs on this scan
+    const brainMask = input.brain.alreadyStripped ? null : input.brain.mask.slice();
+    const transfer: Transferable[] = brainMask ? [probability.buffer, brainMask.buffer] : [probability.buffer];
+    return { result: { probability, seconds: (performance.now() - started) / 1000, notices: [...input.notices], brainMask }, transfer };
   });
 
 /** The context experiment on the lesion's exact crop of the model grid: re-run the model with only k mm of surroundings kept. */

@@ -6,6 +6,7 @@ export function OverlayControls() {
   const hasResult = useApp((s) => !!s.analysis);
   const threshold = useApp((s) => s.saliencyThreshold);
   const showsSaliency = useApp((s) => !!currentExplanation(s) || !!s.partialSaliency);
+  const hasBrain = useApp((s) => !!s.segmentation?.brainMask);
   if (!hasResult) return null;
   const set = (change: Partial<OverlaySettings>) => useApp.setState((s) => ({ overlay: { ...s.overlay, ...change } }));
   return (
@@ -21,6 +22,11 @@ export function OverlayControls() {
         <label>
           <input type="checkbox" checked={overlay.probability} onChange={(e) => set({ probability: e.target.checked })} /> Probability
         </label>
+        {hasBrain && (
+          <label title="Outline of the brain extracted from the scan (its skull and scalp were not segmented)">
+            <input type="checkbox" checked={overlay.brain} onChange={(e) => set({ brain: e.target.checked })} /> Brain
+          </label>
+        )}
       </div>
       <label>
         Opacity{' '}

@@ -45,6 +45,7 @@ export function Viewer() {
   const selection = useApp((s) => s.selection);
   const overlay = useApp((s) => s.overlay);
   const probability = useApp((s) => s.segmentation?.probability);
+  const brainMask = useApp((s) => s.segmentation?.brainMask ?? null);
   const explanation = useApp((s) => currentExplanation(s));
   const partial = useApp((s) => s.partialSaliency);
   const saliencyChannel = useApp((s) => s.saliencyChannel);
@@ -193,6 +194,12 @@ export function Viewer() {
           images.push(img);
         }
       }
+      if (brainMask && overlay.brain) {
+        // the extracted brain's outline in green, under the lesions' colours
+        const img = await overlayImage(grid, Float32Array.from(outlineOf(grid, Int32Array.from(brainMask))), 'brain.nii', 'gray', 1);
+        img.setColormapLabel(lesionLut(1, null, 200, [60, 200, 90]));
+        images.push(img);
+      }
       if (probability && overlay.probability) {
         const img = await overlayImage(grid, probability, 'probability.nii', 'warm', overlay.opacity);
         img.cal_min = 0.05;
@@ -209,7 +216,7 @@ export function Viewer() {
     return () => {
       cancelled = true;
     };
-  }, [analysis, selection, overlay, probability, explanation, partial, saliencyChannel, saliencyThreshold]);
+  }, [analysis, selection, overlay, probability, brainMask, explanation, partial, saliencyChannel, saliencyThreshold]);
 
   // Table or keyboard selection: move the crosshair to the lesion's centre.
   useEffect(() => {

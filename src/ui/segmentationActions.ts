@@ -50,7 +50,7 @@ export async function runSegmentation(): Promise<void> {
     const scanNow = useApp.getState().scan;
     if (scanNow !== s.scan) return; // another case was opened meanwhile
     useApp.setState((st) => ({
-      segmentation: { probability: r.probability, modelName: model.name, backend: st.backend, seconds: r.seconds ?? (performance.now() - started) / 1000 },
+      segmentation: { probability: r.probability, modelName: model.name, backend: st.backend, seconds: r.seconds ?? (performance.now() - started) / 1000, brainMask: r.brainMask },
       notices: [...st.notices, ...r.notices],
       selection: null,
       explanations: {},

@@ -60,6 +60,8 @@ export interface Segmentation {
   modelName: string;
   backend: BackendChoice | null;
   seconds: number;
+  /** the brain the pipeline extracted (scan grid), null when the scan was skull-stripped already */
+  brainMask: Uint8Array | null;
 }
 
 /** A selected lesion: a predicted instance, or a missed ground-truth lesion (FN). */
@@ -82,6 +84,8 @@ export interface OverlaySettings {
   labels: boolean;
   outlines: boolean;
   probability: boolean;
+  /** outline of the extracted brain (scans with skull only) */
+  brain: boolean;
   opacity: number;
 }
 
@@ -168,7 +172,7 @@ export const useApp = create<AppState>((set) => ({
   instanceSettings: { threshold: 0.5, connectivity: 18, maxDroppedVoxels: 5 },
   analysis: null,
   selection: null,
-  overlay: { labels: true, outlines: true, probability: false, opacity: 0.5 },
+  overlay: { labels: true, outlines: true, probability: false, brain: true, opacity: 0.5 },
   lesionSort: { key: 'volumeMm3', desc: true },
   explainSettings: { method: 'smoothgrad-mean', samples: 50, seed: 1, cropMode: 'exact' },
   explanations: {},

@@ -7,6 +7,9 @@ import { resampleToGrid, zscoreNonZero, type Grid } from '../volume';
 import type { ModelManifest } from '../model';
 import { brainMask, type BrainMask } from '../brain';
 
+/** Changes whenever the preprocessing does (results cached by scripts are recomputed). */
+export const PIPELINE_VERSION = 'ras-order+brain-extraction-1';
+
 /** The model's view of a scan: z-scored channels on the model grid, and how to map results back. */
 export interface ModelInput {
   scanGrid: Grid;
