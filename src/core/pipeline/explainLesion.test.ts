@@ -120,3 +120,65 @@ describe('explainLesion on an anisotropic scan', () => {
     expect(c.steps[1].detected).toBe(true);
   });
 });
+
+// The same image stored RAS and LPS: the model sees one RAS grid, so the explanation, brought back to each
+// file's own grid, must agree at every world position (to float32 rounding). This checks the way back through
+// a flipped affine (lesion to the model grid, map to the scan box); the box model is mirror-symmetric, so the
+// reordering itself is checked by segmentScan.test.ts with an asymmetric "model".
+describe('explainLesion on a scan stored LPS', () => {
+  const dims: [number, number, number] = [24, 22, 20];
+  const ras = gridFromAffine(dims, [1, 0, 0, -12, 0, 1, 0, -11, 0, 0, 1, -10, 0, 0, 0, 1]);
+  const lps = gridFromAffine(dims, [-1, 0, 0, 11, 0, -1, 0, 10, 0, 0, 1, -10, 0, 0, 0, 1]);
+  const idx = (i: number, j: number, k: number) => i + 24 * (j + 22 * k);
+  const n = 24 * 22 * 20;
+  const stored = (flip: boolean) => {
+    const flair = new Float32Array(n);
+    for (let k = 0; k < 20; k++)
+      for (let j = 0; j < 22; j++)
+        for (let i = 0; i < 24; i++) {
+          // brain: an ellipsoid; lesion: an off-centre blob (asymmetric, so a flip would show)
+          const inBrain = ((i - 11.5) / 11) ** 2 + ((j - 10.5) / 10) ** 2 + ((k - 9.5) / 9) ** 2 <= 1;
+          const inLesion = (i - 15) ** 2 + (j - 8) ** 2 + (k - 11) ** 2 <= 6;
+          const v = inBrain ? 100 + 2 * i + j + (inLesion ? 300 : 0) : 0;
+          flair[flip ? idx(23 - i, 21 - j, k) : idx(i, j, k)] = v;
+        }
+    return flair;
+  };
+  const model = new BoxModel(1);
+
+  it('gives the same lesion and the same map at every world position', async () => {
+    const maps: Float32Array[] = [];
+    const counts: number[] = [];
+    for (const flip of [false, true]) {
+      const flair = stored(flip);
+      const grid = flip ? lps : ras;
+      const { input, probability } = await segmentScan([flair, flair.map((v) => (v ? 500 - v : 0))], grid, model.manifest, windowPredictor(model));
+      const lesions = lesionInstances(grid, probability, model.manifest.threshold, 18, 5);
+      counts.push(lesions.count);
+      const voxels: number[] = [];
+      lesions.labels.forEach((id, v) => id === 1 && voxels.push(v));
+      const e = await explainLesion(model, input, voxels, { method: 'smoothgrad-mean', samples: 1, noiseFraction: 0, cropMode: 'exact' });
+      // paste the shown FLAIR map and read it back in RAS voxel order
+      const { crop, maps: shown } = e.shownOnScan;
+      const whole = new Float32Array(n);
+      for (let k = 0; k < crop.dims[2]; k++)
+        for (let j = 0; j < crop.dims[1]; j++)
+          for (let i = 0; i < crop.dims[0]; i++) {
+            const [x, y, z] = [i + crop.origin[0], j + crop.origin[1], k + crop.origin[2]];
+            const value = shown[0][i + crop.dims[0] * (j + crop.dims[1] * k)];
+            whole[flip ? idx(23 - x, 21 - y, z) : idx(x, y, z)] = value;
+          }
+      maps.push(whole);
+    }
+    expect(counts).toEqual([1, 1]);
+    let worst = 0;
+    let peak = 0;
+    for (let v = 0; v < n; v++) {
+      worst = Math.max(worst, Math.abs(maps[0][v] - maps[1][v]));
+      peak = Math.max(peak, Math.abs(maps[0][v]));
+    }
+    expect(peak).toBeGreaterThan(0);
+    expect(worst / peak).toBeLessThan(1e-5);
+  });
+});
+
