@@ -24,7 +24,8 @@ if (backends.includes('webgpu')) {
   if (why) console.log(`webgpu: not available in Node (${why})`);
 }
 const { initBackend, loadSegmentationModel } = await import('../src/core/model/index.ts');
-const { loadCase, zscoreNonZero } = await import('../src/core/volume/index.ts');
+const { zscoreNonZero } = await import('../src/core/volume/index.ts');
+const { loadCase } = await import('../src/core/pipeline/loadCase.ts');
 const { labelComponents } = await import('../src/core/lesions/index.ts');
 const { explainInstance, boundingBox, receptiveField } = await import('../src/core/xai/index.ts');
 

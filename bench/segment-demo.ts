@@ -23,7 +23,7 @@ if (backends.includes('webgpu')) {
 const tf = await import('@tensorflow/tfjs');
 const { initBackend, loadSegmentationModel } = await import('../src/core/model/index.ts');
 const { planWindows } = await import('../src/core/segment/index.ts');
-const { loadCase } = await import('../src/core/volume/index.ts');
+const { loadCase } = await import('../src/core/pipeline/loadCase.ts');
 const { analyseCase } = await import('../src/core/lesions/index.ts');
 const { prepareModelInput, probabilityOnModelGrid, toScanGrid, windowPredictor } = await import('../src/core/pipeline/index.ts');
 

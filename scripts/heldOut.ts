@@ -3,7 +3,7 @@ import { readFileSync, readdirSync, existsSync, statSync, writeFileSync } from '
 import { join } from 'node:path';
 import type { SegmentationModel } from '../src/core/model';
 import { segmentScan, windowPredictor } from '../src/core/pipeline';
-import { loadCase, type LoadedCase } from '../src/core/volume';
+import { loadCase, type LoadedCase } from '../src/core/pipeline/loadCase';
 
 export const arg = (name: string, fallback: string) => {
   const i = process.argv.indexOf(name);

@@ -6,7 +6,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { initBackend, loadSegmentationModel } from '../src/core/model';
 import { lesionInstances } from '../src/core/lesions';
-import { loadCase, readNifti } from '../src/core/volume';
+import { readNifti } from '../src/core/volume';
+import { loadCase } from '../src/core/pipeline/loadCase';
 import { segmentScan, windowPredictor } from '../src/core/pipeline';
 import { arg, folderReader } from './heldOut';
 

@@ -1,6 +1,6 @@
 // How often the swapped-FLAIR/MPRAGE warning fires, in the right order (false alarms) and swapped (detections),
 // on generated cases and on the real Colin27 T1s (Debian mricron-data) paired with each generated FLAIR.
-// Usage: npx tsx scripts/role-contrast-rates.ts [--cases training/data/test]
+// Usage: npx tsx scripts/role-contrast-rates.ts [--cases training/data/test] [--open-ms ../shared/data/open-ms]
 // Cases: DIR/case_XXXX/{flair,mprage}.nii.gz, as written by scripts/make-cases.ts.
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -38,4 +38,26 @@ rate('generated cases, swapped (detections)', synthetic.map(([f, m]) => [m, f]))
 for (const [name, t1] of realT1s) {
   rate(`${name} as MPRAGE with each generated FLAIR, right order (false alarms)`, flairs.map(([, f]) => [f, t1]));
   rate(`${name} opened as FLAIR, each generated FLAIR as MPRAGE (detections)`, flairs.map(([, f]) => [t1, f]));
+}
+
+// Real scans as loadCase opens them (skull and thick slices included: judged on the brain), when --open-ms DIR is given
+const j = process.argv.indexOf('--open-ms');
+if (j >= 0) {
+  const { loadCase } = await import('../src/core/pipeline/loadCase.ts');
+  const root = process.argv[j + 1];
+  const dirs = existsSync(join(root, 'raw')) ? readdirSync(join(root, 'raw')).sort().map((d) => join(root, 'raw', d)) : [];
+  if (existsSync(join(root, 'mni', 'patient07'))) dirs.push(join(root, 'mni', 'patient07'));
+  if (!dirs.length) console.log(`open-ms: skipped, no scans under ${root}`);
+  let alarms = 0;
+  let detections = 0;
+  for (const dir of dirs) {
+    const file = (f: string) => ({ name: f, bytes: readFileSync(join(dir, f)) });
+    const warned = (flair: string, t1: string) => loadCase({ flair: file(flair), mprage: file(t1) }).notices.some((n) => /look swapped/.test(n));
+    const alarm = warned('flair.nii.gz', 't1.nii.gz');
+    const detected = warned('t1.nii.gz', 'flair.nii.gz');
+    alarms += +alarm;
+    detections += +detected;
+    console.log(`${dir}: right order ${alarm ? 'WARNS (false alarm)' : 'no warning'}; swapped ${detected ? 'warns' : 'not caught'}`);
+  }
+  if (dirs.length) console.log(`open-ms: false alarms ${alarms} of ${dirs.length}, swaps caught ${detections} of ${dirs.length}`);
 }

@@ -13,7 +13,8 @@ import { type BackendInfo, type ReadModelFile, type SegmentationModel, explanati
 import type { DagSegmentationModel } from '../core/model/dagModel.ts';
 import { labelComponents } from '../core/lesions/index.ts';
 import { planWindows } from '../core/segment/index.ts';
-import { loadCase, zscoreNonZero, type Grid } from '../core/volume/index.ts';
+import { zscoreNonZero, type Grid } from '../core/volume/index.ts';
+import { loadCase } from '../core/pipeline/loadCase.ts';
 import {
   boundingBox, EXPLAIN_METHOD_IDS, type ExplainMethod, lesionSaliency, methodById, prepareInstance, receptiveField,
   type InstanceRequest, type MethodDescriptor, type PreparedInstance, type Xyz,

@@ -1,4 +1,5 @@
-import { InputError, loadCase, maxFileBytes, refuseOversizedFile, voxelBudget, type CaseFiles } from '../core/volume';
+import { InputError, maxFileBytes, refuseOversizedFile, voxelBudget } from '../core/volume';
+import { loadCase, type CaseFiles } from '../core/pipeline/loadCase';
 import { guessRole, isNiftiName } from '../core/volume/roles';
 import { useApp, type PendingFile } from './store';
 import { stopPrecompute } from './explainActions';

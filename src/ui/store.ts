@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { LoadedCase } from '../core/volume';
+import type { LoadedCase } from '../core/pipeline/loadCase';
 import type { ScanRole } from '../core/volume/roles';
 import type { CaseAnalysis, InstanceSettings, ReviewCalibration } from '../core/lesions';
 import type { BackendChoice, BackendPreference } from '../core/model';

@@ -1,4 +1,4 @@
-import type { LoadedCase } from '../core/volume';
+import type { LoadedCase } from '../core/pipeline/loadCase';
 import { parseSharedView, sharedViewQuery, type SharedView } from '../core/export';
 import { methodById } from '../core/xai';
 import { useApp } from './store';

@@ -107,9 +107,15 @@ function fillHoles(mask: Uint8Array, dims: readonly [number, number, number], sl
 /** The brain of a FLAIR with or without skull (see the file's comment), on the FLAIR's grid. */
 export function brainMask(flair: Volume, o: BrainMaskOptions = {}): BrainMask {
   // is it skull-stripped already? decided on a coarse 3 mm grid (most scans are, and this costs a fraction of a second)
-  const decision = atSpacing(flair, 3, o);
-  if (decision.alreadyStripped) return { ...decision, mask: nonZero(flair.data) };
+  const decision = coarseBrainMask(flair, o);
+  if (decision.alreadyStripped) return decision;
   return atSpacing(flair, o.workingSpacingMm ?? 1.2, o);
+}
+
+/** The brain on a 3 mm grid (a fraction of a second): whether the scan is skull-stripped, and roughly where its brain is. */
+export function coarseBrainMask(flair: Volume, o: BrainMaskOptions = {}): BrainMask {
+  const b = atSpacing(flair, 3, o);
+  return b.alreadyStripped ? { ...b, mask: nonZero(flair.data) } : b;
 }
 
 /** The morphology on a grid at least `spacingMm` coarse, the mask brought back to the FLAIR's grid. */

@@ -1,3 +1,4 @@
 export * from './segmentScan';
 export * from './windowPredictor';
 export * from './explainLesion';
+export * from './loadCase';

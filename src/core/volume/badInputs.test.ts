@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { gzipSync } from 'fflate';
 import { maxFileBytes, readNifti, refuseOversizedFile, writeNifti } from './nifti';
 import { InputError } from './inputError';
-import { loadCase } from './loadCase';
+import { loadCase } from '../pipeline/loadCase';
 import { voxelBudget } from './budget';
 import { type Volume, gridFromAffine } from './volume';
 import { Rng } from '../synth/random';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readNifti } from './nifti';
 import { swappedRolesNotice, t1Likeness } from './contrast';
-import { loadCase } from './loadCase';
+import { loadCase } from '../pipeline/loadCase';
 import { type Volume, gridFromAffine } from './volume';
 import { generateCase, phantomTemplates, prepareAnatomy, trainingOptions, TEMPLATE_DIR } from '../synth';
 

@@ -5,7 +5,6 @@ export * from './resample';
 export * from './checks';
 export * from './inputError';
 export * from './roles';
-export * from './loadCase';
 export * from './normalise';
 export * from './intensity';
 export * from './contrast';

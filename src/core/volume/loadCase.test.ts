@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadCase } from './loadCase';
+import { loadCase } from '../pipeline/loadCase';
 import { writeNifti } from './nifti';
 import { type Volume, gridFromAffine } from './volume';
 import { guessRole } from './roles';

@@ -1,8 +1,6 @@
-import { type Volume, describeGrid, sameGrid } from './volume';
-import { type ReadOptions, readNifti } from './nifti';
-import { resampleToGrid } from './resample';
-import { checkImage, checkMask } from './checks';
-import { swappedRolesNotice } from './contrast';
+// Opening a case is the pipeline's first step: read, check, put everything on the FLAIR grid.
+import { type ReadOptions, type Volume, checkImage, checkMask, describeGrid, readNifti, resampleToGrid, sameGrid, swappedRolesNotice } from '../volume';
+import { coarseBrainMask } from '../brain';
 
 export interface CaseFiles {
   flair: { name: string; bytes: ArrayBuffer | Uint8Array };
@@ -33,8 +31,15 @@ export function loadCase(files: CaseFiles, options: ReadOptions = {}): LoadedCas
   checkImage(flair, `FLAIR (${files.flair.name})`);
   checkImage(mprageRead.volume, `MPRAGE (${files.mprage.name})`);
   let mprage = mprageRead.volume;
-  // judged on each scan's own grid, before any resampling
-  const swapped = swappedRolesNotice(flair, mprage, `FLAIR (${files.flair.name})`, `MPRAGE (${files.mprage.name})`);
+  // judged on each scan's own grid, before any resampling; on a scan with skull, on its brain only (the contrast
+  // test compares the brain's deep white matter with its rim, which on a head would be the scalp)
+  const brain = coarseBrainMask(flair);
+  const onBrain = (v: Volume): Volume => {
+    if (brain.alreadyStripped) return v;
+    const mask = sameGrid(v, flair) ? brain.mask : resampleToGrid({ ...flair, data: Float32Array.from(brain.mask) }, v, 'nearest').data;
+    return { ...v, data: v.data.map((x, i) => (mask[i] ? x : 0)) };
+  };
+  const swapped = swappedRolesNotice(onBrain(flair), onBrain(mprage), `FLAIR (${files.flair.name})`, `MPRAGE (${files.mprage.name})`);
   if (swapped) notices.push(swapped);
   if (!sameGrid(flair, mprage)) {
     notices.push(`MPRAGE was resampled (trilinear) from ${describeGrid(mprage)} onto the FLAIR grid of ${describeGrid(flair)}.`);
