@@ -2,8 +2,7 @@
 // (ModelInput). The lesion comes in as scan-grid voxels (what the user clicked) and the maps go back onto a
 // box of the scan grid. On a scan at the model's spacing both grids are one and nothing is resampled.
 import type { SegmentationModel } from '../model';
-import { resampleToGrid, type Grid } from '../volume';
-import { invert4, multiply4 } from '../volume/affine';
+import { applyAffine, invert4, multiply4, resampleToGrid, subGrid } from '../volume';
 import { contextExperiment, explainInstance, prepareInstance, type ContextResult, type Crop, type ExplainOptions, type Explanation, type InstanceRequest } from '../xai';
 import type { ModelInput } from './segmentScan';
 
@@ -26,8 +25,7 @@ export function lesionOnModelGrid(input: ModelInput, lesionVoxelsScan: ArrayLike
   const seen = new Set<number>();
   for (let i = 0; i < lesionVoxelsScan.length; i++) {
     const v = lesionVoxelsScan[i];
-    const p = [v % sx, Math.floor(v / sx) % sy, Math.floor(v / (sx * sy))];
-    const q = [0, 1, 2].map((r) => Math.round(m[4 * r] * p[0] + m[4 * r + 1] * p[1] + m[4 * r + 2] * p[2] + m[4 * r + 3]));
+    const q = applyAffine(m, [v % sx, Math.floor(v / sx) % sy, Math.floor(v / (sx * sy))]).map(Math.round);
     if (q[0] < 0 || q[1] < 0 || q[2] < 0 || q[0] >= mx || q[1] >= my || q[2] >= mz) continue;
     seen.add(q[0] + mx * (q[1] + my * q[2]));
   }
@@ -35,13 +33,6 @@ export function lesionOnModelGrid(input: ModelInput, lesionVoxelsScan: ArrayLike
   return Int32Array.from([...seen].sort((a, b) => a - b));
 }
 
-
-/** The grid of a crop of `grid`: same axes, origin moved to the crop's first voxel. */
-function cropGrid(grid: Grid, crop: Crop): Grid {
-  const m = [...grid.voxToMm];
-  for (let r = 0; r < 3; r++) m[4 * r + 3] += m[4 * r] * crop.origin[0] + m[4 * r + 1] * crop.origin[1] + m[4 * r + 2] * crop.origin[2];
-  return { dims: [...crop.dims], spacingMm: [...grid.spacingMm], voxToMm: m };
-}
 
 /** The box of the scan grid that covers a model-grid crop (clipped to the scan). */
 function scanBoxOf(input: ModelInput, crop: Crop): Crop {
@@ -51,11 +42,10 @@ function scanBoxOf(input: ModelInput, crop: Crop): Crop {
   for (const cx of [crop.origin[0] - 0.5, crop.origin[0] + crop.dims[0] - 0.5])
     for (const cy of [crop.origin[1] - 0.5, crop.origin[1] + crop.dims[1] - 0.5])
       for (const cz of [crop.origin[2] - 0.5, crop.origin[2] + crop.dims[2] - 0.5])
-        for (let r = 0; r < 3; r++) {
-          const s = m[4 * r] * cx + m[4 * r + 1] * cy + m[4 * r + 2] * cz + m[4 * r + 3];
+        applyAffine(m, [cx, cy, cz]).forEach((s, r) => {
           lo[r] = Math.min(lo[r], s);
           hi[r] = Math.max(hi[r], s);
-        }
+        });
   const origin = [0, 1, 2].map((a) => Math.max(0, Math.ceil(lo[a]))) as Crop['origin'];
   const end = [0, 1, 2].map((a) => Math.min(input.scanGrid.dims[a], Math.floor(hi[a]) + 1));
   return { origin, dims: [0, 1, 2].map((a) => Math.max(1, end[a] - origin[a])) as Crop['dims'] };
@@ -64,9 +54,9 @@ function scanBoxOf(input: ModelInput, crop: Crop): Crop {
 /** Maps on a model-grid crop -> the same maps on the scan-grid box that covers it (linear; 0 outside the crop). */
 export function cropMapsToScanGrid(input: ModelInput, crop: Crop, maps: readonly Float32Array[]): { crop: Crop; maps: Float32Array[] } {
   if (input.modelGrid === input.scanGrid) return { crop, maps: [...maps] };
-  const from = cropGrid(input.modelGrid, crop);
+  const from = subGrid(input.modelGrid, crop.origin, crop.dims);
   const box = scanBoxOf(input, crop);
-  const to = cropGrid(input.scanGrid, box);
+  const to = subGrid(input.scanGrid, box.origin, box.dims);
   return { crop: box, maps: maps.map((data) => resampleToGrid({ ...from, data }, to, 'linear').data) };
 }
 

@@ -34,6 +34,13 @@ export function makeVolume(grid: Grid, data?: Float32Array): Volume {
   };
 }
 
+/** The box [origin, origin + dims) of a grid: same axes and spacing, the affine moved so each voxel keeps its mm position. */
+export function subGrid(grid: Grid, origin: readonly number[], dims: [number, number, number]): Grid {
+  const m = [...grid.voxToMm];
+  for (let r = 0; r < 3; r++) m[4 * r + 3] += m[4 * r] * origin[0] + m[4 * r + 1] * origin[1] + m[4 * r + 2] * origin[2];
+  return { dims: [...dims], spacingMm: [...grid.spacingMm], voxToMm: m };
+}
+
 /** A grid whose spacing is read from its affine (spacing and affine can never disagree). */
 export function gridFromAffine(dims: [number, number, number], voxToMm: Mat4): Grid {
   return { dims: [...dims], spacingMm: columnNorms(voxToMm), voxToMm: [...voxToMm] };

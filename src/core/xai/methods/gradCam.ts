@@ -1,8 +1,7 @@
 // Instance Grad-CAM (Selvaraju et al. 2017), not used by the paper: a CAM (cam.ts) whose channel
 // weights are the spatial mean of the target's gradient, w_c = 1/|space| sum over space of g_c,
 // g = dS_L/dA. Same layer, upsampling and [0, 1] display as Grad-CAM++.
-import { layerCam } from '../cam.ts';
-import { type MethodDescriptor, showScaled } from './types.ts';
+import { camMethod } from './types.ts';
 
 /** a and g channels-last [space x channels]; a is unused (the weights only average g). */
 export function gradCamWeights(_a: Float32Array, g: Float32Array, channels: number): Float64Array {
@@ -12,17 +11,4 @@ export function gradCamWeights(_a: Float32Array, g: Float32Array, channels: numb
   return w.map((s) => s / space);
 }
 
-export const gradCamMethod: MethodDescriptor<'gradcam'> = {
-  id: 'gradcam',
-  title: 'Grad-CAM',
-  signed: false,
-  usesNoise: false,
-  progressUnit: 'Grad-CAM',
-  progressTotal: () => 1,
-  defaultBatch: 1,
-  batchUnit: 'passes',
-  gradientPerVoxel: false,
-  channelNames: () => ['Grad-CAM'],
-  quantities: false,
-  run: async (model, p, o) => showScaled(await layerCam(model, p, { id: 'gradcam', title: 'Grad-CAM', weights: gradCamWeights }, o.layer)),
-};
+export const gradCamMethod = camMethod('gradcam', 'Grad-CAM', gradCamWeights);

@@ -1,7 +1,7 @@
 // The paper's three methods (method.md).
-import { gradCamPlusPlus } from '../gradCamPlusPlus.ts';
+import { gradCamPlusPlusWeights } from '../gradCamPlusPlus.ts';
 import { smoothGradMax, smoothGradMean } from '../smoothGrad.ts';
-import { type MethodDescriptor, showScaled, showSigned } from './types.ts';
+import { camMethod, type MethodDescriptor, showSigned } from './types.ts';
 
 export const smoothGradMeanMethod: MethodDescriptor<'smoothgrad-mean'> = {
   id: 'smoothgrad-mean',
@@ -33,17 +33,4 @@ export const smoothGradMaxMethod: MethodDescriptor<'smoothgrad-max'> = {
   run: async (model, p, o) => showSigned(await smoothGradMax(model, p, o)),
 };
 
-export const gradCamPlusPlusMethod: MethodDescriptor<'gradcam++'> = {
-  id: 'gradcam++',
-  title: 'Grad-CAM++',
-  signed: false,
-  usesNoise: false,
-  progressUnit: 'Grad-CAM++',
-  progressTotal: () => 1,
-  defaultBatch: 1,
-  batchUnit: 'passes',
-  gradientPerVoxel: false,
-  channelNames: () => ['Grad-CAM++'],
-  quantities: false,
-  run: async (model, p, o) => showScaled(await gradCamPlusPlus(model, p, o.layer)),
-};
+export const gradCamPlusPlusMethod = camMethod('gradcam++', 'Grad-CAM++', gradCamPlusPlusWeights);

@@ -1,7 +1,7 @@
 // What the app needs to know about an explanation method, so that no code outside the method tests
 // its name: titles, what its maps mean, how its work is counted and batched, and how to run it.
 import type { SegmentationModel } from '../../model/index.ts';
-import type { CamResult } from '../cam.ts';
+import { type CamResult, type ChannelWeights, layerCam } from '../cam.ts';
 import type { PreparedInstance } from '../instance.ts';
 import type { SaliencyResult, SmoothGradOptions } from '../smoothGrad.ts';
 
@@ -49,3 +49,21 @@ export const showSigned = (r: SaliencyResult): MethodResult => ({ ...r, shown: r
 
 /** A CAM's result as shown: the scaled map. */
 export const showScaled = (r: CamResult): MethodResult => ({ ...r, shown: [r.scaled], shownChannels: r.channels });
+
+/** A CAM method: only its channel weights differ (cam.ts); one scaled map, named by the method. */
+export function camMethod<Id extends string>(id: Id, title: string, weights: ChannelWeights): MethodDescriptor<Id> {
+  return {
+    id,
+    title,
+    signed: false,
+    usesNoise: false,
+    progressUnit: title,
+    progressTotal: () => 1,
+    defaultBatch: 1,
+    batchUnit: 'passes',
+    gradientPerVoxel: false,
+    channelNames: () => [title],
+    quantities: false,
+    run: async (model, p, o) => showScaled(await layerCam(model, p, { id, title, weights }, o.layer)),
+  };
+}
