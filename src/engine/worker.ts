@@ -79,7 +79,9 @@ async function modelInput(job: { scanId: number; modelUrl: string }): Promise<{ 
   const model = await ensureModel(job.modelUrl);
   if (prepared?.scanId !== job.scanId || prepared.modelUrl !== job.modelUrl) {
     const s = residentScan(job.scanId);
-    prepared = { scanId: job.scanId, modelUrl: job.modelUrl, input: prepareModelInput(s.channels, s.grid, model.manifest) };
+    // another model on the same scan keeps the scan's brain (extraction takes seconds on a head)
+    const brain = prepared?.scanId === job.scanId ? prepared.input.brain : undefined;
+    prepared = { scanId: job.scanId, modelUrl: job.modelUrl, input: prepareModelInput(s.channels, s.grid, model.manifest, brain) };
   }
   return { model, input: prepared.input };
 }

@@ -28,14 +28,14 @@ export interface ModelInput {
 
 type InputManifest = Pick<ModelManifest, 'spacingMmXyz' | 'windowXyz' | 'sizeMultiple' | 'spatialAxes' | 'inputChannels'>;
 
-export function prepareModelInput(rawChannels: Float32Array[], scanGrid: Grid, m: InputManifest): ModelInput {
+/** `brain`: the scan's brain when it is known already (it depends on the scan only, not on the model). */
+export function prepareModelInput(rawChannels: Float32Array[], scanGrid: Grid, m: InputManifest, brain: BrainMask = brainMask({ ...scanGrid, data: rawChannels[0] })): ModelInput {
   if (m.spatialAxes !== 'zyx') throw new Error(`this app feeds models in z, y, x order; the manifest says '${m.spatialAxes}'`);
   if (m.inputChannels.length !== rawChannels.length)
     throw new Error(`the model takes ${m.inputChannels.length} channels; this app gives ${rawChannels.length} (FLAIR and MPRAGE)`);
   const modelGrid = modelGridFor(scanGrid, m.spacingMmXyz);
   const notices: string[] = [];
-  // the brain from the first channel (FLAIR); a skull-stripped scan is recognised and left as it is
-  const brain = brainMask({ ...scanGrid, data: rawChannels[0] });
+  // the brain comes from the first channel (FLAIR); a skull-stripped scan is recognised and left as it is
   let inBrain = rawChannels;
   if (!brain.alreadyStripped) {
     inBrain = rawChannels.map((c) => c.map((v, i) => (brain.mask[i] ? v : 0)));
