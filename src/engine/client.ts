@@ -4,8 +4,6 @@ import type { BackendChoice } from '../core/model';
 import type { CroppedMaps } from '../core/xai';
 import type { Jobs, JobType, Reply, Request } from './protocol';
 
-export type { ContextJob, ExplainJob, SegmentJob } from './protocol';
-
 /** The open case as the page holds it: its id (new per case) and the raw FLAIR and MPRAGE on one grid. */
 export interface OpenScan {
   scanId: number;

@@ -2,7 +2,7 @@
 // alpha = g^2 / (2 g^2 + sum over space of A g^3) (zero denominator -> 1); w_c = sum over space of
 // alpha ReLU(g). No exp(S_L) factor (only scales, overflows).
 import type { SegmentationModel } from '../model/index.ts';
-import { type CamOptions, type CamResult, layerCam, weightedCam } from './cam.ts';
+import { type CamOptions, type CamResult, layerCam } from './cam.ts';
 import type { PreparedInstance } from './instance.ts';
 
 export { upsampleTrilinear } from './cam.ts';
@@ -21,11 +21,6 @@ export function gradCamPlusPlusWeights(a: Float32Array, g: Float32Array, channel
     w[c] += (g2 / (denominator === 0 ? 1 : denominator)) * Math.max(0, g[i]);
   }
   return w;
-}
-
-/** Grad-CAM++ on one feature map: a and g channels-last [space x channels]; returns [space]. */
-export function camFromLayer(a: Float32Array, g: Float32Array, channels: number): Float32Array {
-  return weightedCam(a, gradCamPlusPlusWeights(a, g, channels), channels);
 }
 
 export function gradCamPlusPlus(model: SegmentationModel, prepared: PreparedInstance, layer = model.manifest.gradCamLayer, o: GradCamOptions = {}): Promise<GradCamResult> {

@@ -5,7 +5,7 @@ export * from './receptiveField.ts';
 export * from './instance.ts';
 export * from './smoothGrad.ts';
 export * from './cam.ts';
-export { camFromLayer, gradCamPlusPlus, gradCamPlusPlusWeights, type GradCamOptions, type GradCamResult } from './gradCamPlusPlus.ts';
+export { gradCamPlusPlus, gradCamPlusPlusWeights, type GradCamOptions, type GradCamResult } from './gradCamPlusPlus.ts';
 export * from './methods/index.ts';
 export * from './quantities.ts';
 export * from './context.ts';
