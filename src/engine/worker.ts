@@ -181,10 +181,7 @@ const explain = (jobId: number, req: ExplainJob) =>
           onProgress: (done, all, partial) => {
             fault.strike(++batch);
             post({ type: 'progress', jobId, stage, done, total: all });
-            if (partial) {
-              const flair = { crop: partial.crop, maps: [partial.maps[0]] };
-              post({ type: 'partial', jobId, partial: flair }, [flair.maps[0].buffer]);
-            }
+            if (partial) post({ type: 'partial', jobId, partial }, [partial.maps[0].buffer]);
           },
         });
       },

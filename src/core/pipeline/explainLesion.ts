@@ -71,7 +71,7 @@ export interface LesionExplanation extends Explanation {
 }
 
 export interface ExplainLesionOptions extends Omit<ExplainOptions, 'onProgress'> {
-  /** after each batch: work done and total, and the running maps (FLAIR first) on a scan-grid box, when there are any */
+  /** after each batch: work done and total, and the running FLAIR map (the one shown while it sharpens) on a scan-grid box, when there is one */
   onProgress?: (done: number, total: number, partial: { crop: Crop; maps: Float32Array[] } | null) => void;
 }
 
@@ -84,7 +84,8 @@ export async function explainLesion(model: SegmentationModel, input: ModelInput,
       crop = p.crop;
       o.onPrepared?.(p);
     },
-    onProgress: (done, total, partial) => o.onProgress?.(done, total, partial && crop ? cropMapsToScanGrid(input, crop, partial) : null),
+    // only the FLAIR map is resampled: each batch pays for what is shown, not for every channel
+    onProgress: (done, total, partial) => o.onProgress?.(done, total, partial && crop ? cropMapsToScanGrid(input, crop, [partial[0]]) : null),
   });
   return { ...e, shownOnScan: cropMapsToScanGrid(input, e.result.crop, e.result.shown) };
 }
