@@ -27,8 +27,14 @@ const csp: Plugin = {
   },
 };
 
+/** dcm2niix's WebAssembly module (src/engine/dcm2niix-wasm.d.ts says why it is imported directly). */
+export const dcm2niixAlias = { 'dcm2niix-wasm': resolve(import.meta.dirname, 'node_modules/@niivue/dcm2niix/dist/dcm2niix.jpeg.js') };
+
 export default defineConfig({
   plugins: [react(), csp],
+  resolve: { alias: dcm2niixAlias },
+  // pre-bundling would move the module away from its .wasm, which it finds beside itself
+  optimizeDeps: { exclude: ['dcm2niix-wasm'] },
   server: { port: 5173, strictPort: false },
   // the header binds the compute worker too (a worker does not inherit its page's <meta> policy)
   preview: { port: 4173, strictPort: true, headers: { 'Content-Security-Policy': contentSecurityPolicy({ header: true }) } },

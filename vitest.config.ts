@@ -1,6 +1,8 @@
 import { defineConfig } from 'vitest/config';
+import { dcm2niixAlias } from './vite.config';
 
 export default defineConfig({
+  resolve: { alias: dcm2niixAlias },
   test: {
     include: ['src/**/*.test.ts', 'bench/**/*.test.ts'],
     environment: 'node',

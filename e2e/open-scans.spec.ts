@@ -1,4 +1,5 @@
 import { test, expect } from '@playwright/test';
+import { gunzipSync } from 'node:zlib';
 import { canvasPng, litFraction, phantomNifti, waitForCase } from './helpers';
 
 test('the demo case opens from the URL and the canvas shows a brain', async ({ page }) => {
@@ -73,4 +74,27 @@ test('a file that is not NIfTI gets a clear message and the app stays usable', a
   await waitForCase(page);
   await expect(page.getByTestId('error')).toHaveCount(0);
   await expect(page.getByTestId('case-name')).toContainText('flair.nii.gz + mprage.nii.gz');
+});
+
+test('a NIfTI-1 .hdr/.img pair opens when both files are picked; a lone .img is named', async ({ page }) => {
+  // the pair from one .nii: the 348-byte header (magic "ni1", voxels at offset 0 of the .img), then the voxels
+  const pair = (name: string) => {
+    const nii = gunzipSync(phantomNifti([32, 32, 32], 1, `${name}.nii`).buffer);
+    const hdr = Buffer.from(nii.subarray(0, 348));
+    hdr.write('ni1\0', 344, 'latin1');
+    hdr.writeFloatLE(0, 108);
+    return [
+      { name: `${name}.hdr`, mimeType: 'application/octet-stream', buffer: hdr },
+      { name: `${name}.img`, mimeType: 'application/octet-stream', buffer: Buffer.from(nii.subarray(352)) },
+    ];
+  };
+  await page.goto('/');
+  await page.getByTestId('file-input').setInputFiles([...pair('s1_flair'), ...pair('s1_t1'), pair('other')[1]]);
+  const dialog = page.getByRole('dialog', { name: 'Assign scans' });
+  await expect(dialog.locator('tbody tr')).toHaveCount(2); // one row per pair
+  await expect(dialog.getByTestId('pending-note')).toContainText('other.img is the image half of a NIfTI-1 pair: open it together with other.hdr');
+  await dialog.getByRole('button', { name: 'Open' }).click();
+  await waitForCase(page);
+  await expect(page.getByTestId('case-name')).toContainText('s1_flair.hdr + s1_t1.hdr');
+  expect(litFraction(await canvasPng(page))).toBeGreaterThan(0.02);
 });

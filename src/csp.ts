@@ -16,7 +16,9 @@ export function contentSecurityPolicy(o: CspOptions = {}): string {
   const hashes = (o.inlineScripts ?? []).map((body) => `'sha256-${createHash('sha256').update(body).digest('base64')}'`);
   const directives: [string, ...string[]][] = [
     ['default-src', "'self'"],
-    ['script-src', "'self'", ...hashes],
+    // 'wasm-unsafe-eval' lets the page compile WebAssembly (dcm2niix, which converts DICOM on this computer);
+    // it allows no eval of scripts, and connect-src still keeps every request on this origin
+    ['script-src', "'self'", "'wasm-unsafe-eval'", ...hashes],
     ['worker-src', "'self'"],
     ['style-src', "'self'", ...(o.dev ? ["'unsafe-inline'"] : [])],
     // NiiVue draws its font and colour bars from data: images; downloads of results use blob: URLs

@@ -4,7 +4,7 @@ import { Toolbar } from './Toolbar';
 import { Viewer } from './Viewer';
 import { StatusBar } from './StatusBar';
 import { RoleDialog } from './OpenFiles';
-import { openDemo, stageFiles } from './caseLoading';
+import { filesFromDrop, openDemo, stageFiles } from './caseLoading';
 import { useKeyboard } from './keyboard';
 import { ModelPanel } from './ModelPanel';
 import { LesionPanel } from './LesionPanel';
@@ -48,8 +48,9 @@ export function App() {
       onDrop={(e) => {
         e.preventDefault();
         setDragging(false);
-        const files = Array.from(e.dataTransfer.files);
-        if (files.length) stageFiles(files);
+        void filesFromDrop(e.dataTransfer).then((files) => {
+          if (files.length) void stageFiles(files);
+        });
       }}
     >
       <header>

@@ -15,6 +15,10 @@ export type Layout = 'multiplanar' | 'axial' | 'coronal' | 'sagittal' | 'render'
 export interface PendingFile {
   file: File;
   role: ScanRole | 'ignore';
+  /** what the list shows instead of the file name (a converted DICOM series: number, description, grid) */
+  label?: string;
+  /** the .img of a NIfTI-1 .hdr/.img pair (`file` is the .hdr) */
+  img?: File;
 }
 
 export interface CaseInfo {
@@ -105,6 +109,8 @@ interface AppState {
   error: string | null;
   notices: string[];
   pending: PendingFile[];
+  /** what the user should know about the files waiting (series of a DICOM study that cannot be used) */
+  pendingNotes: string[];
   background: Background;
   layout: Layout;
   showMask: boolean;
@@ -141,7 +147,7 @@ interface AppState {
   setBusy: (msg: string | null) => void;
   setError: (msg: string | null) => void;
   dismissNotice: (i: number) => void;
-  setPending: (p: PendingFile[]) => void;
+  setPending: (p: PendingFile[], notes?: string[]) => void;
   setBackground: (b: Background) => void;
   setLayout: (l: Layout) => void;
   setShowMask: (v: boolean) => void;
@@ -157,6 +163,7 @@ export const useApp = create<AppState>((set) => ({
   error: null,
   notices: [],
   pending: [],
+  pendingNotes: [],
   background: 'flair',
   layout: 'multiplanar',
   showMask: true,
@@ -190,6 +197,7 @@ export const useApp = create<AppState>((set) => ({
       notices: scan.notices,
       error: null,
       pending: [],
+      pendingNotes: [],
       crosshair: null,
       window: { flair: null, mprage: null },
       segmentation: null,
@@ -203,7 +211,7 @@ export const useApp = create<AppState>((set) => ({
   setBusy: (busy) => set({ busy }),
   setError: (error) => set({ error }),
   dismissNotice: (i) => set((s) => ({ notices: s.notices.filter((_, k) => k !== i) })),
-  setPending: (pending) => set({ pending }),
+  setPending: (pending, pendingNotes = []) => set({ pending, pendingNotes }),
   setBackground: (background) => set({ background }),
   setLayout: (layout) => set({ layout }),
   setShowMask: (showMask) => set({ showMask }),

@@ -2,10 +2,17 @@
 import { type ReadOptions, type Volume, checkImage, checkMask, describeGrid, readNifti, resampleToGrid, sameGrid, swappedRolesNotice } from '../volume';
 import { coarseBrainMask } from '../brain';
 
+/** A file's name and bytes; `imageBytes` is the .img when the file is the .hdr of a NIfTI-1 pair. */
+export interface CaseFile {
+  name: string;
+  bytes: ArrayBuffer | Uint8Array;
+  imageBytes?: ArrayBuffer | Uint8Array;
+}
+
 export interface CaseFiles {
-  flair: { name: string; bytes: ArrayBuffer | Uint8Array };
-  mprage: { name: string; bytes: ArrayBuffer | Uint8Array };
-  mask?: { name: string; bytes: ArrayBuffer | Uint8Array };
+  flair: CaseFile;
+  mprage: CaseFile;
+  mask?: CaseFile;
 }
 
 /** A FLAIR + MPRAGE pair (and optional ground truth), all on the FLAIR grid. */
@@ -24,8 +31,8 @@ export interface LoadedCase {
  */
 export function loadCase(files: CaseFiles, options: ReadOptions = {}): LoadedCase {
   const notices: string[] = [];
-  const flairRead = readNifti(files.flair.bytes, `FLAIR (${files.flair.name})`, options);
-  const mprageRead = readNifti(files.mprage.bytes, `MPRAGE (${files.mprage.name})`, options);
+  const flairRead = readNifti(files.flair.bytes, `FLAIR (${files.flair.name})`, { ...options, imageBytes: files.flair.imageBytes });
+  const mprageRead = readNifti(files.mprage.bytes, `MPRAGE (${files.mprage.name})`, { ...options, imageBytes: files.mprage.imageBytes });
   notices.push(...flairRead.warnings, ...mprageRead.warnings);
   const flair = flairRead.volume;
   checkImage(flair, `FLAIR (${files.flair.name})`);
@@ -48,7 +55,7 @@ export function loadCase(files: CaseFiles, options: ReadOptions = {}): LoadedCas
   let mask: Volume | undefined;
   if (files.mask) {
     const label = `Ground-truth mask (${files.mask.name})`;
-    const maskRead = readNifti(files.mask.bytes, label, options);
+    const maskRead = readNifti(files.mask.bytes, label, { ...options, imageBytes: files.mask.imageBytes });
     notices.push(...maskRead.warnings);
     const checked = checkMask(maskRead.volume, label);
     notices.push(...checked.warnings);

@@ -102,7 +102,7 @@ function parseHeader(raw: Uint8Array, fileName: string): Header & { version: 1 |
   if (raw.length < 348 || !nifti.isNIFTI(buf, true)) {
     throw new InputError(
       `${fileName} is not a NIfTI image (no NIfTI-1 or NIfTI-2 header found). ` +
-        'Open a .nii or .nii.gz file; convert DICOM series first (e.g. with dcm2niix).',
+        'Open a .nii or .nii.gz file, or the files or folder of a DICOM study.',
     );
   }
   // This app does not use header extensions; clearing their flag keeps the parser from walking a

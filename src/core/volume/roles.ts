@@ -10,5 +10,15 @@ export function guessRole(fileName: string): ScanRole | undefined {
 }
 
 export function isNiftiName(fileName: string): boolean {
-  return /\.nii(\.gz)?$/i.test(fileName);
+  return /\.(nii|hdr)(\.gz)?$/i.test(fileName);
+}
+
+/** The .img of a NIfTI-1 pair: read together with its .hdr, never on its own. */
+export function isPairImageName(fileName: string): boolean {
+  return /\.img(\.gz)?$/i.test(fileName);
+}
+
+/** A file name without its NIfTI extension (.nii, .nii.gz, .hdr, .img). */
+export function niftiBaseName(fileName: string): string {
+  return fileName.replace(/\.(nii|hdr|img)(\.gz)?$/i, '');
 }
