@@ -2,6 +2,7 @@ import { type Page, expect } from '@playwright/test';
 import { PNG } from 'pngjs';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { writeNifti, gridFromAffine, type Volume } from '../src/core/volume';
+import { headPhantom } from '../src/core/brain/headPhantom.testing';
 
 /** Where e2e tests leave screenshots for people to look at (ignored by git). */
 export const OUTPUT_DIR = 'e2e-output';
@@ -57,4 +58,10 @@ export async function segmentOnCpu(page: Page) {
   await page.getByLabel('Compute backend').selectOption('cpu');
   await page.getByRole('button', { name: 'Find lesions' }).click();
   await expect(page.getByTestId('segmentation-info')).toBeVisible({ timeout: 300_000 });
+}
+
+/** A small head with skull and scalp (src/core/brain/headPhantom.testing.ts), as NIfTI bytes: the app extracts its brain. */
+export function headNifti(name: string): { name: string; mimeType: string; buffer: Buffer } {
+  const { volume } = headPhantom({ dims: [48, 56, 44], spacingMm: 1.5, brainRadiiMm: [27, 33, 23] });
+  return { name, mimeType: 'application/octet-stream', buffer: Buffer.from(writeNifti({ ...volume, data: volume.data.map((v) => v * 1000) })) };
 }

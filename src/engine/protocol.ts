@@ -38,7 +38,10 @@ interface ScanJob {
   fault?: FaultSpec | null;
 }
 
-export type SegmentJob = ScanJob;
+export interface SegmentJob extends ScanJob {
+  /** the user's corrected brain (1 inside, scan grid): it replaces the extracted one for this scan from now on */
+  brainMask?: Uint8Array;
+}
 
 export interface SegmentResult {
   /** lesion probability on the scan grid */

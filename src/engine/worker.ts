@@ -6,6 +6,7 @@ import { Cancelled } from '../core/segment';
 import { methodById } from '../core/xai';
 import { describeGrid } from '../core/volume';
 import { explainLesion, lesionContext, prepareModelInput, probabilityOnModelGrid, toScanGrid, windowPredictor, type ModelInput } from '../core/pipeline';
+import { userBrainMask, type BrainMask } from '../core/brain';
 import type { ContextJob, ExplainJob, ExplanationData, Jobs, JobType, Reply, Request, ScanData, SegmentJob } from './protocol';
 import { faultInjector } from './faults';
 import { breakDevice, lostBackends, watchDevice, withRecovery, type RecoveryOptions } from './resilient';
@@ -69,6 +70,8 @@ async function ensureModel(url: string): Promise<SegmentationModel> {
 // last model: z-scoring and resampling a whole brain take about a second, and every click reuses them.
 let scan: ScanData | null = null;
 let prepared: { scanId: number; modelUrl: string; input: ModelInput } | null = null;
+// the brain the user corrected for the resident scan: used by every model from then on
+let userBrain: { scanId: number; brain: BrainMask } | null = null;
 
 function residentScan(scanId: number): ScanData {
   if (scan?.scanId !== scanId) throw new Error('the scan of this job is no longer open (reload the case)');
@@ -80,7 +83,7 @@ async function modelInput(job: { scanId: number; modelUrl: string }): Promise<{ 
   if (prepared?.scanId !== job.scanId || prepared.modelUrl !== job.modelUrl) {
     const s = residentScan(job.scanId);
     // another model on the same scan keeps the scan's brain (extraction takes seconds on a head)
-    const brain = prepared?.scanId === job.scanId ? prepared.input.brain : undefined;
+    const brain = userBrain?.scanId === job.scanId ? userBrain.brain : prepared?.scanId === job.scanId ? prepared.input.brain : undefined;
     prepared = { scanId: job.scanId, modelUrl: job.modelUrl, input: prepareModelInput(s.channels, s.grid, model.manifest, brain) };
   }
   return { model, input: prepared.input };
@@ -108,6 +111,11 @@ const segment = (jobId: number, req: SegmentJob) =>
     post({ type: 'progress', jobId, stage: 'starting the compute backend', done: 0, total: 1 });
     post({ type: 'backend', jobId, info: await ensureBackend(req.backend) });
     post({ type: 'progress', jobId, stage: 'loading the model', done: 0, total: 1 });
+    if (req.brainMask) {
+      const s = residentScan(req.scanId);
+      userBrain = { scanId: req.scanId, brain: userBrainMask(req.brainMask, { ...s.grid, data: s.channels[0] }) };
+      prepared = null; // z-scored over the old brain
+    }
     const { model, input } = await modelInput(req);
     const m = model.manifest;
     const fault = faultInjector(req.fault, 'segment', breakDevice);

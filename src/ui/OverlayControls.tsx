@@ -1,12 +1,16 @@
 import { useApp, type OverlaySettings } from './store';
 import { currentExplanation } from './explainActions';
+import { applyBrain, currentBrain, growBrain, revertBrain, setBrainTool } from './brainActions';
 
 export function OverlayControls() {
   const overlay = useApp((s) => s.overlay);
   const hasResult = useApp((s) => !!s.analysis);
   const threshold = useApp((s) => s.saliencyThreshold);
   const showsSaliency = useApp((s) => !!currentExplanation(s) || !!s.partialSaliency);
-  const hasBrain = useApp((s) => !!s.segmentation?.brainMask);
+  const hasBrain = useApp((s) => !!currentBrain(s));
+  const brainEdited = useApp((s) => !!s.brainEdit);
+  const brainTool = useApp((s) => s.brainTool);
+  const busy = useApp((s) => !!s.job);
   if (!hasResult) return null;
   const set = (change: Partial<OverlaySettings>) => useApp.setState((s) => ({ overlay: { ...s.overlay, ...change } }));
   return (
@@ -28,6 +32,36 @@ export function OverlayControls() {
           </label>
         )}
       </div>
+      {hasBrain && overlay.brain && (
+        <div className="row" role="group" aria-label="Correct the brain">
+          <span title="Correct the extracted brain, then find lesions again with it">Brain:</span>
+          <button onClick={() => growBrain(1)} disabled={brainTool !== 'off'} title="Add a 1 mm layer around the brain">
+            Grow 1 mm
+          </button>
+          <button onClick={() => growBrain(-1)} disabled={brainTool !== 'off'} title="Remove a 1 mm layer from the brain's surface">
+            Shrink 1 mm
+          </button>
+          <button aria-pressed={brainTool === 'paint'} onClick={() => setBrainTool(brainTool === 'paint' ? 'off' : 'paint')} title="Left-drag in a slice adds to the brain; click again to finish">
+            {brainTool === 'paint' ? 'Done painting' : 'Paint'}
+          </button>
+          <button aria-pressed={brainTool === 'erase'} onClick={() => setBrainTool(brainTool === 'erase' ? 'off' : 'erase')} title="Left-drag in a slice removes from the brain; click again to finish">
+            {brainTool === 'erase' ? 'Done erasing' : 'Erase'}
+          </button>
+          {brainEdited && (
+            <>
+              <button className="primary" onClick={applyBrain} disabled={brainTool !== 'off' || busy} title="Find lesions again inside the corrected brain">
+                Apply: find lesions again
+              </button>
+              <button onClick={revertBrain} title="Drop the correction">
+                Revert
+              </button>
+              <span className="hint" data-testid="brain-edited">
+                corrected, not applied yet
+              </span>
+            </>
+          )}
+        </div>
+      )}
       <label>
         Opacity{' '}
         <input aria-label="Overlay opacity" type="range" min={0} max={1} step={0.05} value={overlay.opacity} onChange={(e) => set({ opacity: +e.target.value })} />

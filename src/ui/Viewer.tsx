@@ -9,6 +9,8 @@ import { select } from './segmentationActions';
 import { currentExplanation } from './explainActions';
 import { noteOverlayRepaint, registerViewer } from './viewerHandle';
 import { mapOnScanGrid } from '../core/xai';
+import { readNifti, writeNifti } from '../core/volume';
+import { currentBrain } from './brainActions';
 
 const SLICE_OF: Record<Layout, SLICE_TYPE> = {
   multiplanar: SLICE_TYPE.MULTIPLANAR,
@@ -45,7 +47,8 @@ export function Viewer() {
   const selection = useApp((s) => s.selection);
   const overlay = useApp((s) => s.overlay);
   const probability = useApp((s) => s.segmentation?.probability);
-  const brainMask = useApp((s) => s.segmentation?.brainMask ?? null);
+  const brainMask = useApp((s) => currentBrain(s));
+  const brainTool = useApp((s) => s.brainTool);
   const explanation = useApp((s) => currentExplanation(s));
   const partial = useApp((s) => s.partialSaliency);
   const saliencyChannel = useApp((s) => s.saliencyChannel);
@@ -194,7 +197,7 @@ export function Viewer() {
           images.push(img);
         }
       }
-      if (brainMask && overlay.brain) {
+      if (brainMask && overlay.brain && brainTool === 'off') {
         // the extracted brain's outline in green, under the lesions' colours
         const img = await overlayImage(grid, Float32Array.from(outlineOf(grid, Int32Array.from(brainMask))), 'brain.nii', 'gray', 1);
         img.setColormapLabel(lesionLut(1, null, 200, [60, 200, 90]));
@@ -216,7 +219,47 @@ export function Viewer() {
     return () => {
       cancelled = true;
     };
-  }, [analysis, selection, overlay, probability, brainMask, explanation, partial, saliencyChannel, saliencyThreshold]);
+  }, [analysis, selection, overlay, probability, brainMask, brainTool, explanation, partial, saliencyChannel, saliencyThreshold]);
+
+  // Painting or erasing the brain: the mask goes into NiiVue's drawing layer (filled, red) and comes back,
+  // in the scan's voxel order, as the user's correction when the tool is switched off.
+  const drawingRef = useRef(false);
+  useEffect(() => {
+    const nv = nvRef.current;
+    const s = useApp.getState();
+    if (!nv || !s.scan) return;
+    const grid = s.scan.flair;
+    let cancelled = false;
+    (async () => {
+      if (brainTool !== 'off') {
+        if (!drawingRef.current) {
+          const brain = currentBrain(s);
+          if (!brain) return;
+          const bytes = writeNifti({ ...grid, data: Float32Array.from(brain) }, { gzip: false, datatype: 'uint8' });
+          const img = await NVImage.loadFromUrl({ url: 'brain-drawing.nii', name: 'brain-drawing.nii', buffer: bytes.buffer as ArrayBuffer });
+          if (cancelled) return;
+          nv.loadDrawing(img);
+          nv.setDrawOpacity(0.35);
+          drawingRef.current = true;
+        }
+        nv.opts.penSize = 3;
+        nv.setPenValue(brainTool === 'paint' ? 1 : 0, false);
+        nv.setDrawingEnabled(true);
+      } else if (drawingRef.current) {
+        drawingRef.current = false;
+        nv.setDrawingEnabled(false);
+        const bytes = (await nv.saveImage({ filename: '', isSaveDrawing: true, volumeByIndex: 0 })) as Uint8Array;
+        nv.closeDrawing();
+        const drawn = readNifti(bytes, 'drawing').volume.data;
+        const mask = Uint8Array.from(drawn, (v) => (v > 0 ? 1 : 0));
+        const before = currentBrain(useApp.getState());
+        if (!before || mask.some((v, i) => v !== before[i])) useApp.setState({ brainEdit: mask });
+      }
+    })();
+    return () => {
+      cancelled = true;
+    };
+  }, [brainTool]);
 
   // Table or keyboard selection: move the crosshair to the lesion's centre.
   useEffect(() => {
@@ -241,7 +284,7 @@ export function Viewer() {
         data-testid="viewer-canvas"
         aria-label="MRI viewer"
         onPointerDown={(e) => {
-          if (e.button === 0) clickPendingRef.current = true;
+          if (e.button === 0 && useApp.getState().brainTool === 'off') clickPendingRef.current = true;
         }}
       />
     </div>

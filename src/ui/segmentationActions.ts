@@ -38,7 +38,7 @@ export async function runSegmentation(): Promise<void> {
   const { jobId, result } = engine.run(
     'segment',
     openScan(s),
-    { modelUrl: model.manifestUrl, backend: s.backendPreference },
+    { modelUrl: model.manifestUrl, backend: s.backendPreference, ...(s.brainEdit ? { brainMask: s.brainEdit } : {}) },
     {
       onProgress: (stage, done, total) => useApp.setState((st) => (st.job?.id === jobId ? { job: { ...st.job, stage, done, total } } : {})),
       onBackend: (backend) => useApp.setState({ backend }),
@@ -52,6 +52,8 @@ export async function runSegmentation(): Promise<void> {
     useApp.setState((st) => ({
       segmentation: { probability: r.probability, modelName: model.name, backend: st.backend, seconds: r.seconds ?? (performance.now() - started) / 1000, brainMask: r.brainMask },
       notices: [...st.notices, ...r.notices],
+      // the correction is applied: the result's brain is it
+      brainEdit: st.brainEdit === s.brainEdit ? null : st.brainEdit,
       selection: null,
       explanations: {},
     }));

@@ -9,6 +9,7 @@ import type { OpenScan } from '../engine/client';
 import type { ContextResult } from '../core/xai';
 
 export type Background = 'flair' | 'mprage';
+export type BrainTool = 'off' | 'paint' | 'erase';
 export type Layout = 'multiplanar' | 'axial' | 'coronal' | 'sagittal' | 'render';
 
 /** A file the user dropped or picked, waiting for its role to be confirmed. */
@@ -100,7 +101,7 @@ export interface LesionExplanation {
   data: ExplanationData;
 }
 
-interface AppState {
+export interface AppState {
   scan: LoadedCase | null;
   /** increases with every case opened: names the scan the worker holds */
   scanId: number;
@@ -111,6 +112,10 @@ interface AppState {
   pending: PendingFile[];
   /** what the user should know about the files waiting (series of a DICOM study that cannot be used) */
   pendingNotes: string[];
+  /** the user's correction of the brain mask (scan grid), until a segmentation applies it */
+  brainEdit: Uint8Array | null;
+  /** painting or erasing the brain mask in the viewer */
+  brainTool: BrainTool;
   background: Background;
   layout: Layout;
   showMask: boolean;
@@ -164,6 +169,8 @@ export const useApp = create<AppState>((set) => ({
   notices: [],
   pending: [],
   pendingNotes: [],
+  brainEdit: null,
+  brainTool: 'off',
   background: 'flair',
   layout: 'multiplanar',
   showMask: true,
@@ -198,6 +205,8 @@ export const useApp = create<AppState>((set) => ({
       error: null,
       pending: [],
       pendingNotes: [],
+      brainEdit: null,
+      brainTool: 'off',
       crosshair: null,
       window: { flair: null, mprage: null },
       segmentation: null,

@@ -30,6 +30,8 @@ export interface BrainMask {
   /** share of the scan's non-zero voxels inside the extracted brain */
   keptShare: number;
   volumeMl: number;
+  /** drawn or corrected by the user (editMask.ts), not extracted */
+  edited?: boolean;
 }
 
 /** Otsu's threshold of values in [0, 1] (256 bins): the split that maximises the between-class variance. */

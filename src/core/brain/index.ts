@@ -1,1 +1,2 @@
 export * from './brainMask';
+export * from './editMask';

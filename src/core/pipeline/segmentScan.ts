@@ -40,7 +40,9 @@ export function prepareModelInput(rawChannels: Float32Array[], scanGrid: Grid, m
   if (!brain.alreadyStripped) {
     inBrain = rawChannels.map((c) => c.map((v, i) => (brain.mask[i] ? v : 0)));
     notices.push(
-      `The scan includes skull and scalp: the brain was extracted (${brain.volumeMl.toFixed(0)} ml) before segmentation, as the model was trained on brains only; nothing outside it is segmented. Check the brain outline (Overlays: Brain).`,
+      brain.edited
+        ? `Your corrected brain (${brain.volumeMl.toFixed(0)} ml) was used: nothing outside it is segmented.`
+        : `The scan includes skull and scalp: the brain was extracted (${brain.volumeMl.toFixed(0)} ml) before segmentation, as the model was trained on brains only; nothing outside it is segmented. Check the brain outline (Overlays: Brain), and correct it there if needed.`,
     );
   }
   let channels = inBrain.map((c) => zscoreNonZero(c).data);
