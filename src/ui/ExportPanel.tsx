@@ -2,9 +2,10 @@ import { useState } from 'react';
 import { useApp } from './store';
 import { currentExplanation } from './explainActions';
 import {
-  exportLabelsNifti, exportLesionCsv, exportProbabilityNifti, exportProvenance, exportSaliencyNifti, exportViewPng, openProvenance,
+  exportBrainNifti, exportLabelsNifti, exportLesionCsv, exportProbabilityNifti, exportProvenance, exportSaliencyNifti, exportViewPng, openProvenance,
 } from './exportActions';
 import { currentShareLink } from './urlState';
+import { currentBrain } from './brainActions';
 
 const testId = (channel: string) => `export-nifti-saliency-${channel.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`;
 
@@ -14,6 +15,7 @@ export function ExportPanel() {
   const [copied, setCopied] = useState<string | null>(null);
   if (!s.scan) return null;
   const e = currentExplanation(s);
+  const hasBrain = !!currentBrain(s);
   const link = currentShareLink();
   const run = (f: () => unknown) => () => {
     Promise.resolve(f()).catch((err: Error) => s.setError(`The export failed: ${err.message}`));
@@ -49,6 +51,11 @@ export function ExportPanel() {
         <button data-testid="export-nifti-probability" disabled={!s.segmentation} onClick={run(exportProbabilityNifti)}>
           Probability
         </button>
+        {hasBrain && (
+          <button data-testid="export-nifti-brain" onClick={run(exportBrainNifti)} title="The brain mask the lesions were found in (or your correction of it)">
+            Brain mask
+          </button>
+        )}
         {e?.data.channels.map((c, i) => (
           <button key={c} data-testid={testId(c)} onClick={run(() => exportSaliencyNifti(i))}>
             Saliency {c}

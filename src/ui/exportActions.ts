@@ -1,6 +1,6 @@
 import { version as APP_VERSION } from '../../package.json';
 import {
-  buildProvenance, exportFileName, floatMapNifti, labelMapNifti, lesionTableCsv, parseProvenance, screenshotCaption, sha256Hex,
+  buildProvenance, exportFileName, floatMapNifti, labelMapNifti, lesionTableCsv, maskNifti, parseProvenance, screenshotCaption, sha256Hex,
   type ProvenanceRecord,
 } from '../core/export';
 import { mapOnScanGrid, methodById } from '../core/xai';
@@ -10,6 +10,7 @@ import { recomputeAnalysis, runSegmentation, select, selectModel } from './segme
 import { saliencyLegend, type SaliencyLegend } from './colourMaps';
 import { currentViewer } from './viewerHandle';
 import { viewPng } from './viewCapture';
+import { currentBrain } from './brainActions';
 import { markExported } from './unsaved';
 
 export { APP_VERSION };
@@ -78,6 +79,15 @@ export function exportProbabilityNifti(): void {
   if (!s.scan || !s.segmentation) return;
   const bytes = floatMapNifti(s.scan.flair, s.segmentation.probability, `LesionLens lesion probability, ${s.segmentation.modelName}`);
   download(bytes, 'application/gzip', nameFor('probability', 'nii.gz'));
+}
+
+/** The brain the pipeline used, or the user's correction of it while there is one. */
+export function exportBrainNifti(): void {
+  const s = useApp.getState();
+  const brain = currentBrain(s);
+  if (!s.scan || !brain) return;
+  const what = s.brainEdit ? 'brain mask corrected by the user' : 'extracted brain mask';
+  download(maskNifti(s.scan.flair, brain, `LesionLens ${what}`), 'application/gzip', nameFor('brain-mask', 'nii.gz'));
 }
 
 /** One channel of the shown explanation, on the whole FLAIR grid (zero outside the computed crop). */

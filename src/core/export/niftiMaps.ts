@@ -8,6 +8,11 @@ export function labelMapNifti(grid: Grid, labels: Int32Array, count: number): Ui
   return writeNifti({ ...grid, data: Float32Array.from(labels) }, { datatype: count <= 32767 ? 'int16' : 'int32', description: 'LesionLens lesion instances' });
 }
 
+/** A binary mask (the brain) as uint8 NIfTI on the given grid. */
+export function maskNifti(grid: Grid, mask: Uint8Array, description: string): Uint8Array {
+  return writeNifti({ ...grid, data: Float32Array.from(mask) }, { datatype: 'uint8', description });
+}
+
 /** A float map (probability, one saliency channel) as float32 NIfTI on the given grid. */
 export function floatMapNifti(grid: Grid, data: Float32Array, description: string): Uint8Array {
   return writeNifti({ ...grid, data }, { datatype: 'float32', description });
