@@ -54,6 +54,7 @@ describe('DICOM (dcm2niix, WebAssembly)', () => {
       const reference = readNifti(readFileSync(join(FIXTURE, ref)), ref).volume;
       expect(converted.dims.map((d) => d)).toEqual(reference.dims.map((d) => d));
       const c = compare(converted, reference);
+      console.log(`[dicom] ${s.label}: ${c.matched} voxels matched, world error ${c.worstMm.toExponential(1)} mm, value error ${c.worstValue}`);
       expect(c.matched).toBe(reference.data.length); // every voxel lands on a voxel of the source
       expect(c.worstMm).toBeLessThan(1e-3);
       expect(c.worstValue).toBe(0);
