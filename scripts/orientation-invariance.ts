@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { initBackend, loadSegmentationModel } from '../src/core/model';
 import { lesionInstances } from '../src/core/lesions';
-import { type Volume, gridFromAffine, voxelIndex } from '../src/core/volume';
+import { type Volume, gridFromAffine, multiply4, voxelIndex } from '../src/core/volume';
 import { explainLesion, segmentScan, windowPredictor } from '../src/core/pipeline';
 import { arg, folderReader, readCase } from './heldOut';
 
@@ -40,10 +40,7 @@ function store(v: Volume, st: Storage): Volume {
     m[a * 4 + s] = st.flip[s] ? -1 : 1;
     if (st.flip[s]) m[a * 4 + 3] = v.dims[a] - 1;
   }
-  const A = v.voxToMm;
-  const out = new Array(16).fill(0);
-  for (let r = 0; r < 4; r++) for (let c = 0; c < 4; c++) for (let k = 0; k < 4; k++) out[r * 4 + c] += A[r * 4 + k] * m[k * 4 + c];
-  const grid = gridFromAffine(dims, out);
+  const grid = gridFromAffine(dims, multiply4(v.voxToMm, m));
   const data = new Float32Array(v.data.length);
   for (let k = 0; k < dims[2]; k++)
     for (let j = 0; j < dims[1]; j++)
@@ -70,7 +67,7 @@ const threshold = model.manifest.threshold;
 const scan = readCase(caseDir);
 console.log(`case ${caseDir} (${scan.flair.dims.join(' x ')}), model ${modelName}, threshold ${threshold}, tfjs cpu (Node); SmoothGrad-mean N ${samples}, seed 1`);
 
-const results: { st: Storage; mask: Uint8Array; probability: Float32Array; count: number; map: Float32Array; ml: number }[] = [];
+const results: { st: Storage; mask: Uint8Array; probability: Float32Array; count: number; map: Float32Array }[] = [];
 let lesionRas: number[] | null = null;
 for (const st of STORAGES) {
   const flair = store(scan.flair, st);
@@ -102,7 +99,7 @@ for (const st of STORAGES) {
     for (let j = 0; j < crop.dims[1]; j++)
       for (let i = 0; i < crop.dims[0]; i++)
         full[voxelIndex(flair, crop.origin[0] + i, crop.origin[1] + j, crop.origin[2] + k)] = maps[0][i + crop.dims[0] * (j + crop.dims[1] * k)];
-  results.push({ st, mask: maskRas, probability: probRas, count: lesions.count, map: toRas(full, st, scan.flair), ml: (performance.now() - t0) / 1000 });
+  results.push({ st, mask: maskRas, probability: probRas, count: lesions.count, map: toRas(full, st, scan.flair) });
   console.log(`${st.name}: ${lesions.count} lesions, ${maskRas.reduce((a, b) => a + b, 0)} lesion voxels, ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 }
 

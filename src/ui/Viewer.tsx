@@ -222,8 +222,9 @@ export function Viewer() {
   }, [analysis, selection, overlay, probability, brainMask, brainTool, explanation, partial, saliencyChannel, saliencyThreshold]);
 
   // Painting or erasing the brain: the mask goes into NiiVue's drawing layer (filled, red) and comes back,
-  // in the scan's voxel order, as the user's correction when the tool is switched off.
-  const drawingRef = useRef(false);
+  // in the scan's voxel order, as the user's correction when the tool is switched off. The drawing belongs to
+  // the scan it was made on: opening another case (which switches the tool off) drops it.
+  const drawingOfScanRef = useRef<number | null>(null);
   useEffect(() => {
     const nv = nvRef.current;
     const s = useApp.getState();
@@ -232,7 +233,7 @@ export function Viewer() {
     let cancelled = false;
     (async () => {
       if (brainTool !== 'off') {
-        if (!drawingRef.current) {
+        if (drawingOfScanRef.current === null) {
           const brain = currentBrain(s);
           if (!brain) return;
           const bytes = writeNifti({ ...grid, data: Float32Array.from(brain) }, { gzip: false, datatype: 'uint8' });
@@ -240,14 +241,19 @@ export function Viewer() {
           if (cancelled) return;
           nv.loadDrawing(img);
           nv.setDrawOpacity(0.35);
-          drawingRef.current = true;
+          drawingOfScanRef.current = s.scanId;
         }
         nv.opts.penSize = 3;
         nv.setPenValue(brainTool === 'paint' ? 1 : 0, false);
         nv.setDrawingEnabled(true);
-      } else if (drawingRef.current) {
-        drawingRef.current = false;
+      } else if (drawingOfScanRef.current !== null) {
+        const drawnOn = drawingOfScanRef.current;
+        drawingOfScanRef.current = null;
         nv.setDrawingEnabled(false);
+        if (drawnOn !== s.scanId) {
+          nv.closeDrawing();
+          return;
+        }
         const bytes = (await nv.saveImage({ filename: '', isSaveDrawing: true, volumeByIndex: 0 })) as Uint8Array;
         nv.closeDrawing();
         const drawn = readNifti(bytes, 'drawing').volume.data;

@@ -29,6 +29,7 @@ export function growBrainMask(mask: Uint8Array, grid: Pick<Grid, 'dims' | 'spaci
 
 /** A brain drawn or corrected by the user, as the pipeline takes it (its share of the FLAIR's non-zero voxels, its volume). */
 export function userBrainMask(mask: Uint8Array, flair: Volume): BrainMask {
+  if (mask.length !== voxelCount(flair)) throw new Error('the brain mask is not on the scan grid');
   let inside = 0;
   let nonZero = 0;
   let keptNonZero = 0;
@@ -40,6 +41,5 @@ export function userBrainMask(mask: Uint8Array, flair: Volume): BrainMask {
     }
   }
   const voxelMl = (flair.spacingMm[0] * flair.spacingMm[1] * flair.spacingMm[2]) / 1000;
-  if (mask.length !== voxelCount(flair)) throw new Error('the brain mask is not on the scan grid');
   return { mask, alreadyStripped: false, keptShare: nonZero ? keptNonZero / nonZero : 0, volumeMl: inside * voxelMl, edited: true };
 }

@@ -160,7 +160,8 @@ export function dicomStudy(run: Dcm2niixRun, fileCount: number, log: string[]): 
   if (run.exitCode === EXIT_SOME_OK_SOME_BAD && !cutShort.length) notes.push('Some DICOM files could not be converted and were left out.');
 
   const series: DicomSeries[] = [];
-  const byNumber = new Map<string, DicomSeries[]>();
+  // the parts of one series (same number and description) that dcm2niix wrote as separate volumes
+  const parts = new Map<string, { title: string; count: number }>();
   for (const nifti of niftis) {
     const sidecar = parseSidecar(run.outputs.find((o) => o.name === nifti.name.replace(/\.nii$/, '.json'))?.bytes);
     const description = sidecar.SeriesDescription || sidecar.ProtocolName || nifti.name.replace(/\.nii$/, '');
@@ -176,12 +177,12 @@ export function dicomStudy(run: Dcm2niixRun, fileCount: number, log: string[]): 
     const s: DicomSeries = { nifti, seriesNumber: sidecar.SeriesNumber, description, label: `${title} · ${grid}`, roleGuess: guessSeriesRole(sidecar) };
     series.push(s);
     const key = `${sidecar.SeriesNumber}|${description}`;
-    byNumber.set(key, [...(byNumber.get(key) ?? []), s]);
+    parts.set(key, { title, count: (parts.get(key)?.count ?? 0) + 1 });
   }
-  for (const parts of byNumber.values()) {
-    if (parts.length < 2) continue;
+  for (const { title, count } of parts.values()) {
+    if (count < 2) continue;
     notes.push(
-      `${parts[0].label.split(' · ').slice(0, -1).join(' · ')} was split into ${parts.length} volumes, because its images differ in size, ` +
+      `${title} was split into ${count} volumes, because its images differ in size, ` +
         'orientation or position (a mixed or interrupted series). Each part is offered: check which one is the scan.',
     );
   }
