@@ -11,7 +11,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import { resolve } from 'node:path';
-import { installNodeWebGpu, reexecWithVulkanLoader } from './nodeWebgpu.ts';
+import { installNodeWebGpu, reexecWithVulkanLoader } from '../src/cli/nodeWebgpu.ts';
 
 const arg = (name: string) => {
   const i = process.argv.indexOf(`--${name}`);

@@ -4,7 +4,7 @@
 // in Node, which is quicker to debug than the browser.
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { installNodeWebGpu, reexecWithVulkanLoader } from './nodeWebgpu.ts';
+import { installNodeWebGpu, reexecWithVulkanLoader } from '../src/cli/nodeWebgpu.ts';
 
 const arg = (name: string, fallback: string) => {
   const i = process.argv.indexOf(`--${name}`);

@@ -8,7 +8,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type * as TF from '@tensorflow/tfjs';
-import { installNodeWebGpu, reexecWithVulkanLoader } from './nodeWebgpu.ts';
+import { installNodeWebGpu, reexecWithVulkanLoader } from '../src/cli/nodeWebgpu.ts';
 
 const arg = (name: string, fallback: string) => {
   const i = process.argv.indexOf(`--${name}`);

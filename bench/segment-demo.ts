@@ -5,7 +5,7 @@
 // Figures name their backend and device; compare only ratios from one run.
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { installNodeWebGpu, reexecWithVulkanLoader } from './nodeWebgpu.ts';
+import { installNodeWebGpu, reexecWithVulkanLoader } from '../src/cli/nodeWebgpu.ts';
 
 const arg = (name: string, fallback: string) => {
   const i = process.argv.indexOf(`--${name}`);

@@ -10,9 +10,7 @@ export const arg = (name: string, fallback: string) => {
   return i >= 0 ? process.argv[i + 1] : fallback;
 };
 
-export function folderReader(dir: string) {
-  return async (path: string) => new Uint8Array(readFileSync(join(dir, path)));
-}
+export { folderReader } from '../src/cli/files';
 
 /**
  * Case folders (flair.nii.gz, mprage.nii.gz or t1.nii.gz, lesions.nii.gz) under root, sorted, at most

@@ -1,12 +1,15 @@
 // Raw scanner scans (issue 17): open each raw pair of open-ms (FLAIR and T1 on two grids, skull, thick slices,
 // LPS) as the app does, segment it through the pipeline, and count lesions inside and outside the database's
 // own brain mask (a reference the pipeline never sees).
-//   npx tsx scripts/raw-scans.ts --open-ms ../shared/data/open-ms [--model unet3d] [--scans 5]
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+//   npx tsx scripts/raw-scans.ts --open-ms ../shared/data/open-ms [--model unet3d] [--scans 5] [--out DIR]
+// --out: writes each scan's lesion mask and brain mask (NIfTI, FLAIR grid) there, and prints the axial slice with the
+// most lesion voxels, for scripts/preview-slices.ts.
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { initBackend, loadSegmentationModel } from '../src/core/model';
 import { lesionInstances } from '../src/core/lesions';
 import { readNifti } from '../src/core/volume';
+import { maskNifti } from '../src/core/export';
 import { loadCase } from '../src/core/pipeline/loadCase';
 import { segmentScan, windowPredictor } from '../src/core/pipeline';
 import { arg, folderReader } from './heldOut';
@@ -41,4 +44,15 @@ for (const d of readdirSync(join(root, 'raw')).sort().slice(0, Number(arg('--sca
   const brain = input.brain.alreadyStripped ? 'no (taken as skull-stripped)' : input.brain.volumeMl.toFixed(0);
   console.log(`${d} | ${brain} | ${lesions.count} | ${outside.size} (any voxel outside) | ${(voxels * ml).toFixed(1)} | ${seconds.toFixed(0)}`);
   for (const n of [...scan.notices, ...input.notices]) console.log(`  notice: ${n}`);
+  const out = arg('--out', '');
+  if (out) {
+    mkdirSync(out, { recursive: true });
+    const [nx, ny, nz] = scan.flair.dims;
+    const perSlice = new Int32Array(nz);
+    lesions.labels.forEach((id, v) => id && perSlice[Math.floor(v / (nx * ny))]++);
+    const busiest = perSlice.indexOf(Math.max(...perSlice));
+    writeFileSync(join(out, `${d}_lesions.nii.gz`), maskNifti(scan.flair, Uint8Array.from(lesions.labels, (id) => (id ? 1 : 0)), 'lesions'));
+    writeFileSync(join(out, `${d}_brain.nii.gz`), maskNifti(scan.flair, Uint8Array.from(input.brain.mask), 'brain'));
+    console.log(`  axial slice with most lesion voxels: ${busiest} (${perSlice[busiest]} voxels)`);
+  }
 }

@@ -74,4 +74,15 @@ describe('module layers', () => {
     );
     expect(crossings).toEqual([]);
   });
+
+  it('cli/ (the command line) goes through core/ only, and nothing in the app imports it', () => {
+    const crossings = [...graph].flatMap(([file, targets]) => {
+      const from = relative(src, file);
+      return targets
+        .map((t) => relative(src, t))
+        .filter((t) => (from.startsWith('cli/') && /^(engine|ui)\//.test(t)) || (/^(core|engine|ui)\//.test(from) && t.startsWith('cli/')))
+        .map((t) => `${from} -> ${t}`);
+    });
+    expect(crossings).toEqual([]);
+  });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { csvField, lesionTableCsv, toCsv } from './csv';
+import { csvField, lesionTableCsv, lesionTableTsv, toCsv, toTsv } from './csv';
 import type { CaseAnalysis } from '../lesions';
 import type { LesionSaliency } from '../xai';
 
@@ -38,5 +38,25 @@ describe('CSV', () => {
     expect(rows[0].saliency_method).toBe('');
     expect(rows[1]).toMatchObject({ saliency_method: 'smoothgrad-mean', peak_saliency_flair: '0.125', peak_saliency_mprage: '-0.25', flair_share_lesion: '0.8', neighbourhood_mm: '5' });
     expect(rows[2]).toMatchObject({ kind: 'missed', detection: 'FN', lesion_id: '4', mean_probability: '', max_probability: '' });
+  });
+
+  it('TSV (BIDS): tabs, n/a for what is missing, shell means per channel by signed distance', () => {
+    const shells = [
+      { shellMm: -1, voxels: 4, means: [0.5, -0.125] },
+      { shellMm: 2, voxels: 9, means: [-0.25, 0.0625] },
+      { shellMm: 3, voxels: 0, means: [NaN, NaN] },
+    ];
+    const q = { flairPeak: 1, mpragePeak: 0, maxAbs: 1, shareLesion: [0.8, 0.2], shareNeighbourhood: [0.6, 0.4], neighbourhoodMm: 5, shells } as LesionSaliency;
+    const text = lesionTableTsv(analysis, (kind, id) => (kind === 'predicted' && id === 1 ? { method: 'smoothgrad-mean', quantities: q } : undefined));
+    const lines = text.trimEnd().split('\n');
+    const header = lines[0].split('\t');
+    const rows = lines.slice(1).map((l) => Object.fromEntries(l.split('\t').map((v, i) => [header[i], v])));
+    expect(rows[0]).toMatchObject({ 'flair_mean_shell_-1mm': '0.5', 'mprage_mean_shell_-1mm': '-0.125', 'flair_mean_shell_+2mm': '-0.25', 'mprage_mean_shell_+2mm': '0.0625' });
+    // an empty shell and a shell with no entry are n/a, as is every saliency field of an unexplained lesion
+    expect(rows[0]['flair_mean_shell_+3mm']).toBe('n/a');
+    expect(rows[0]['flair_mean_shell_-3mm']).toBe('n/a');
+    expect(rows[1]).toMatchObject({ saliency_method: 'n/a', 'flair_mean_shell_-1mm': 'n/a' });
+    expect(rows[2]).toMatchObject({ kind: 'missed', mean_probability: 'n/a' });
+    expect(() => toTsv(['a'], [['x\ty']])).toThrow(/tab/);
   });
 });

@@ -1,4 +1,5 @@
-// WebGPU for tfjs in Node: Dawn (the `webgpu` npm package) on Chromium's SwiftShader Vulkan ICD.
+// WebGPU for tfjs in Node: Dawn (the `webgpu` npm package), on Chromium's SwiftShader Vulkan ICD for the benches
+// (a GPU-free machine's WebGPU) or on the machine's own Vulkan drivers for the command line (a real GPU).
 // Call before importing @tensorflow/tfjs-backend-webgpu (it registers only if navigator.gpu exists).
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -16,9 +17,10 @@ export function reexecWithVulkanLoader(): void {
   process.exit(child.status ?? 1);
 }
 
-/** Installs navigator.gpu; returns why not when WebGPU cannot be set up. */
-export async function installNodeWebGpu(): Promise<string | null> {
-  process.env.VK_ICD_FILENAMES ??= `${CHROMIUM_LIBS}/vk_swiftshader_icd.json`;
+/** Installs navigator.gpu; returns why not when WebGPU cannot be set up. `software`: SwiftShader (benches) unless
+ * VK_ICD_FILENAMES says otherwise; false: whatever Vulkan drivers the machine has. */
+export async function installNodeWebGpu(o: { software?: boolean } = { software: true }): Promise<string | null> {
+  if (o.software) process.env.VK_ICD_FILENAMES ??= `${CHROMIUM_LIBS}/vk_swiftshader_icd.json`;
   process.env.XDG_RUNTIME_DIR ??= '/tmp';
   try {
     const { create, globals } = await import('webgpu');

@@ -1,0 +1,5 @@
+export * from './bids';
+export * from './shard';
+export * from './stats';
+export * from './processScan';
+export * from './report';
