@@ -99,7 +99,9 @@ export async function runCohort(o: RunOptions, log: (line: string) => void = (l)
     return EXIT.nothingToDo;
   }
 
-  const backend = await chooseBackend(o.backend);
+  const backend = await chooseBackend(o.backend).catch((e: Error) => {
+    throw new UsageError(e.message);
+  });
   log(`backend: ${backend.info.name} (${backend.info.adapter})${backend.why ? `; not WebGPU: ${backend.why}` : ''}`);
   let model: SegmentationModel;
   try {
@@ -119,7 +121,10 @@ export async function runCohort(o: RunOptions, log: (line: string) => void = (l)
   log('research and demonstration models: not for clinical decisions');
 
   const outDir = resolve(o.outDir);
-  writeAtomic(join(outDir, 'dataset_description.json'), datasetDescription(APP_VERSION, `file://${resolve(o.input)}`));
+  // written once: a rerun (or another task) leaves a finished output dataset untouched
+  const description = datasetDescription(APP_VERSION, `file://${resolve(o.input)}`);
+  const descriptionPath = join(outDir, 'dataset_description.json');
+  if (!existsSync(descriptionPath) || !readFileSync(descriptionPath).equals(description)) writeAtomic(descriptionPath, description);
   const key = settingsKey(settings, modelSha256);
   const source = (p: string | null) => (p === null ? null : csv ? p : join(o.input, p));
   const outcomes: ScanOutcome[] = [];

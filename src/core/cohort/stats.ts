@@ -58,7 +58,7 @@ export function normalSf(z: number): number {
   return z >= 0 ? erfc / 2 : 1 - erfc / 2;
 }
 
-/** Mann-Whitney U of x against y, two-sided; exact when both samples are under 8 and nothing is tied (scipy 'auto'). */
+/** Mann-Whitney U of x against y, two-sided; exact when one sample has 8 or fewer and nothing is tied (scipy 'auto'). */
 export function mannWhitneyU(x: readonly number[], y: readonly number[]): MannWhitney {
   const n1 = x.length;
   const n2 = y.length;
@@ -68,7 +68,7 @@ export function mannWhitneyU(x: readonly number[], y: readonly number[]): MannWh
   const u = r1 - (n1 * (n1 + 1)) / 2;
   const auc = u / (n1 * n2);
   const tied = ties.some((t) => t > 1);
-  if (!tied && n1 < 8 && n2 < 8) {
+  if (!tied && Math.min(n1, n2) <= 8) {
     const counts = exactUCounts(n1, n2);
     const total = counts.reduce((a, b) => a + b, 0);
     const uMax = Math.max(u, n1 * n2 - u);
