@@ -1,5 +1,6 @@
 import { test, expect } from '@playwright/test';
-import { waitForCase, segmentOnCpu } from './helpers';
+import { readFileSync } from 'node:fs';
+import { canvasPng, waitForCase, segmentOnCpu } from './helpers';
 
 // CI has no GPU: the test crop, the CPU backend and N = 2 noise samples keep this to a few minutes.
 test('selecting a lesion explains it: SmoothGrad numbers and map, then Grad-CAM++', async ({ page }) => {
@@ -16,7 +17,21 @@ test('selecting a lesion explains it: SmoothGrad numbers and map, then Grad-CAM+
   await expect(page.getByTestId('flair-share')).toContainText('%');
   await expect(explanation).toContainText('seed 1, N 2');
   await page.screenshot({ path: 'e2e-output/explain-smoothgrad.png' });
+  // what the colours mean is on screen, the selection outlined outside the lesion while its map shows
+  await expect(page.getByTestId('overlay-legend')).toContainText('lesion found');
+  await expect(page.getByTestId('overlay-legend')).toContainText('outlined just outside, so its map shows');
+  await page.getByLabel('View', { exact: true }).selectOption('axial');
+  await canvasPng(page, 'reading-room-axial-smoothgrad.png');
   await page.getByLabel('Method').selectOption('gradcam++');
   await expect(explanation).toContainText('Map scaled to [0, 1]', { timeout: 600_000 });
   await page.screenshot({ path: 'e2e-output/explain-gradcam.png' });
+  await canvasPng(page, 'reading-room-axial-gradcam.png');
+  // the table export keeps the SmoothGrad numbers of the lesion after the switch to Grad-CAM++ (which has none)
+  const download = page.waitForEvent('download');
+  await page.getByTestId('export-csv').click();
+  const lines = readFileSync(await (await download).path()).toString('utf8').trimEnd().split('\r\n');
+  const header = lines[0].split(',');
+  const explained = lines.slice(1).map((l) => l.split(',')).filter((c) => c[header.indexOf('saliency_method')] === 'smoothgrad-mean');
+  expect(explained).toHaveLength(1);
+  expect(Number(explained[0][header.indexOf('peak_saliency_flair')])).toBeCloseTo(peak, 3);
 });

@@ -30,6 +30,29 @@ test('axial FLAIR and MPRAGE of the demo, for a clinician to look at', async ({ 
   expect(Buffer.compare(flair.data, mprage.data)).not.toBe(0);
 });
 
+test('shortcuts keep working after a dropdown or a checkbox was used, and a letter does not change a dropdown', async ({ page }) => {
+  await page.goto('/?demo=test64');
+  await waitForCase(page);
+  const view = page.getByLabel('View', { exact: true });
+  const background = page.getByLabel('Background', { exact: true });
+  await view.selectOption('axial');
+  await view.focus(); // as after a keyboard user's choice: the dropdown keeps the focus
+  await page.keyboard.press('b');
+  await expect(background).toHaveValue('mprage');
+  await expect(view).toHaveValue('axial');
+  await page.getByLabel('Ground truth').check();
+  await page.keyboard.press('2');
+  await expect(view).toHaveValue('coronal');
+  await page.keyboard.press('g');
+  await expect(page.getByLabel('Ground truth')).not.toBeChecked();
+});
+
+test('the ground truth is off until asked', async ({ page }) => {
+  await page.goto('/?demo=test64');
+  await waitForCase(page);
+  await expect(page.getByLabel('Ground truth')).not.toBeChecked();
+});
+
 test('a pair on different grids opens through the file input; the resampling is reported', async ({ page }) => {
   await page.goto('/');
   await page.getByTestId('file-input').setInputFiles([

@@ -21,12 +21,22 @@ async function ensureBackend(pref: BackendPreference): Promise<BackendChoice> {
   if (backendInfo && backendKey === pref) return backendInfo;
   const order = pref === 'auto' ? [...DEFAULT_BACKENDS] : [pref, ...DEFAULT_BACKENDS.filter((b) => b !== pref)];
   backendKey = pref;
-  return startBackend(order.filter((b) => !lostBackends.has(b)));
+  return startBackend(order.filter((b) => !lostBackends.has(b)), pref === 'auto');
 }
 
-/** Activates the first backend of `order` that starts, and says why earlier ones (and lost ones) were not used. */
-async function startBackend(order: BackendName[]): Promise<BackendChoice> {
-  const info = await initBackend(order);
+/**
+ * Activates the first backend of `order` that starts, and says why earlier ones (and lost ones) were not used.
+ * `skipSoftware` (the automatic choice): a GPU backend on a software adapter (SwiftShader, a machine without GPU) is
+ * passed over for the next one: WebGPU on SwiftShader segmented the 64^3 demo about 15x slower than the CPU backend.
+ */
+async function startBackend(order: BackendName[], skipSoftware = false): Promise<BackendChoice> {
+  const passedOver: { name: string; reason: string }[] = [];
+  let info = await initBackend(order);
+  while (skipSoftware && info.software && info.name !== 'cpu') {
+    passedOver.push(...info.skipped, { name: info.name, reason: `its adapter is software (${info.adapter}): the CPU is faster here` });
+    info = await initBackend(order.slice(order.indexOf(info.name) + 1));
+  }
+  info = { ...info, skipped: [...passedOver, ...info.skipped.filter((s) => !passedOver.some((p) => p.name === s.name))] };
   watchDevice(info.name);
   backendInfo = {
     name: info.name,

@@ -1,10 +1,10 @@
-import { useApp } from './store';
+import { chooseBackendPreference, useApp } from './store';
 import { cancelJob, runSegmentation, selectModel } from './segmentationActions';
 import type { BackendPreference } from '../core/model';
 import { Choice } from './Choice';
 
 const BACKENDS: [BackendPreference, string][] = [
-  ['auto', 'Automatic (WebGPU, then WebGL, then CPU)'],
+  ['auto', 'Automatic (a GPU through WebGPU or WebGL, else the CPU)'],
   ['webgpu', 'WebGPU'],
   ['webgl', 'WebGL'],
   ['cpu', 'CPU'],
@@ -57,7 +57,7 @@ export function ModelPanel() {
           ariaLabel="Compute backend"
           value={s.backendPreference}
           options={BACKENDS}
-          onChange={(backendPreference) => useApp.setState({ backendPreference })}
+          onChange={chooseBackendPreference}
           disabled={!!job}
         />
       </div>

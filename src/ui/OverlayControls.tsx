@@ -11,6 +11,8 @@ export function OverlayControls() {
   const brainEdited = useApp((s) => !!s.brainEdit);
   const brainTool = useApp((s) => s.brainTool);
   const busy = useApp((s) => !!s.job);
+  const hasMissed = useApp((s) => !!s.analysis?.groundTruth?.missed.length);
+  const maskShown = useApp((s) => !!s.scan?.mask && s.showMask);
   if (!hasResult) return null;
   const set = (change: Partial<OverlaySettings>) => useApp.setState((s) => ({ overlay: { ...s.overlay, ...change } }));
   return (
@@ -30,6 +32,29 @@ export function OverlayControls() {
           <label title="Outline of the brain extracted from the scan (its skull and scalp were not segmented)">
             <input type="checkbox" checked={overlay.brain} onChange={(e) => set({ brain: e.target.checked })} /> Brain
           </label>
+        )}
+      </div>
+      <div className="legend" data-testid="overlay-legend" aria-label="What the overlay colours mean">
+        <span>
+          <i className="swatch lesions" /> lesion found (a colour each)
+        </span>
+        <span>
+          <i className="swatch ring" style={{ borderColor: '#ffeb00' }} /> selected{showsSaliency ? ': outlined just outside, so its map shows' : ''}
+        </span>
+        {hasMissed && (
+          <span>
+            <i className="swatch ring" style={{ borderColor: '#00dcff' }} /> missed: in the ground truth, not found
+          </span>
+        )}
+        {maskShown && (
+          <span>
+            <i className="swatch" style={{ background: '#ff4646' }} /> ground truth (G){showsSaliency ? ', an outline over a map' : ''}
+          </span>
+        )}
+        {hasBrain && overlay.brain && (
+          <span>
+            <i className="swatch ring" style={{ borderColor: '#3cc85a' }} /> brain
+          </span>
         )}
       </div>
       {hasBrain && overlay.brain && (

@@ -29,8 +29,8 @@ export function Toolbar() {
       <Choice label="Background" value={s.background} options={BACKGROUNDS} onChange={s.setBackground} />
       <Choice label="View" value={s.layout} options={LAYOUTS} onChange={s.setLayout} />
       {s.scan?.mask && (
-        <label>
-          <input type="checkbox" checked={s.showMask} onChange={(e) => s.setShowMask(e.target.checked)} /> Ground truth
+        <label title="The case's ground-truth lesion mask, in red (key G); off until asked, so it is not taken for the model's result">
+          <input type="checkbox" checked={s.showMask} onChange={(e) => s.setShowMask(e.target.checked)} /> Ground truth (red)
         </label>
       )}
       {wl && (

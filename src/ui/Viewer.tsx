@@ -2,7 +2,7 @@ import { useEffect, useRef } from 'react';
 import { Niivue, NVImage, SLICE_TYPE, SHOW_RENDER } from '@niivue/niivue';
 import { applyAffine, defaultWindow, invert4, voxelIndex, type Grid } from '../core/volume';
 import { useApp, type Background, type Layout } from './store';
-import { lesionNear, outlineOf } from '../core/lesions';
+import { lesionNear, outerRing, outlineOf } from '../core/lesions';
 import { methodById } from '../core/xai';
 import { COLOUR_MAP_KEYS, GRADCAM_SEQUENTIAL, SALIENCY_NEGATIVE, SALIENCY_POSITIVE, highlightedId, lesionLut, overlayImage, replaceOverlays, saliencyLegend, type SaliencyLegend } from './overlays';
 import { select } from './segmentationActions';
@@ -122,7 +122,7 @@ export function Viewer() {
           mask: scan.mask?.data[idx],
         });
       };
-      applyView(nv, loadedRef.current, useApp.getState().background, useApp.getState().showMask);
+      applyView(nv, loadedRef.current, useApp.getState().background, useApp.getState().showMask && !currentExplanation(useApp.getState()));
       nv.createOnLocationChange(); // report the starting crosshair (volume centre)
       // reading windows: FLAIR up to its brightest 0.2 % (lesions white), MPRAGE up to its brightest 0.5 %
       const s = useApp.getState();
@@ -136,10 +136,12 @@ export function Viewer() {
     };
   }, [scan]);
 
+  // while a saliency map is shown the ground truth is an outline (overlays below), not a fill over the map
+  const maskFilled = showMask && !explanation && !partial;
   useEffect(() => {
     const nv = nvRef.current;
-    if (nv && loadedRef.current) applyView(nv, loadedRef.current, background, showMask);
-  }, [background, showMask]);
+    if (nv && loadedRef.current) applyView(nv, loadedRef.current, background, maskFilled);
+  }, [background, maskFilled]);
 
   useEffect(() => {
     nvRef.current?.setSliceType(SLICE_OF[layout]);
@@ -182,7 +184,16 @@ export function Viewer() {
           images.push(img);
         }
         if (overlay.outlines) {
-          const img = await overlayImage(grid, Float32Array.from(outlineOf(grid, analysis.labels.labels)), 'outlines.nii', 'gray', 1);
+          const outline = outlineOf(grid, analysis.labels.labels);
+          if (saliency && sel) {
+            // the explained lesion's outline goes just outside it: its own border would cover its map
+            const ring = outerRing(grid, analysis.labels.labels, sel);
+            for (let v = 0; v < outline.length; v++) {
+              if (outline[v] === sel) outline[v] = 0;
+              if (ring[v] && !analysis.labels.labels[v]) outline[v] = sel;
+            }
+          }
+          const img = await overlayImage(grid, Float32Array.from(outline), 'outlines.nii', 'gray', 1);
           img.setColormapLabel(lesionLut(count, sel, 255));
           images.push(img);
         }
@@ -196,6 +207,13 @@ export function Viewer() {
           img.setColormapLabel(lesionLut(gt.gtLabels.count, selMissed, 255, [0, 220, 255]));
           images.push(img);
         }
+      }
+      const mask = useApp.getState().scan?.mask;
+      if (saliency && showMask && mask) {
+        // ground truth over a map: a red outline, so it cannot be taken for positive saliency
+        const img = await overlayImage(grid, Float32Array.from(outlineOf(grid, Int32Array.from(mask.data, (x) => (x > 0 ? 1 : 0)))), 'ground-truth-outline.nii', 'gray', 1);
+        img.setColormapLabel(lesionLut(1, null, 255, [255, 70, 70]));
+        images.push(img);
       }
       if (brainMask && overlay.brain && brainTool === 'off') {
         // the extracted brain's outline in green, under the lesions' colours
@@ -219,7 +237,7 @@ export function Viewer() {
     return () => {
       cancelled = true;
     };
-  }, [analysis, selection, overlay, probability, brainMask, brainTool, explanation, partial, saliencyChannel, saliencyThreshold]);
+  }, [analysis, selection, overlay, probability, brainMask, brainTool, explanation, partial, saliencyChannel, saliencyThreshold, showMask]);
 
   // Painting or erasing the brain: the mask goes into NiiVue's drawing layer (filled, red) and comes back,
   // in the scan's voxel order, as the user's correction when the tool is switched off. The drawing belongs to

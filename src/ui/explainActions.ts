@@ -11,6 +11,17 @@ export function explanationKey(selection: Selection, s = useApp.getState(), e: E
   return [s.segmentation?.modelName, `${selection.kind}${selection.id}`, i.threshold, i.connectivity, i.maxDroppedVoxels, e.method, e.samples, e.seed, e.cropMode].join('|');
 }
 
+/** The numbers of a lesion for its table row: the shown explanation's when it has them (SmoothGrad), else those of
+ * any SmoothGrad explanation of the same lesion under the same model and lesion settings (switching to Grad-CAM++,
+ * which has no per-lesion numbers, keeps what was computed). */
+export function quantitiesForRow(selection: Selection, s = useApp.getState()): { method: string; quantities: LesionSaliency } | undefined {
+  const shown = s.explanations[explanationKey(selection, s)];
+  if (shown?.data.quantities) return { method: shown.data.settings.method, quantities: shown.data.quantities };
+  const lesion = explanationKey(selection, s).split('|').slice(0, 5).join('|') + '|';
+  const other = Object.values(s.explanations).find((e) => e.key.startsWith(lesion) && e.data.quantities);
+  return other ? { method: other.data.settings.method, quantities: other.data.quantities! } : undefined;
+}
+
 /** Scan-grid voxel indices of a lesion: a predicted instance, or the ground-truth component of a missed one. */
 function lesionVoxels(selection: Selection): Int32Array {
   const a = useApp.getState().analysis!;

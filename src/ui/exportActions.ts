@@ -5,7 +5,7 @@ import {
 } from '../core/export';
 import { mapOnScanGrid, methodById } from '../core/xai';
 import { useApp, type Selection } from './store';
-import { currentExplanation, explanationKey } from './explainActions';
+import { currentExplanation, quantitiesForRow } from './explainActions';
 import { recomputeAnalysis, runSegmentation, select, selectModel } from './segmentationActions';
 import { saliencyLegend, type SaliencyLegend } from './colourMaps';
 import { currentViewer } from './viewerHandle';
@@ -104,14 +104,11 @@ export function exportSaliencyNifti(channel: number): void {
   download(bytes, 'application/gzip', nameFor(`saliency-${name}`, 'nii.gz', e.selection, e.data.settings.method));
 }
 
-/** The lesion table, one row per lesion, with each lesion's saliency quantities where it was explained under the current settings. */
+/** The lesion table, one row per lesion, with each lesion's saliency quantities where it was explained (quantitiesForRow). */
 export function exportLesionCsv(): void {
   const s = useApp.getState();
   if (!s.analysis) return;
-  const csv = lesionTableCsv(s.analysis, (kind, id) => {
-    const e = s.explanations[explanationKey({ kind, id }, s)];
-    return e ? { method: e.data.settings.method, quantities: e.data.quantities } : undefined;
-  });
+  const csv = lesionTableCsv(s.analysis, (kind, id) => quantitiesForRow({ kind, id }, s));
   download(csv, 'text/csv', nameFor('lesions', 'csv'));
 }
 

@@ -8,6 +8,26 @@ import type { CroppedMaps } from '../core/xai';
 import type { OpenScan } from '../engine/client';
 import type { ContextResult } from '../core/xai';
 
+const BACKEND_KEY = 'lesionlens.backend';
+/** The user's compute choice survives a reload: the fastest backend of a machine does not change between visits. */
+export function savedBackendPreference(): BackendPreference {
+  try {
+    const v = globalThis.localStorage?.getItem(BACKEND_KEY);
+    return v === 'webgpu' || v === 'webgl' || v === 'cpu' ? v : 'auto';
+  } catch {
+    return 'auto'; // storage blocked (private mode, policy): the automatic choice
+  }
+}
+
+export function chooseBackendPreference(backendPreference: BackendPreference): void {
+  useApp.setState({ backendPreference });
+  try {
+    globalThis.localStorage?.setItem(BACKEND_KEY, backendPreference);
+  } catch {
+    // not kept across reloads, still used now
+  }
+}
+
 export type Background = 'flair' | 'mprage';
 export type BrainTool = 'off' | 'paint' | 'erase';
 export type Layout = 'multiplanar' | 'axial' | 'coronal' | 'sagittal' | 'render';
@@ -173,12 +193,13 @@ export const useApp = create<AppState>((set) => ({
   brainTool: 'off',
   background: 'flair',
   layout: 'multiplanar',
-  showMask: true,
+  // off until asked: a case opened with its ground truth painted looks as if a model had already run
+  showMask: false,
   window: { flair: null, mprage: null },
   crosshair: null,
   models: [],
   modelName: null,
-  backendPreference: 'auto',
+  backendPreference: savedBackendPreference(),
   backend: null,
   job: null,
   segmentation: null,

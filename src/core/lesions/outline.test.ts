@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { lesionNear, outlineOf } from './outline';
+import { lesionNear, outerRing, outlineOf } from './outline';
 
 describe('outlineOf', () => {
   it('keeps the shell of a 3x3x3 cube and drops its centre', () => {
@@ -23,4 +23,18 @@ describe('lesionNear', () => {
     expect(lesionNear({ dims }, labels, [3, 3, 2])).toBe(1);
   });
   it('returns 0 when nothing is within 2 voxels', () => expect(lesionNear({ dims }, labels, [2, 8, 8])).toBe(0));
+});
+
+describe('outerRing', () => {
+  it('a 3x3x3 cube: the 6 x 9 face neighbours outside it, none inside (a touching lesion voxel is outside too)', () => {
+    const dims: [number, number, number] = [7, 7, 7];
+    const labels = new Int32Array(343);
+    for (let k = 2; k <= 4; k++) for (let j = 2; j <= 4; j++) for (let i = 2; i <= 4; i++) labels[i + 7 * (j + 7 * k)] = 3;
+    labels[1 + 7 * (3 + 7 * 3)] = 5; // another lesion touching the cube's -x face: its voxel is outside lesion 3
+    const ring = outerRing({ dims }, labels, 3);
+    expect(ring.reduce((a, b) => a + b, 0)).toBe(54);
+    expect(ring[3 + 7 * (3 + 7 * 3)]).toBe(0);
+    expect(ring[1 + 7 * (3 + 7 * 3)]).toBe(1);
+    expect(ring[1 + 7 * (1 + 7 * 3)]).toBe(0); // diagonal: not a face neighbour
+  });
 });

@@ -24,6 +24,28 @@ export function outlineOf(grid: Pick<Grid, 'dims'>, labels: Int32Array): Int32Ar
 }
 
 /**
+ * The voxels just outside lesion `id`: not in it, with a face neighbour in it. Drawn instead of its border while
+ * its saliency map is shown, so the outline does not cover the map inside the lesion.
+ */
+export function outerRing(grid: Pick<Grid, 'dims'>, labels: Int32Array, id: number): Uint8Array {
+  const [nx, ny, nz] = grid.dims;
+  const out = new Uint8Array(labels.length);
+  const sxy = nx * ny;
+  for (let k = 0; k < nz; k++)
+    for (let j = 0; j < ny; j++)
+      for (let i = 0; i < nx; i++) {
+        const v = i + nx * j + sxy * k;
+        if (labels[v] === id) continue;
+        out[v] = Number(
+          (i > 0 && labels[v - 1] === id) || (i < nx - 1 && labels[v + 1] === id) ||
+          (j > 0 && labels[v - nx] === id) || (j < ny - 1 && labels[v + nx] === id) ||
+          (k > 0 && labels[v - sxy] === id) || (k < nz - 1 && labels[v + sxy] === id),
+        );
+      }
+  return out;
+}
+
+/**
  * The lesion at or nearest to a voxel, within `radiusVox` voxels (Euclidean, in voxel units), or 0.
  * A click that lands just beside a small lesion still selects it.
  */
