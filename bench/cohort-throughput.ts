@@ -34,16 +34,17 @@ for (const model of models)
     const seconds = done.map((c) => Number(c[6]));
     const perScan = seconds.reduce((a, b) => a + b, 0) / Math.max(1, done.length);
     const lesions = done.reduce((a, c) => a + Number(c[4]), 0);
+    const peakGb = Math.max(...done.map((c) => Number(c[7]))) / 1024;
     if (!grids && done.length) {
       const stem = join(out, done[0][0]);
       const g = readNifti(readFileSync(`${stem}_desc-lesions_dseg.nii.gz`), 'grid').volume;
       const sidecar = JSON.parse(readFileSync(`${stem}_desc-lesions_dseg.json`, 'utf8')).LesionLens;
       grids = `first scan ${g.dims.join('x')} voxels of ${g.spacingMm.map((s) => s.toFixed(2)).join('x')} mm, model grid ${sidecar.modelGrid.dims.join('x')}; backend ${sidecar.backend.used} (${sidecar.backend.adapter})`;
     }
-    rows.push(`| ${model} | ${explain === 'none' ? 'none' : `${explain} largest, N = ${samples}`} | ${done.length}/${summary.length} | ${lesions} | ${perScan.toFixed(1)} | ${(3600 / perScan).toFixed(1)} | ${seconds.map((s) => s.toFixed(0)).join(', ')} |`);
+    rows.push(`| ${model} | ${explain === 'none' ? 'none' : `${explain} largest, N = ${samples}`} | ${done.length}/${summary.length} | ${lesions} | ${perScan.toFixed(1)} | ${(3600 / perScan).toFixed(1)} | ${seconds.map((s) => s.toFixed(0)).join(', ')} | ${peakGb.toFixed(1)} |`);
     rmSync(out, { recursive: true, force: true });
   }
 console.log(`\n${input}: ${grids}; CPU ${cpus()[0]?.model ?? 'unknown'} (${cpus().length} cores, one task), ${new Date().toISOString()}`);
-console.log('| model | explained per scan | scans done | lesions | s per scan | scans per hour (one task) | s per scan, each |');
-console.log('| --- | --- | --- | --- | --- | --- | --- |');
+console.log('| model | explained per scan | scans done | lesions | s per scan | scans per hour (one task) | s per scan, each | peak memory, GB |');
+console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
 for (const r of rows) console.log(r);

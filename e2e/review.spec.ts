@@ -18,9 +18,8 @@ test('after segmentation every lesion gets its saliency numbers in the backgroun
   const count = await rows.count();
   expect(count).toBeGreaterThan(0);
   for (let r = 0; r < count; r++) {
-    const cells = rows.nth(r).locator('td');
-    const peak = Number(await cells.nth(6).textContent());
-    const share = Number(await cells.nth(7).textContent());
+    const peak = Number(await rows.nth(r).locator('td[data-col="peak-flair"]').textContent());
+    const share = Number(await rows.nth(r).locator('td[data-col="flair-share"]').textContent());
     expect(Number.isFinite(peak)).toBe(true);
     expect(share).toBeGreaterThanOrEqual(0);
     expect(share).toBeLessThanOrEqual(100);

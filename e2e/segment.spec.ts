@@ -84,7 +84,7 @@ test('the threshold and the minimum size update the lesion list live', async ({ 
   await segmentWith(page, 'cpu');
   const count = page.getByTestId('lesion-count');
   const before = Number(await count.textContent());
-  const largestMm3 = async () => Number(await page.getByTestId('lesion-table').locator('tbody tr').first().locator('td').nth(1).textContent());
+  const largestMm3 = async () => Number(await page.getByTestId('lesion-table').locator('tbody tr').first().locator('td[data-col="volume"]').textContent());
   const largestBefore = await largestMm3();
   // a stricter threshold shrinks lesions (border voxels have intermediate probabilities)
   await page.getByLabel('Threshold').fill('0.95');

@@ -30,7 +30,7 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 const args = (out: string) => [join(repo, 'bin/lesionlens.mjs'), 'run', bids, out, 'participant', '--explain', '1', '--samples', '4', '--backend', 'cpu', '--progress', 'lines'];
 const run = (out: string) => spawnSync(process.execPath, args(out), { encoding: 'utf8', cwd: repo });
 const summary = (out: string) =>
-  readFileSync(join(out, 'logs/summary_shard-0of1.tsv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split('\t')).map((c) => ({ scan: c[0], status: c[3], message: c[9] }));
+  readFileSync(join(out, 'logs/summary_shard-0of1.tsv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split('\t')).map((c) => ({ scan: c[0], status: c[3], message: c[10] }));
 const outputs = (out: string) => walk(out).filter((f) => !f.startsWith('logs/')).sort();
 
 describe('lesionlens run', { timeout: 240_000 }, () => {

@@ -64,6 +64,8 @@ interface ScanOutcome {
   lesions: number | null;
   explained: number | null;
   seconds: number;
+  /** the process's peak resident memory so far (what sbatch --mem has to allow) */
+  peakMemoryMb: number;
   message: string;
 }
 
@@ -133,8 +135,8 @@ export async function runCohort(o: RunOptions, log: (line: string) => void = (l)
     writeAtomic(
       summaryPath,
       toTsv(
-        ['scan', 'participant', 'session', 'status', 'lesions', 'explained', 'seconds', 'host', 'finished_utc', 'message'],
-        outcomes.map((r) => [outputStem(r.scan), r.scan.participant, r.scan.session, r.status, r.lesions, r.explained, Number(r.seconds.toFixed(1)), hostname(), new Date().toISOString(), r.message.replace(/[\t\r\n]+/g, ' ')]),
+        ['scan', 'participant', 'session', 'status', 'lesions', 'explained', 'seconds', 'peak_memory_mb', 'host', 'finished_utc', 'message'],
+        outcomes.map((r) => [outputStem(r.scan), r.scan.participant, r.scan.session, r.status, r.lesions, r.explained, Number(r.seconds.toFixed(1)), r.peakMemoryMb, hostname(), new Date().toISOString(), r.message.replace(/[\t\r\n]+/g, ' ')]),
       ),
     );
 
@@ -143,9 +145,9 @@ export async function runCohort(o: RunOptions, log: (line: string) => void = (l)
     const label = `[${n + 1}/${scans.length}] ${scan.prefix}`;
     const t0 = performance.now();
     const finish = (status: ScanOutcome['status'], message: string, lesions: number | null = null, explained: number | null = null) => {
-      const r = { scan, status, lesions, explained, seconds: (performance.now() - t0) / 1000, message };
+      const r = { scan, status, lesions, explained, seconds: (performance.now() - t0) / 1000, peakMemoryMb: Math.round(process.resourceUsage().maxRSS / 1024), message };
       outcomes.push(r);
-      log(`${label}: ${status}${lesions !== null ? `, ${lesions} lesion(s)${explained ? `, ${explained} explained` : ''}` : ''}${status === 'done' ? ` in ${r.seconds.toFixed(1)} s` : ''}${message ? ` - ${message}` : ''}`);
+      log(`${label}: ${status}${lesions !== null ? `, ${lesions} lesion(s)${explained ? `, ${explained} explained` : ''}` : ''}${status === 'done' ? ` in ${r.seconds.toFixed(1)} s (peak memory ${(r.peakMemoryMb / 1024).toFixed(1)} GB)` : ''}${message ? ` - ${message}` : ''}`);
       writeSummary();
     };
     const sidecarPath = join(outDir, `${stem}_desc-lesions_dseg.json`);

@@ -1,5 +1,5 @@
 import { useMemo } from 'react';
-import { useApp } from './store';
+import { useApp, type Selection } from './store';
 import { CONTEXT_RADII_MM, currentExplanation, explainSelected, explanationKey, lesionKey, runContextExperiment, updateExplainSettings } from './explainActions';
 import { selectedMeasures } from './segmentationActions';
 import { compareMaps, EXPLAIN_METHODS, methodById } from '../core/xai';
@@ -20,9 +20,23 @@ export function ExplainPanel() {
   const e = currentExplanation(s);
   const settings = s.explainSettings;
   const q = e?.data.quantities;
+  const lesion = selectedMeasures();
+  const explaining = s.job && /^Explaining /.test(s.job.title) ? s.job : null;
   return (
     <section className="panel" aria-label="Explanation">
       <h3>Why this lesion?</h3>
+      {s.selection && lesion && (
+        <p className="hint" data-testid="explaining">
+          {lesionName(s.selection)} · {lesion.volumeMm3.toFixed(0)} mm³ · at {lesion.centroidMm.map((c) => c.toFixed(0)).join(', ')} mm
+          {s.selection.kind === 'predicted' && s.analysis.lesions[s.selection.id - 1]?.detection ? ` · ${s.analysis.lesions[s.selection.id - 1].detection}` : ''}
+        </p>
+      )}
+      {explaining && (
+        <div className="job" data-testid="explain-progress">
+          {explaining.stage} {explaining.total > 1 ? `${explaining.done} / ${explaining.total}` : ''}
+          <progress max={explaining.total} value={explaining.done} aria-label="Explanation progress" />
+        </div>
+      )}
       <div className="row">
         <Choice label="Method" value={settings.method} options={METHODS} onChange={(method) => updateExplainSettings({ method })} />
         {methodById(settings.method).usesNoise && (
@@ -68,19 +82,19 @@ export function ExplainPanel() {
             <table className="numbers">
               <tbody>
                 <tr>
-                  <th>peak saliency FLAIR</th>
+                  <th title="the largest signed SmoothGrad value inside the lesion, per channel: the strongest push towards 'lesion' (each channel has its own peak)">peak saliency FLAIR</th>
                   <td data-testid="peak-flair">{f3(q.flairPeak)}</td>
                   <th>MPRAGE</th>
                   <td>{f3(q.mpragePeak)}</td>
                 </tr>
                 <tr>
-                  <th>max |saliency|</th>
+                  <th title="the largest absolute value inside the lesion over both channels, positive or negative">max |saliency|</th>
                   <td>{f3(q.maxAbs)}</td>
                   <th></th>
                   <td></td>
                 </tr>
                 <tr>
-                  <th>FLAIR share, lesion</th>
+                  <th title="FLAIR's part of the summed |saliency| of both channels: a channel can hold the single highest peak and still the smaller share">FLAIR share, lesion</th>
                   <td data-testid="flair-share">{pct(q.shareLesion[0])}</td>
                   <th>within {q.neighbourhoodMm} mm</th>
                   <td>{pct(q.shareNeighbourhood[0])}</td>
@@ -118,6 +132,13 @@ export function ExplainPanel() {
             </table>
             </details>
           )}
+          {q && (
+            <p className="hint" data-testid="saliency-definitions">
+              Peak: the largest value inside the lesion, per channel. Share: each channel's part of the summed |saliency|; one
+              channel can have the higher peak and the smaller share.
+            </p>
+          )}
+          {!methodById(e.data.settings.method).signed && <CamReading provenance={e.data.provenance} />}
           {e.data.settings.cropMode === 'fast' && <FastCropFidelity />}
           <ContextExperiment />
           <p className="hint">
@@ -129,6 +150,21 @@ export function ExplainPanel() {
         </div>
       )}
     </section>
+  );
+}
+
+const lesionName = (sel: Selection) => (sel.kind === 'predicted' ? `Lesion ${sel.id}` : `Missed lesion GT ${sel.id}`);
+
+/** What a Grad-CAM++ map on screen is, so that its blocks and its brightest edge are not taken for a rendering fault. */
+function CamReading({ provenance }: { provenance: Record<string, number | string | null> }) {
+  const margin = provenance.validMarginVoxels;
+  return (
+    <p className="hint" data-testid="cam-reading">
+      This map is computed at the resolution of the model layer {String(provenance.layer ?? '')}, coarser than the scan, so it looks blocky; it
+      covers only the box around the lesion shown{margin !== null && margin !== undefined ? ` (kept within ${margin} voxels of the lesion, where it equals the whole-volume map)` : ''},
+      scaled to its own maximum there. By the method's definition the map can be highest away from the lesion (on the whole brain it peaked
+      25-110 mm away on our demo): it says which regions of the layer's features raise this lesion's score, not a voxel-by-voxel saliency.
+    </p>
   );
 }
 

@@ -8,8 +8,24 @@ import { cachedQuantities } from './explainActions';
 const FLAIR_COLOUR = '#ff9f43';
 const MPRAGE_COLOUR = '#54a0ff';
 const AXIS = { stroke: '#9fb3c8', grid: { stroke: '#2c333d', width: 1 }, ticks: { stroke: '#2c333d' } };
-// saliency values are small (1e-4 .. 1e-1): two significant digits, not uPlot's fixed decimals
-const Y_AXIS: uPlot.Axis = { ...AXIS, size: 64, values: (_u, splits) => splits.map((v) => (v === 0 ? '0' : v.toPrecision(2))) };
+// saliency values are small (1e-4 .. 1e-1): our own range (0 always in it) and five ticks with two significant
+// digits; uPlot's own picked one tick ("0") on the demo's values
+const Y_AXIS: uPlot.Axis = {
+  ...AXIS,
+  size: 64,
+  splits: (_u, _i, min, max) => Array.from({ length: 5 }, (_, k) => min + ((max - min) * k) / 4),
+  values: (_u, splits) => splits.map((v) => (Math.abs(v) < 1e-12 ? '0' : v.toPrecision(2))),
+};
+const Y_RANGE: uPlot.Scale.Range = (_u, min, max) => {
+  const lo = Math.min(min, 0);
+  const hi = Math.max(max, 0);
+  const pad = (hi - lo) * 0.08 || 1e-6;
+  return [lo - pad, hi + pad];
+};
+/** The legend names the series with their colours; values under the cursor ("--" until it moves) are not shown. */
+const LEGEND: uPlot.Legend = { live: false };
+/** What a saliency value is (method.md): the change of the lesion's logit (per lesion voxel) per unit of z-scored input intensity. */
+const SALIENCY_UNIT = 'logit per z-unit';
 
 /** Mean saliency by signed distance from the lesion border, per channel (method.md's shell profile). */
 function ShellPlot({ q, channels }: { q: LesionSaliency; channels: string[] }) {
@@ -22,9 +38,10 @@ function ShellPlot({ q, channels }: { q: LesionSaliency; channels: string[] }) {
     });
     const options: Omit<uPlot.Options, 'width'> = {
       title: 'Mean saliency by distance from the border',
-      height: 170,
-      scales: { x: { time: false } },
-      axes: [{ ...AXIS, label: 'mm from border (inside < 0 < outside)' }, Y_AXIS],
+      height: 190,
+      scales: { x: { time: false }, y: { range: Y_RANGE } },
+      axes: [{ ...AXIS, label: 'mm from border (inside < 0 < outside)' }, { ...Y_AXIS, label: `mean saliency (${SALIENCY_UNIT})` }],
+      legend: LEGEND,
       series,
     };
     return { options, data: [x, ...ys] as uPlot.AlignedData };
@@ -51,9 +68,10 @@ function PeakRankPlot({ peaks, selectedId, reviewThreshold }: { peaks: { id: num
     }
     const options: Omit<uPlot.Options, 'width'> = {
       title: 'Peak FLAIR saliency among the case’s lesions',
-      height: 150,
-      scales: { x: { time: false } },
-      axes: [{ ...AXIS, label: 'lesions ranked by peak' }, Y_AXIS],
+      height: 170,
+      scales: { x: { time: false }, y: { range: Y_RANGE } },
+      axes: [{ ...AXIS, label: 'lesions ranked by peak' }, { ...Y_AXIS, label: `peak (${SALIENCY_UNIT})` }],
+      legend: LEGEND,
       series,
     };
     return { options, data: [x, ...ys] as uPlot.AlignedData };

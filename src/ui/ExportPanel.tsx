@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { useApp } from './store';
 import { currentExplanation } from './explainActions';
 import {
@@ -13,6 +13,7 @@ const testId = (channel: string) => `export-nifti-saliency-${channel.toLowerCase
 export function ExportPanel() {
   const s = useApp();
   const [copied, setCopied] = useState<string | null>(null);
+  const provenanceInput = useRef<HTMLInputElement>(null);
   if (!s.scan) return null;
   const e = currentExplanation(s);
   const hasBrain = !!currentBrain(s);
@@ -62,9 +63,13 @@ export function ExportPanel() {
           </button>
         ))}
       </div>
-      <label className="row" title="Applies a provenance record's model, backend and settings to the open case and explains its lesion again">
-        Open provenance…
+      <div className="row">
+        <button onClick={() => provenanceInput.current?.click()} title="Applies a provenance record's model, backend and settings to the open case and explains its lesion again">
+          Open provenance…
+        </button>
         <input
+          ref={provenanceInput}
+          hidden
           type="file"
           accept=".json,application/json"
           data-testid="provenance-open"
@@ -74,7 +79,7 @@ export function ExportPanel() {
             if (f) openProvenance(f);
           }}
         />
-      </label>
+      </div>
       <h3>Share</h3>
       {link ? (
         <div className="row">

@@ -1,3 +1,4 @@
+import { useEffect } from 'react';
 import { useApp, type LesionSortKey, type Selection } from './store';
 import { currentTableOrder, select, updateInstanceSettings } from './segmentationActions';
 import { needsReview, type Connectivity, type ReviewCalibration } from '../core/lesions';
@@ -11,7 +12,8 @@ const CONNECTIVITIES: [Connectivity, string][] = [
 ];
 
 type SortKey = LesionSortKey;
-const fmt1 = (v: number) => v.toFixed(1);
+/** Volumes: whole mm³ (a ".0" says nothing), one decimal under 10 mm³ where thick slices make fractions matter. */
+const fmtVolume = (v: number) => v.toFixed(v < 10 ? 1 : 0);
 const fmt2 = (v: number) => v.toFixed(2);
 
 export function LesionPanel() {
@@ -23,6 +25,10 @@ export function LesionPanel() {
   const precompute = useApp((s) => s.precompute);
   const review = useApp((s) => s.models.find((m) => m.name === s.segmentation?.modelName)?.review ?? null);
   const setSort = (lesionSort: { key: SortKey; desc: boolean }) => useApp.setState({ lesionSort });
+  // a lesion picked in the viewer (or with N / P) brings its row into sight
+  useEffect(() => {
+    if (selection) document.querySelector(`[data-lesion="${selection.kind}-${selection.id}"]`)?.scrollIntoView({ block: 'nearest' });
+  }, [selection]);
   if (!analysis) return null;
   const gt = analysis.groundTruth;
   const order = currentTableOrder({ ...useApp.getState(), explanations });
@@ -111,6 +117,7 @@ export function LesionPanel() {
           <thead>
             <tr>
               {header('lesionId', 'id')}
+              {gt && <th title="against the ground truth: TP overlaps it, FP does not, FN is a ground-truth lesion not found">GT</th>}
               {header('volumeMm3', 'mm³')}
               <th>centroid (mm)</th>
               <th>box (voxels)</th>
@@ -121,7 +128,6 @@ export function LesionPanel() {
               <th title={review ? `review: peak FLAIR saliency ${review.direction} ${review.threshold.toPrecision(3)}, the ${review.thresholdQuantile} quantile of true positives on ${review.cases} held-out cases, where false positives fell ${review.direction} (ROC AUC ${review.rocAuc.toFixed(2)}; mean SmoothGrad N ${review.samples})` : 'no review calibration for this model'}>
                 flag
               </th>
-              {gt && <th>GT</th>}
             </tr>
           </thead>
           <tbody>
@@ -137,7 +143,8 @@ export function LesionPanel() {
                   onClick={() => select(o)}
                 >
                   <td>{o.kind === 'predicted' ? o.id : `GT ${o.id}`}</td>
-                  <td>{fmt1(l.volumeMm3)}</td>
+                  {gt && <td className="detection">{detection}</td>}
+                  <td data-col="volume">{fmtVolume(l.volumeMm3)}</td>
                   <td>{l.centroidMm.map((c) => c.toFixed(0)).join(', ')}</td>
                   <td>
                     {l.bboxMax[0] - l.bboxMin[0] + 1}×{l.bboxMax[1] - l.bboxMin[1] + 1}×{l.bboxMax[2] - l.bboxMin[2] + 1}
@@ -145,7 +152,6 @@ export function LesionPanel() {
                   <td>{o.kind === 'predicted' ? fmt2(l.meanProbability) : '–'}</td>
                   <td>{o.kind === 'predicted' ? fmt2(l.maxProbability) : '–'}</td>
                   <SaliencyCells lesionId={o.kind === 'predicted' ? o.id : null} review={review} />
-                  {gt && <td className="detection">{detection}</td>}
                 </tr>
               );
             })}
@@ -164,8 +170,8 @@ function SaliencyCells({ lesionId, review }: { lesionId: number | null; review: 
   const flag = review && needsReview(q.flairPeak, review);
   return (
     <>
-      <td>{q.flairPeak.toPrecision(2)}</td>
-      <td>{(100 * q.shareLesion[0]).toFixed(0)}</td>
+      <td data-col="peak-flair">{q.flairPeak.toPrecision(2)}</td>
+      <td data-col="flair-share">{(100 * q.shareLesion[0]).toFixed(0)}</td>
       <td className={flag ? 'review' : ''} data-testid={flag ? 'review-flag' : undefined}>
         {flag ? 'review' : review ? '' : '–'}
       </td>

@@ -2,10 +2,16 @@ import { useApp, type Background, type Layout } from './store';
 import { OpenFilesButton } from './OpenFiles';
 import { openDemo } from './caseLoading';
 import { Choice } from './Choice';
+import { readingWindow } from './viewerHandle';
 
 const BACKGROUNDS: [Background, string][] = [
   ['flair', 'FLAIR'],
   ['mprage', 'MPRAGE'],
+];
+
+const ORIENTATIONS: ['neurological' | 'radiological', string][] = [
+  ['neurological', 'Neurological (L on the left)'],
+  ['radiological', 'Radiological (R on the left)'],
 ];
 
 const LAYOUTS: [Layout, string][] = [
@@ -28,17 +34,27 @@ export function Toolbar() {
       <span className="sep" />
       <Choice label="Background" value={s.background} options={BACKGROUNDS} onChange={s.setBackground} />
       <Choice label="View" value={s.layout} options={LAYOUTS} onChange={s.setLayout} />
+      <Choice
+        label="Orientation"
+        title="Which side of the patient is on the screen's left in axial and coronal views (the letters at the edges say it too)"
+        value={s.radiological ? 'radiological' : 'neurological'}
+        options={ORIENTATIONS}
+        onChange={(o) => useApp.setState({ radiological: o === 'radiological' })}
+      />
       {s.scan?.mask && (
         <label title="The case's ground-truth lesion mask, in red (key G); off until asked, so it is not taken for the model's result">
           <input type="checkbox" checked={s.showMask} onChange={(e) => s.setShowMask(e.target.checked)} /> Ground truth (red)
         </label>
       )}
       {wl && (
-        <span className="window" title="Window: display range of the background (right-drag in the viewer also sets it)">
+        <span className="window" title="Window: display range of the background. Right-drag in the viewer: left/right the width, up/down the level">
           Window{' '}
           <input aria-label="Window minimum" type="number" value={+wl.min.toPrecision(4)} onChange={(e) => s.setWindow(s.background, { ...wl, min: +e.target.value })} />
           –
-          <input aria-label="Window maximum" type="number" value={+wl.max.toPrecision(4)} onChange={(e) => s.setWindow(s.background, { ...wl, max: +e.target.value })} />
+          <input aria-label="Window maximum" type="number" value={+wl.max.toPrecision(4)} onChange={(e) => s.setWindow(s.background, { ...wl, max: +e.target.value })} />{' '}
+          <button onClick={() => s.scan && s.setWindow(s.background, readingWindow(s.scan[s.background].data, s.background))} title="Back to the reading window the case opened with">
+            Reset
+          </button>
         </span>
       )}
     </div>

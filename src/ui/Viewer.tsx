@@ -1,13 +1,13 @@
 import { useEffect, useRef } from 'react';
-import { Niivue, NVImage, SLICE_TYPE, SHOW_RENDER } from '@niivue/niivue';
-import { applyAffine, defaultWindow, invert4, voxelIndex, type Grid } from '../core/volume';
+import { DRAG_MODE, Niivue, NVImage, SLICE_TYPE, SHOW_RENDER } from '@niivue/niivue';
+import { applyAffine, invert4, voxelIndex, type Grid } from '../core/volume';
 import { useApp, type Background, type Layout } from './store';
 import { lesionNear, outerRing, outlineOf } from '../core/lesions';
 import { methodById } from '../core/xai';
 import { COLOUR_MAP_KEYS, GRADCAM_SEQUENTIAL, SALIENCY_NEGATIVE, SALIENCY_POSITIVE, highlightedId, lesionLut, overlayImage, replaceOverlays, saliencyLegend, type SaliencyLegend } from './overlays';
 import { select } from './segmentationActions';
 import { currentExplanation } from './explainActions';
-import { noteOverlayRepaint, registerViewer } from './viewerHandle';
+import { noteOverlayRepaint, readingWindow, registerViewer } from './viewerHandle';
 import { mapOnScanGrid } from '../core/xai';
 import { readNifti, writeNifti } from '../core/volume';
 import { currentBrain } from './brainActions';
@@ -42,6 +42,7 @@ export function Viewer() {
   const background = useApp((s) => s.background);
   const layout = useApp((s) => s.layout);
   const showMask = useApp((s) => s.showMask);
+  const radiological = useApp((s) => s.radiological);
   const windowLevel = useApp((s) => s.window[s.background]);
   const analysis = useApp((s) => s.analysis);
   const selection = useApp((s) => s.selection);
@@ -64,6 +65,14 @@ export function Viewer() {
       multiplanarShowRender: SHOW_RENDER.ALWAYS,
       isColorbar: false,
       logLevel: 'error',
+      // a thin crosshair with a gap at its centre: the clicked lesion is not hidden under it
+      crosshairWidth: 1,
+      crosshairGap: 12,
+      isOrientationTextVisible: true,
+      loadingText: '',
+      // viewer habits: left click/drag moves the crosshair, right-drag changes window/level continuously,
+      // middle-drag (or shift + left-drag) pans; the wheel moves through slices
+      mouseEventConfig: { leftButton: { primary: DRAG_MODE.crosshair, withShift: DRAG_MODE.pan }, rightButton: DRAG_MODE.windowing, centerButton: DRAG_MODE.pan },
     });
     nv.attachToCanvas(canvasRef.current!);
     nv.addColormap(COLOUR_MAP_KEYS.positive, SALIENCY_POSITIVE);
@@ -124,10 +133,9 @@ export function Viewer() {
       };
       applyView(nv, loadedRef.current, useApp.getState().background, useApp.getState().showMask && !currentExplanation(useApp.getState()));
       nv.createOnLocationChange(); // report the starting crosshair (volume centre)
-      // reading windows: FLAIR up to its brightest 0.2 % (lesions white), MPRAGE up to its brightest 0.5 %
       const s = useApp.getState();
-      if (!s.window.flair) s.setWindow('flair', defaultWindow(scan.flair.data, 0.998));
-      if (!s.window.mprage) s.setWindow('mprage', defaultWindow(scan.mprage.data, 0.995));
+      if (!s.window.flair) s.setWindow('flair', readingWindow(scan.flair.data, 'flair'));
+      if (!s.window.mprage) s.setWindow('mprage', readingWindow(scan.mprage.data, 'mprage'));
       canvas?.setAttribute('data-loaded', 'true');
     })();
     return () => {
@@ -142,6 +150,10 @@ export function Viewer() {
     const nv = nvRef.current;
     if (nv && loadedRef.current) applyView(nv, loadedRef.current, background, maskFilled);
   }, [background, maskFilled]);
+
+  useEffect(() => {
+    nvRef.current?.setRadiologicalConvention(radiological);
+  }, [radiological]);
 
   useEffect(() => {
     nvRef.current?.setSliceType(SLICE_OF[layout]);

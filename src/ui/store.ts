@@ -139,6 +139,8 @@ export interface AppState {
   background: Background;
   layout: Layout;
   showMask: boolean;
+  /** radiological display: the patient's right on the screen's left (neurological, the default: left on the left) */
+  radiological: boolean;
   window: Record<Background, WindowLevel | null>;
   crosshair: CrosshairReadout | null;
   models: ModelEntry[];
@@ -195,6 +197,7 @@ export const useApp = create<AppState>((set) => ({
   layout: 'multiplanar',
   // off until asked: a case opened with its ground truth painted looks as if a model had already run
   showMask: false,
+  radiological: false,
   window: { flair: null, mprage: null },
   crosshair: null,
   models: [],

@@ -29,7 +29,8 @@ export function hasUnexportedResults(): boolean {
 /** Installs the beforeunload question; returns the function that removes it. */
 export function installUnloadGuard(): () => void {
   const ask = (e: BeforeUnloadEvent) => {
-    if (!hasUnexportedResults()) return;
+    // a segmentation or explanation still running would be lost as well (local files cannot be reopened by a reload)
+    if (!hasUnexportedResults() && !useApp.getState().job) return;
     e.preventDefault();
     e.returnValue = ''; // older browsers show the dialog only when returnValue is set
   };

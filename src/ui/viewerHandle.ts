@@ -1,3 +1,4 @@
+import { defaultWindow } from '../core/volume';
 import type { Niivue } from '@niivue/niivue';
 
 // The one NiiVue instance of the page, for actions that read its pixels (the PNG export); the Viewer owns it.
@@ -21,4 +22,9 @@ export function noteOverlayRepaint(ms: number): void {
 
 export function lastOverlayRepaintMs(): number {
   return overlayRepaintMs;
+}
+
+/** The reading window a case opens with: FLAIR up to its brightest 0.2 % (lesions white), MPRAGE up to its brightest 0.5 %. */
+export function readingWindow(data: Float32Array, background: 'flair' | 'mprage'): { min: number; max: number } {
+  return defaultWindow(data, background === 'flair' ? 0.998 : 0.995);
 }
