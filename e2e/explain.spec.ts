@@ -9,7 +9,9 @@ test('selecting a lesion explains it: SmoothGrad numbers and map, then Grad-CAM+
   await waitForCase(page);
   await segmentOnCpu(page);
   await page.getByLabel('Noise samples').fill('2');
-  await page.getByTestId('lesion-table').locator('tbody tr').first().click();
+  const firstRow = page.getByTestId('lesion-table').locator('tbody tr').first();
+  const lesionId = (await firstRow.getAttribute('data-lesion'))!.replace('predicted-', '');
+  await firstRow.click();
   const explanation = page.getByTestId('explanation');
   await expect(explanation).toBeVisible({ timeout: 600_000 });
   const peak = Number(await page.getByTestId('peak-flair').textContent());
@@ -31,7 +33,7 @@ test('selecting a lesion explains it: SmoothGrad numbers and map, then Grad-CAM+
   await page.getByTestId('export-csv').click();
   const lines = readFileSync(await (await download).path()).toString('utf8').trimEnd().split('\r\n');
   const header = lines[0].split(',');
-  const explained = lines.slice(1).map((l) => l.split(',')).filter((c) => c[header.indexOf('saliency_method')] === 'smoothgrad-mean');
-  expect(explained).toHaveLength(1);
-  expect(Number(explained[0][header.indexOf('peak_saliency_flair')])).toBeCloseTo(peak, 3);
+  const row = lines.slice(1).map((l) => l.split(',')).find((c) => c[header.indexOf('lesion_id')] === lesionId && c[header.indexOf('kind')] === 'predicted')!;
+  expect(row[header.indexOf('saliency_method')]).toBe('smoothgrad-mean');
+  expect(Number(row[header.indexOf('peak_saliency_flair')])).toBeCloseTo(peak, 3);
 });

@@ -25,7 +25,7 @@ const Y_RANGE: uPlot.Scale.Range = (_u, min, max) => {
 /** The legend names the series with their colours; values under the cursor ("--" until it moves) are not shown. */
 const LEGEND: uPlot.Legend = { live: false };
 /** What a saliency value is (method.md): the change of the lesion's logit (per lesion voxel) per unit of z-scored input intensity. */
-const SALIENCY_UNIT = 'logit per z-unit';
+const SALIENCY_UNIT = 'dS/dx per z-score unit';
 
 /** Mean saliency by signed distance from the lesion border, per channel (method.md's shell profile). */
 function ShellPlot({ q, channels }: { q: LesionSaliency; channels: string[] }) {

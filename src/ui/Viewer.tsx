@@ -65,9 +65,12 @@ export function Viewer() {
       multiplanarShowRender: SHOW_RENDER.ALWAYS,
       isColorbar: false,
       logLevel: 'error',
-      // a thin crosshair with a gap at its centre: the clicked lesion is not hidden under it
-      crosshairWidth: 1,
-      crosshairGap: 12,
+      // a thin crosshair with a gap at its centre: the clicked lesion is not hidden under it. NiiVue draws it as
+      // thin cylinders (show3Dcrosshair); in 'voxels' a 64^3 crop filling the view got a 10 px bar. In 'percent'
+      // of the field of view it stays a line at any zoom; the gap is in multiples of its radius.
+      crosshairWidth: 0.3,
+      crosshairWidthUnit: 'percent',
+      crosshairGap: 40,
       isOrientationTextVisible: true,
       loadingText: '',
       // viewer habits: left click/drag moves the crosshair, right-drag changes window/level continuously,
