@@ -1,6 +1,6 @@
 import { test, expect } from '@playwright/test';
 import { readFileSync } from 'node:fs';
-import { canvasPng, waitForCase, segmentOnCpu } from './helpers';
+import { canvasPng, colouredFraction, waitForCase, segmentOnCpu } from './helpers';
 
 // CI has no GPU: the test crop, the CPU backend and N = 2 noise samples keep this to a few minutes.
 test('selecting a lesion explains it: SmoothGrad numbers and map, then Grad-CAM++', async ({ page }) => {
@@ -36,4 +36,12 @@ test('selecting a lesion explains it: SmoothGrad numbers and map, then Grad-CAM+
   const row = lines.slice(1).map((l) => l.split(',')).find((c) => c[header.indexOf('lesion_id')] === lesionId && c[header.indexOf('kind')] === 'predicted')!;
   expect(row[header.indexOf('saliency_method')]).toBe('smoothgrad-mean');
   expect(Number(row[header.indexOf('peak_saliency_flair')])).toBeCloseTo(peak, 3);
+  // zoom to the lesion (key Z): its map fills more of the view, and stays in it
+  const whole = colouredFraction(await canvasPng(page));
+  await page.keyboard.press('z');
+  await expect(page.getByLabel('Zoom to lesion')).toBeChecked();
+  await page.waitForTimeout(500);
+  const zoomed = colouredFraction(await canvasPng(page, 'reading-room-axial-zoomed.png'));
+  console.log(`coloured share of the axial view: ${whole.toFixed(3)} whole slice, ${zoomed.toFixed(3)} zoomed to the lesion`);
+  expect(zoomed).toBeGreaterThan(1.5 * whole);
 });

@@ -41,6 +41,11 @@ export function Toolbar() {
         options={ORIENTATIONS}
         onChange={(o) => useApp.setState({ radiological: o === 'radiological' })}
       />
+      {s.analysis && (
+        <label title="Magnify the slices about the selected lesion (key Z)">
+          <input type="checkbox" checked={s.zoomToLesion} onChange={(e) => useApp.setState({ zoomToLesion: e.target.checked })} /> Zoom to lesion
+        </label>
+      )}
       {s.scan?.mask && (
         <label title="The case's ground-truth lesion mask, in red (key G); off until asked, so it is not taken for the model's result">
           <input type="checkbox" checked={s.showMask} onChange={(e) => s.setShowMask(e.target.checked)} /> Ground truth (red)

@@ -316,6 +316,24 @@ export function Viewer() {
     nv.drawScene();
   }, [selection]);
 
+  // Zoom to the lesion: the 2D views magnified about the selected lesion's centre, as NiiVue zooms about the
+  // crosshair (pan = (1 - zoom) x the fixed point, in mm); off, or nothing selected: the whole slice again.
+  const zoomToLesion = useApp((s) => s.zoomToLesion);
+  useEffect(() => {
+    const nv = nvRef.current;
+    const a = useApp.getState().analysis;
+    if (!nv) return;
+    const m = a && selection ? (selection.kind === 'predicted' ? a.lesions[selection.id - 1] : a.groundTruth?.missed.find((x) => x.lesionId === selection.id)) : null;
+    if (zoomToLesion && m) {
+      // about a fifth of the view for the lesion's longest box side, between 1.5x and 6x
+      const extentMm = Math.max(...[0, 1, 2].map((k) => (m.bboxMax[k] - m.bboxMin[k] + 1) * (useApp.getState().scan?.flair.spacingMm[k] ?? 1)));
+      const fovMm = Math.max(...(useApp.getState().scan?.flair.dims ?? [1]).map((d, k) => d * (useApp.getState().scan?.flair.spacingMm[k] ?? 1)));
+      const zoom = Math.min(6, Math.max(1.5, fovMm / (5 * extentMm)));
+      nv.setPan2Dxyzmm([(1 - zoom) * m.centroidMm[0], (1 - zoom) * m.centroidMm[1], (1 - zoom) * m.centroidMm[2], zoom]);
+    } else nv.setPan2Dxyzmm([0, 0, 0, 1]);
+    nv.drawScene();
+  }, [selection, zoomToLesion]);
+
   return (
     <div className="viewer">
       <canvas

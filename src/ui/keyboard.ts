@@ -13,7 +13,7 @@ function typingInto(t: HTMLElement | null): boolean {
   return t.tagName === 'INPUT' && TEXT_TYPES.has((t as HTMLInputElement).type);
 }
 
-/** Viewer shortcuts: 1-5 layouts, B FLAIR/MPRAGE background, G ground truth on/off, N/P next/previous lesion, Escape clears the selection, O open files. */
+/** Viewer shortcuts: 1-5 layouts, B FLAIR/MPRAGE background, G ground truth on/off, Z zoom to the lesion, N/P next/previous lesion, Escape clears the selection, O open files. */
 export function useKeyboard(): void {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -26,6 +26,7 @@ export function useKeyboard(): void {
       if (LAYOUT_KEYS[e.key]) s.setLayout(LAYOUT_KEYS[e.key]);
       else if (k === 'b') s.setBackground(s.background === 'flair' ? 'mprage' : 'flair');
       else if (k === 'g') s.setShowMask(!s.showMask);
+      else if (k === 'z') useApp.setState({ zoomToLesion: !s.zoomToLesion });
       else if ((k === 'n' || k === 'p') && s.analysis) stepSelection(k === 'n' ? 1 : -1, currentTableOrder(s));
       else if (e.key === 'Escape') {
         if (s.pending.length) s.setPending([]);

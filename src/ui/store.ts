@@ -141,6 +141,8 @@ export interface AppState {
   showMask: boolean;
   /** radiological display: the patient's right on the screen's left (neurological, the default: left on the left) */
   radiological: boolean;
+  /** 2D views zoomed about the selected lesion (key Z) */
+  zoomToLesion: boolean;
   window: Record<Background, WindowLevel | null>;
   crosshair: CrosshairReadout | null;
   models: ModelEntry[];
@@ -198,6 +200,7 @@ export const useApp = create<AppState>((set) => ({
   // off until asked: a case opened with its ground truth painted looks as if a model had already run
   showMask: false,
   radiological: false,
+  zoomToLesion: false,
   window: { flair: null, mprage: null },
   crosshair: null,
   models: [],
