@@ -7,8 +7,7 @@ import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadSegmentationModel, type SegmentationModel } from '../core/model';
 import { loadCase } from '../core/pipeline';
-import { sha256Hex } from '../core/export';
-import { toTsv } from '../core/export';
+import { sha256Hex, toTsv } from '../core/export';
 import { type CohortScan, type CohortSettings, datasetDescription, findBidsScans, inShard, outputStem, processScan, scanOutputs, scansFromCsv, settingsKey, shardFrom } from '../core/cohort';
 import { isExplainMethod, EXPLAIN_METHOD_IDS } from '../core/xai/methods/index.ts';
 import { chooseBackend, type CliBackend } from './backend';
@@ -19,7 +18,7 @@ export const EXIT = { ok: 0, someFailed: 1, usage: 2, nothingToDo: 3 } as const;
 
 export class UsageError extends Error {}
 
-export interface RunOptions {
+export interface CohortRunOptions {
   input: string;
   outDir: string;
   participants: string[];
@@ -69,7 +68,7 @@ interface ScanOutcome {
   message: string;
 }
 
-export async function runCohort(o: RunOptions, log: (line: string) => void = (l) => console.log(l)): Promise<number> {
+export async function runCohort(o: CohortRunOptions, log: (line: string) => void = (l) => console.log(l)): Promise<number> {
   // ---- everything that can be wrong with the command line, before any work ----
   if (!existsSync(o.input)) throw new UsageError(`${o.input}: no such dataset folder or CSV file`);
   const csv = statSync(o.input).isFile();
