@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCohort } from '../src/cli/run';
 import { readNifti } from '../src/core/volume';
+import { parseTsv } from '../src/core/export';
 import { arg } from '../scripts/heldOut';
 
 const input = arg('--input', '');
@@ -29,14 +30,14 @@ for (const model of models)
         if (/^backend:|: (done|failed)/.test(line)) console.log(`  ${model} explain ${explain}: ${line}`);
       },
     );
-    const summary = readFileSync(join(out, 'logs/summary_shard-0of1.tsv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split('\t'));
-    const done = summary.filter((c) => c[3] === 'done');
-    const seconds = done.map((c) => Number(c[6]));
+    const summary = parseTsv(readFileSync(join(out, 'logs/summary_shard-0of1.tsv'), 'utf8'));
+    const done = summary.filter((r) => r.status === 'done');
+    const seconds = done.map((r) => Number(r.seconds));
     const perScan = seconds.reduce((a, b) => a + b, 0) / Math.max(1, done.length);
-    const lesions = done.reduce((a, c) => a + Number(c[4]), 0);
-    const peakGb = Math.max(...done.map((c) => Number(c[7]))) / 1024;
+    const lesions = done.reduce((a, r) => a + Number(r.lesions), 0);
+    const peakGb = Math.max(...done.map((r) => Number(r.peak_memory_mb))) / 1024;
     if (!grids && done.length) {
-      const stem = join(out, done[0][0]);
+      const stem = join(out, done[0].scan);
       const g = readNifti(readFileSync(`${stem}_desc-lesions_dseg.nii.gz`), 'grid').volume;
       const sidecar = JSON.parse(readFileSync(`${stem}_desc-lesions_dseg.json`, 'utf8')).LesionLens;
       grids = `first scan ${g.dims.join('x')} voxels of ${g.spacingMm.map((s) => s.toFixed(2)).join('x')} mm, model grid ${sidecar.modelGrid.dims.join('x')}; backend ${sidecar.backend.used} (${sidecar.backend.adapter})`;

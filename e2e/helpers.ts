@@ -52,6 +52,15 @@ export function phantomNifti(dims: [number, number, number], spacingMm: number, 
   return { name, mimeType: 'application/octet-stream', buffer: Buffer.from(writeNifti(vol)) };
 }
 
+/** The test crop, *Find lesions* with the automatic backend choice: the backend line to read, once it shows. */
+export async function findLesionsAutomatic(page: Page) {
+  await page.goto('/?demo=test64');
+  await waitForCase(page);
+  await expect(page.getByLabel('Model', { exact: true })).not.toHaveValue('');
+  await page.getByRole('button', { name: 'Find lesions' }).click();
+  return page.getByTestId('backend');
+}
+
 /** The shortest journey to lesions, once a case is open: the CPU backend, segmentation finished. */
 export async function segmentOnCpu(page: Page) {
   await expect(page.getByLabel('Model', { exact: true })).not.toHaveValue('');

@@ -3,13 +3,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { cohortReport, reportHtml, statisticsTsv, type ScanRecord } from '../core/cohort';
+import { parseTsv } from '../core/export';
 import { walk, writeAtomic } from './files';
-
-function readTsv(text: string): Record<string, string>[] {
-  const [head, ...lines] = text.split('\n').filter((l) => l.length);
-  const header = head.split('\t');
-  return lines.map((l) => Object.fromEntries(l.split('\t').map((v, i) => [header[i], v])));
-}
 
 export function reportCohort(outDir: string, log: (line: string) => void = (l) => console.log(l)): number {
   const root = resolve(outDir);
@@ -24,11 +19,11 @@ export function reportCohort(outDir: string, log: (line: string) => void = (l) =
     const sidecar = join(root, `${stem}_desc-lesions_dseg.json`);
     // a scan without its sidecar was interrupted: it is not done, and not counted
     if (!existsSync(sidecar)) continue;
-    scans.push({ stem, rows: readTsv(readFileSync(join(root, tsv), 'utf8')), sidecar: JSON.parse(readFileSync(sidecar, 'utf8')).LesionLens });
+    scans.push({ stem, rows: parseTsv(readFileSync(join(root, tsv), 'utf8')), sidecar: JSON.parse(readFileSync(sidecar, 'utf8')).LesionLens });
   }
   const statuses = new Map<string, number>();
   for (const f of files.filter((f) => /^logs\/summary_.*\.tsv$/.test(f)))
-    for (const r of readTsv(readFileSync(join(root, f), 'utf8'))) statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1);
+    for (const r of parseTsv(readFileSync(join(root, f), 'utf8'))) statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1);
   if (!scans.length) {
     log(`${outDir}: no finished scan yet (no *_desc-lesions_stats.tsv with its sidecar)`);
     return 3;

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readNifti } from '../core/volume';
+import { parseTsv } from '../core/export';
 import { walk } from './files';
 
 const repo = resolve(import.meta.dirname, '../..');
@@ -30,7 +31,7 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 const args = (out: string) => [join(repo, 'bin/lesionlens.mjs'), 'run', bids, out, 'participant', '--explain', '1', '--samples', '4', '--backend', 'cpu', '--progress', 'lines'];
 const run = (out: string) => spawnSync(process.execPath, args(out), { encoding: 'utf8', cwd: repo });
 const summary = (out: string) =>
-  readFileSync(join(out, 'logs/summary_shard-0of1.tsv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split('\t')).map((c) => ({ scan: c[0], status: c[3], message: c[10] }));
+  parseTsv(readFileSync(join(out, 'logs/summary_shard-0of1.tsv'), 'utf8'));
 const outputs = (out: string) => walk(out).filter((f) => !f.startsWith('logs/')).sort();
 
 describe('lesionlens run', { timeout: 240_000 }, () => {
@@ -49,16 +50,16 @@ describe('lesionlens run', { timeout: 240_000 }, () => {
     expect(r.stdout).toMatch(/backend: cpu/);
     const stem = join(a, 'sub-01/anat/sub-01');
     const sidecar = JSON.parse(readFileSync(`${stem}_desc-lesions_dseg.json`, 'utf8')).LesionLens;
-    const rows = readFileSync(`${stem}_desc-lesions_stats.tsv`, 'utf8').trim().split('\n').slice(1).map((l) => l.split('\t'));
+    const rows = parseTsv(readFileSync(`${stem}_desc-lesions_stats.tsv`, 'utf8'));
     // the label map holds the lesions the table lists, and the explained one has its two maps
     const labels = readNifti(readFileSync(`${stem}_desc-lesions_dseg.nii.gz`), 'dseg').volume.data;
     expect(labels.reduce((m, v) => Math.max(m, v), 0)).toBe(sidecar.lesions);
-    expect(rows.filter((c) => c[1] === 'predicted')).toHaveLength(sidecar.lesions);
+    expect(rows.filter((r) => r.kind === 'predicted')).toHaveLength(sidecar.lesions);
     expect(sidecar.explain.explained).toHaveLength(1);
     const id = sidecar.explain.explained[0];
     const flairMap = readNifti(readFileSync(`${stem}_desc-lesion${id}smoothgradmeanFLAIR_saliency.nii.gz`), 'map').volume.data;
     expect(flairMap.some((v) => v !== 0)).toBe(true);
-    expect(rows.find((c) => c[2] === String(id))![17]).toBe('smoothgrad-mean');
+    expect(rows.find((r) => r.lesion_id === String(id))!.saliency_method).toBe('smoothgrad-mean');
     expect(sidecar.groundTruth.lesionwise.nGt).toBeGreaterThan(0);
     expect(existsSync(`${stem}.lock`)).toBe(false);
   });

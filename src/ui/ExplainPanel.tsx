@@ -21,14 +21,14 @@ export function ExplainPanel() {
   const settings = s.explainSettings;
   const q = e?.data.quantities;
   const lesion = selectedMeasures();
-  const explaining = s.job && /^Explaining /.test(s.job.title) ? s.job : null;
+  const explaining = s.job?.kind === 'explain' ? s.job : null;
   return (
     <section className="panel" aria-label="Explanation">
       <h3>Why this lesion?</h3>
       {s.selection && lesion && (
         <p className="hint" data-testid="explaining">
           {lesionName(s.selection)} · {lesion.volumeMm3.toFixed(0)} mm³ · at {lesion.centroidMm.map((c) => c.toFixed(0)).join(', ')} mm
-          {s.selection.kind === 'predicted' && s.analysis.lesions[s.selection.id - 1]?.detection ? ` · ${s.analysis.lesions[s.selection.id - 1].detection}` : ''}
+          {lesion.detection ? ` · ${lesion.detection}` : ''}
         </p>
       )}
       {explaining && (

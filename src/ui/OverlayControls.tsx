@@ -1,3 +1,4 @@
+import { cssRgb, OVERLAY_RGB } from './overlays';
 import { useApp, type OverlaySettings } from './store';
 import { currentExplanation } from './explainActions';
 import { applyBrain, currentBrain, growBrain, revertBrain, setBrainTool } from './brainActions';
@@ -39,21 +40,21 @@ export function OverlayControls() {
           <i className="swatch lesions" /> lesion found (a colour each)
         </span>
         <span>
-          <i className="swatch ring" style={{ borderColor: '#ffeb00' }} /> selected{showsSaliency ? ': outlined just outside, so its map shows' : ''}
+          <i className="swatch ring" style={{ borderColor: cssRgb(OVERLAY_RGB.selected) }} /> selected{showsSaliency ? ': outlined just outside, so its map shows' : ''}
         </span>
         {hasMissed && (
           <span>
-            <i className="swatch ring" style={{ borderColor: '#00dcff' }} /> missed: in the ground truth, not found
+            <i className="swatch ring" style={{ borderColor: cssRgb(OVERLAY_RGB.missed) }} /> missed: in the ground truth, not found
           </span>
         )}
         {maskShown && (
           <span>
-            <i className="swatch" style={{ background: '#ff4646' }} /> ground truth (G){showsSaliency ? ', an outline over a map' : ''}
+            <i className="swatch" style={{ background: cssRgb(OVERLAY_RGB.groundTruth) }} /> ground truth (G){showsSaliency ? ', an outline over a map' : ''}
           </span>
         )}
         {hasBrain && overlay.brain && (
           <span>
-            <i className="swatch ring" style={{ borderColor: '#3cc85a' }} /> brain
+            <i className="swatch ring" style={{ borderColor: cssRgb(OVERLAY_RGB.brain) }} /> brain
           </span>
         )}
       </div>

@@ -4,8 +4,8 @@ import { applyAffine, invert4, voxelIndex, type Grid } from '../core/volume';
 import { useApp, type Background, type Layout } from './store';
 import { lesionNear, outerRing, outlineOf } from '../core/lesions';
 import { methodById } from '../core/xai';
-import { COLOUR_MAP_KEYS, GRADCAM_SEQUENTIAL, SALIENCY_NEGATIVE, SALIENCY_POSITIVE, highlightedId, lesionLut, overlayImage, replaceOverlays, saliencyLegend, type SaliencyLegend } from './overlays';
-import { select } from './segmentationActions';
+import { COLOUR_MAP_KEYS, GRADCAM_SEQUENTIAL, OVERLAY_RGB, SALIENCY_NEGATIVE, SALIENCY_POSITIVE, highlightedId, lesionLut, overlayImage, replaceOverlays, saliencyLegend, type SaliencyLegend } from './overlays';
+import { lesionOf, select } from './segmentationActions';
 import { currentExplanation } from './explainActions';
 import { noteOverlayRepaint, readingWindow, registerViewer } from './viewerHandle';
 import { mapOnScanGrid } from '../core/xai';
@@ -219,7 +219,7 @@ export function Viewer() {
           const img = await overlayImage(grid, Float32Array.from(outlineOf(grid, Int32Array.from(data))), 'missed.nii', 'gray', 1);
           const selMissed = highlightedId(selection, 'missed');
           // missed lesions: cyan outlines, the selected one yellow
-          img.setColormapLabel(lesionLut(gt.gtLabels.count, selMissed, 255, [0, 220, 255]));
+          img.setColormapLabel(lesionLut(gt.gtLabels.count, selMissed, 255, OVERLAY_RGB.missed));
           images.push(img);
         }
       }
@@ -227,13 +227,13 @@ export function Viewer() {
       if (saliency && showMask && mask) {
         // ground truth over a map: a red outline, so it cannot be taken for positive saliency
         const img = await overlayImage(grid, Float32Array.from(outlineOf(grid, Int32Array.from(mask.data, (x) => (x > 0 ? 1 : 0)))), 'ground-truth-outline.nii', 'gray', 1);
-        img.setColormapLabel(lesionLut(1, null, 255, [255, 70, 70]));
+        img.setColormapLabel(lesionLut(1, null, 255, OVERLAY_RGB.groundTruth));
         images.push(img);
       }
       if (brainMask && overlay.brain && brainTool === 'off') {
         // the extracted brain's outline in green, under the lesions' colours
         const img = await overlayImage(grid, Float32Array.from(outlineOf(grid, Int32Array.from(brainMask))), 'brain.nii', 'gray', 1);
-        img.setColormapLabel(lesionLut(1, null, 200, [60, 200, 90]));
+        img.setColormapLabel(lesionLut(1, null, 200, OVERLAY_RGB.brain));
         images.push(img);
       }
       if (probability && overlay.probability) {
@@ -309,7 +309,7 @@ export function Viewer() {
       selectionFromViewer = false;
       return;
     }
-    const m = selection.kind === 'predicted' ? a.lesions[selection.id - 1] : a.groundTruth?.missed.find((x) => x.lesionId === selection.id);
+    const m = lesionOf(a, selection);
     if (!m) return;
     nv.scene.crosshairPos = nv.mm2frac(m.centroidMm);
     nv.createOnLocationChange();
@@ -321,13 +321,14 @@ export function Viewer() {
   const zoomToLesion = useApp((s) => s.zoomToLesion);
   useEffect(() => {
     const nv = nvRef.current;
-    const a = useApp.getState().analysis;
+    const { analysis: a, scan: sc } = useApp.getState();
     if (!nv) return;
-    const m = a && selection ? (selection.kind === 'predicted' ? a.lesions[selection.id - 1] : a.groundTruth?.missed.find((x) => x.lesionId === selection.id)) : null;
-    if (zoomToLesion && m) {
+    const m = lesionOf(a, selection);
+    if (zoomToLesion && m && sc) {
       // about a fifth of the view for the lesion's longest box side, between 1.5x and 6x
-      const extentMm = Math.max(...[0, 1, 2].map((k) => (m.bboxMax[k] - m.bboxMin[k] + 1) * (useApp.getState().scan?.flair.spacingMm[k] ?? 1)));
-      const fovMm = Math.max(...(useApp.getState().scan?.flair.dims ?? [1]).map((d, k) => d * (useApp.getState().scan?.flair.spacingMm[k] ?? 1)));
+      const { dims, spacingMm } = sc.flair;
+      const extentMm = Math.max(...[0, 1, 2].map((k) => (m.bboxMax[k] - m.bboxMin[k] + 1) * spacingMm[k]));
+      const fovMm = Math.max(...[0, 1, 2].map((k) => dims[k] * spacingMm[k]));
       const zoom = Math.min(6, Math.max(1.5, fovMm / (5 * extentMm)));
       nv.setPan2Dxyzmm([(1 - zoom) * m.centroidMm[0], (1 - zoom) * m.centroidMm[1], (1 - zoom) * m.centroidMm[2], zoom]);
     } else nv.setPan2Dxyzmm([0, 0, 0, 1]);

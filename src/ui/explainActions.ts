@@ -7,8 +7,7 @@ import { BACKGROUND_BUDGET_S, formatDuration, projectedBackgroundSeconds } from 
 
 /** The cache key of an explanation: lesion, the segmentation settings that define it, model and method settings. */
 export function explanationKey(selection: Selection, s = useApp.getState(), e: ExplainSettings = s.explainSettings): string {
-  const i = s.instanceSettings;
-  return [s.segmentation?.modelName, `${selection.kind}${selection.id}`, i.threshold, i.connectivity, i.maxDroppedVoxels, e.method, e.samples, e.seed, e.cropMode].join('|');
+  return [lesionKey(selection, s), e.method, e.samples, e.seed, e.cropMode].join('|');
 }
 
 /** The numbers of a lesion for its table row: the shown explanation's when it has them (SmoothGrad), else those of
@@ -17,7 +16,7 @@ export function explanationKey(selection: Selection, s = useApp.getState(), e: E
 export function quantitiesForRow(selection: Selection, s = useApp.getState()): { method: string; quantities: LesionSaliency } | undefined {
   const shown = s.explanations[explanationKey(selection, s)];
   if (shown?.data.quantities) return { method: shown.data.settings.method, quantities: shown.data.quantities };
-  const lesion = explanationKey(selection, s).split('|').slice(0, 5).join('|') + '|';
+  const lesion = `${lesionKey(selection, s)}|`;
   const other = Object.values(s.explanations).find((e) => e.key.startsWith(lesion) && e.data.quantities);
   return other ? { method: other.data.settings.method, quantities: other.data.quantities! } : undefined;
 }
@@ -86,7 +85,7 @@ async function runExplain(sel: Selection, settings: ExplainSettings, background:
   running = { jobId, key, background };
   if (!background) {
     const label = sel.kind === 'predicted' ? `lesion ${sel.id}` : `missed lesion GT ${sel.id}`;
-    useApp.setState({ job: { id: jobId, title: `Explaining ${label}`, stage: 'starting', done: 0, total: 1 }, partialSaliency: null });
+    useApp.setState({ job: { id: jobId, kind: 'explain', title: `Explaining ${label}`, stage: 'starting', done: 0, total: 1 }, partialSaliency: null });
   }
   const scanId = s.scanId;
   try {
@@ -130,7 +129,7 @@ export async function runContextExperiment(): Promise<void> {
     { ...lesionJob(sel, model.manifestUrl, s), radiiMm: CONTEXT_RADII_MM },
     { onProgress: (stage, done, total) => useApp.setState((st) => (st.job?.id === jobId ? { job: { ...st.job, stage, done, total } } : {})) },
   );
-  useApp.setState({ job: { id: jobId, title: 'Context experiment', stage: 'starting', done: 0, total: CONTEXT_RADII_MM.length } });
+  useApp.setState({ job: { id: jobId, kind: 'context', title: 'Context experiment', stage: 'starting', done: 0, total: CONTEXT_RADII_MM.length } });
   try {
     const r = await result;
     useApp.setState((st) => ({ contextResults: { ...st.contextResults, [key]: r } }));

@@ -2,12 +2,21 @@ import { NVImage, type Niivue } from '@niivue/niivue';
 import { writeNifti, type Grid } from '../core/volume';
 import type { Selection } from './store';
 
+/** The fixed overlay colours, shared by the viewer's layers and the legend that names them. */
+export const OVERLAY_RGB = {
+  selected: [255, 235, 0],
+  missed: [0, 220, 255],
+  groundTruth: [255, 70, 70],
+  brain: [60, 200, 90],
+} as const satisfies Record<string, readonly [number, number, number]>;
+export const cssRgb = ([r, g, b]: readonly number[]) => `rgb(${r}, ${g}, ${b})`;
+
 /** Distinct, stable colours per lesion id (golden-angle hues); the selected lesion is drawn in yellow. */
-export function lesionLut(count: number, selectedId: number | null, alpha = 255, fixed?: [number, number, number]) {
+export function lesionLut(count: number, selectedId: number | null, alpha = 255, fixed?: readonly [number, number, number]) {
   const R = [0], G = [0], B = [0], A = [0], I = [0];
   for (let id = 1; id <= count; id++) {
     const hue = (id * 137.508) % 360;
-    const [r, g, b] = id === selectedId ? [255, 235, 0] : (fixed ?? hsl(hue, 0.75, 0.55));
+    const [r, g, b] = id === selectedId ? OVERLAY_RGB.selected : (fixed ?? hsl(hue, 0.75, 0.55));
     R.push(r);
     G.push(g);
     B.push(b);

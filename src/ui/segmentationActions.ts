@@ -1,4 +1,4 @@
-import { analyseCase, type InstanceSettings, type Lesion } from '../core/lesions';
+import { analyseCase, type CaseAnalysis, type InstanceSettings, type Lesion } from '../core/lesions';
 import { getEngine, JobCancelled } from '../engine/client';
 import { openScan, useApp, type LesionSortKey, type ModelEntry, type Selection } from './store';
 import { cachedQuantities, explainSelected, resumePrecompute, stopPrecompute } from './explainActions';
@@ -44,7 +44,7 @@ export async function runSegmentation(): Promise<void> {
       onBackend: (backend) => useApp.setState({ backend }),
     },
   );
-  useApp.setState({ job: { id: jobId, title: `Segmenting with ${model.title}`, stage: 'starting', done: 0, total: 1 }, error: null, segmentationError: null });
+  useApp.setState({ job: { id: jobId, kind: 'segment', title: `Segmenting with ${model.title}`, stage: 'starting', done: 0, total: 1 }, error: null, segmentationError: null });
   try {
     const r = await result;
     const scanNow = useApp.getState().scan;
@@ -101,10 +101,13 @@ export function select(selection: Selection | null): void {
 /** The selected lesion's measures (predicted or missed). */
 export function selectedMeasures() {
   const s = useApp.getState();
-  const a = s.analysis;
-  if (!a || !s.selection) return null;
-  const sel = s.selection;
-  return sel.kind === 'predicted' ? a.lesions[sel.id - 1] : a.groundTruth?.missed.find((x) => x.lesionId === sel.id) ?? null;
+  return lesionOf(s.analysis, s.selection);
+}
+
+/** A selection's lesion: the predicted instance (with its detection) or the missed ground-truth lesion. */
+export function lesionOf(a: CaseAnalysis | null, sel: Selection | null): Lesion | null {
+  if (!a || !sel) return null;
+  return sel.kind === 'predicted' ? (a.lesions[sel.id - 1] ?? null) : (a.groundTruth?.missed.find((x) => x.lesionId === sel.id) ?? null);
 }
 
 /** Ordered list of what N / P step through: the table's lesions, then missed ones. */

@@ -97,6 +97,8 @@ export interface Selection {
 
 export interface Job {
   id: number;
+  /** what runs: panels show their own job's progress */
+  kind: 'segment' | 'explain' | 'context';
   title: string;
   stage: string;
   done: number;

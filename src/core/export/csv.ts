@@ -15,6 +15,13 @@ export function toCsv(header: readonly string[], rows: readonly CsvValue[][]): s
   return [header, ...rows].map((r) => r.map(csvField).join(',')).join('\r\n') + '\r\n';
 }
 
+/** A TSV text (as toTsv writes it) back as rows of column -> text; 'n/a' stays as it is. */
+export function parseTsv(text: string): Record<string, string>[] {
+  const [head = '', ...lines] = text.split('\n').filter((l) => l.length);
+  const header = head.split('\t');
+  return lines.map((l) => Object.fromEntries(l.split('\t').map((v, i) => [header[i], v])));
+}
+
 /** A BIDS TSV text: tab-separated, LF line ends, 'n/a' for a missing or non-finite value (BIDS' own rule). */
 export function toTsv(header: readonly string[], rows: readonly CsvValue[][]): string {
   const field = (v: CsvValue) => {
