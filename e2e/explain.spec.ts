@@ -1,6 +1,6 @@
 import { test, expect } from '@playwright/test';
 import { readFileSync } from 'node:fs';
-import { canvasPng, colouredFraction, waitForCase, segmentOnCpu } from './helpers';
+import { canvasPng, colouredFraction, coloursAround, crosshairCentre, waitForCase, segmentOnCpu } from './helpers';
 
 // CI has no GPU: the test crop, the CPU backend and N = 2 noise samples keep this to a few minutes.
 test('selecting a lesion explains it: SmoothGrad numbers and map, then Grad-CAM++', async ({ page }) => {
@@ -23,7 +23,15 @@ test('selecting a lesion explains it: SmoothGrad numbers and map, then Grad-CAM+
   await expect(page.getByTestId('overlay-legend')).toContainText('lesion found');
   await expect(page.getByTestId('overlay-legend')).toContainText('outlined just outside, so its map shows');
   await page.getByLabel('View', { exact: true }).selectOption('axial');
-  await canvasPng(page, 'reading-room-axial-smoothgrad.png');
+  // the table click put the crosshair on the lesion: its id shows under the viewer, and its map shows inside it
+  // (the crosshair's gap leaves the centre free), not covered by the selection's yellow
+  await expect(page.getByTestId('lesion-readout')).toContainText(`lesion ${lesionId}`);
+  await page.waitForTimeout(500);
+  const axial = await canvasPng(page, 'reading-room-axial-smoothgrad.png');
+  const inside = coloursAround(axial, crosshairCentre(axial), 2);
+  console.log(`pixels around the selected lesion's centre: ${inside.coloured} of ${inside.total} in map colours, ${inside.yellow} selection yellow`);
+  expect(inside.coloured).toBeGreaterThan(inside.total / 2);
+  expect(inside.yellow).toBe(0);
   await page.getByLabel('Method').selectOption('gradcam++');
   await expect(explanation).toContainText('Map scaled to [0, 1]', { timeout: 600_000 });
   await page.screenshot({ path: 'e2e-output/explain-gradcam.png' });

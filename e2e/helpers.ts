@@ -74,3 +74,33 @@ export function headNifti(name: string): { name: string; mimeType: string; buffe
   const { volume } = headPhantom({ dims: [48, 56, 44], spacingMm: 1.5, brainRadiiMm: [27, 33, 23] });
   return { name, mimeType: 'application/octet-stream', buffer: Buffer.from(writeNifti({ ...volume, data: volume.data.map((v) => v * 1000) })) };
 }
+
+/** Where the viewer's crosshair lines cross (its gap's centre), in canvas pixels: the column and row with the most crosshair-blue pixels. */
+export function crosshairCentre(png: PNG): { x: number; y: number } {
+  const cols = new Array(png.width).fill(0);
+  const rows = new Array(png.height).fill(0);
+  for (let y = 0; y < png.height; y++)
+    for (let x = 0; x < png.width; x++) {
+      const i = 4 * (x + png.width * y);
+      // crosshairColor [0.2, 0.8, 1] in Viewer.tsx
+      if (Math.abs(png.data[i] - 51) + Math.abs(png.data[i + 1] - 204) + Math.abs(png.data[i + 2] - 255) < 60) {
+        cols[x]++;
+        rows[y]++;
+      }
+    }
+  return { x: cols.indexOf(Math.max(...cols)), y: rows.indexOf(Math.max(...rows)) };
+}
+
+/** Pixels of a square (half-width r) around a point: how many are in colour (not grey anatomy: a map's blend of red and blue is a dull purple), and how many the selection's yellow. */
+export function coloursAround(png: PNG, at: { x: number; y: number }, r: number): { coloured: number; yellow: number; total: number } {
+  let coloured = 0, yellow = 0, total = 0;
+  for (let y = at.y - r; y <= at.y + r; y++)
+    for (let x = at.x - r; x <= at.x + r; x++) {
+      const i = 4 * (x + png.width * y);
+      const [cr, cg, cb] = [png.data[i], png.data[i + 1], png.data[i + 2]];
+      total++;
+      if (Math.max(cr, cg, cb) - Math.min(cr, cg, cb) > 30) coloured++;
+      if (Math.abs(cr - 255) + Math.abs(cg - 235) + cb < 60) yellow++;
+    }
+  return { coloured, yellow, total };
+}

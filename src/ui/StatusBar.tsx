@@ -1,16 +1,23 @@
 import { useApp } from './store';
 import { currentExplanation } from './explainActions';
 import { mapValueAt } from '../core/xai';
+import { lesionAt } from '../core/lesions';
+import { voxelIndex } from '../core/volume';
+import { lesionOf } from './segmentationActions';
 
 const fmt = (v: number) => (Math.abs(v) >= 100 ? v.toFixed(0) : v.toPrecision(3));
 
-/** The crosshair's voxel and mm position and the intensities under it. */
+/** The crosshair's voxel and mm position, the intensities and the lesion under it (its id as in the table). */
 export function StatusBar() {
   const c = useApp((s) => s.crosshair);
   const info = useApp((s) => s.caseInfo);
   const explanation = useApp((s) => currentExplanation(s));
   const channel = useApp((s) => s.saliencyChannel);
+  const analysis = useApp((s) => s.analysis);
+  const grid = useApp((s) => s.scan?.flair);
   if (!c || !info) return <div className="statusbar" data-testid="statusbar" />;
+  const under = analysis && grid ? lesionAt(analysis, voxelIndex(grid, ...c.vox)) : null;
+  const underLesion = lesionOf(analysis, under);
   return (
     <div className="statusbar" data-testid="statusbar">
       <span title="voxel indices (i, j, k) on the FLAIR grid">
@@ -23,6 +30,12 @@ export function StatusBar() {
         <span data-testid="saliency-readout" title="explanation map value at the crosshair">
           {explanation.data.channels[Math.min(channel, explanation.data.channels.length - 1)]} saliency{' '}
           {fmt(mapValueAt(explanation.data, Math.min(channel, explanation.data.maps.length - 1), c.vox))}
+        </span>
+      )}
+      {under && underLesion && (
+        <span data-testid="lesion-readout" title="the lesion under the crosshair, as numbered in the lesion table">
+          {under.kind === 'predicted' ? `lesion ${under.id}` : `missed lesion GT ${under.id}`}
+          {'detection' in underLesion && underLesion.detection ? ` (${underLesion.detection})` : ''}, {Math.round(underLesion.volumeMm3)} mm³
         </span>
       )}
       {c.mask !== undefined && <span>ground truth {c.mask > 0 ? 'lesion' : '–'}</span>}

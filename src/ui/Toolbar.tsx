@@ -33,7 +33,13 @@ export function Toolbar() {
       </button>
       <span className="sep" />
       <Choice label="Background" value={s.background} options={BACKGROUNDS} onChange={s.setBackground} />
-      <Choice label="View" value={s.layout} options={LAYOUTS} onChange={s.setLayout} />
+      <Choice
+        label="View"
+        title={s.softwareViewer ? `This browser draws without a GPU (${s.softwareViewer}): the multiplanar view leaves out its 3D tile, which cost seconds per click; choose 3D to see it` : undefined}
+        value={s.layout}
+        options={s.softwareViewer ? LAYOUTS.map(([k, t]) => [k, k === 'multiplanar' ? 'Multiplanar (3D: no GPU)' : t]) : LAYOUTS}
+        onChange={s.setLayout}
+      />
       <Choice
         label="Orientation"
         title="Which side of the patient is on the screen's left in axial and coronal views (the letters at the edges say it too)"

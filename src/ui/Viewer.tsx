@@ -1,16 +1,18 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 import { DRAG_MODE, Niivue, NVImage, SLICE_TYPE, SHOW_RENDER } from '@niivue/niivue';
 import { applyAffine, invert4, voxelIndex, type Grid } from '../core/volume';
 import { useApp, type Background, type Layout } from './store';
 import { lesionNear, outerRing, outlineOf } from '../core/lesions';
 import { methodById } from '../core/xai';
-import { COLOUR_MAP_KEYS, GRADCAM_SEQUENTIAL, OVERLAY_RGB, SALIENCY_NEGATIVE, SALIENCY_POSITIVE, highlightedId, lesionLut, overlayImage, replaceOverlays, saliencyLegend, type SaliencyLegend } from './overlays';
+import { COLOUR_MAP_KEYS, GRADCAM_SEQUENTIAL, OVERLAY_RGB, SALIENCY_NEGATIVE, SALIENCY_POSITIVE, boxedLabels, boxedOverlayImage, highlightedId, labelDatatype, labelLayerImage, lesionLut, overlayImage, overlayImageOnBox, replaceOverlays, saliencyLegend, type SaliencyLegend } from './overlays';
 import { lesionOf, select } from './segmentationActions';
 import { currentExplanation } from './explainActions';
 import { noteOverlayRepaint, readingWindow, registerViewer } from './viewerHandle';
-import { mapOnScanGrid } from '../core/xai';
+import { cropChannel, type Xyz } from '../core/xai';
 import { readNifti, writeNifti } from '../core/volume';
 import { currentBrain } from './brainActions';
+import { LayerCache } from './layerCache';
+import { isSoftwareRendererName } from '../core/model/adapters';
 
 const SLICE_OF: Record<Layout, SLICE_TYPE> = {
   multiplanar: SLICE_TYPE.MULTIPLANAR,
@@ -55,6 +57,9 @@ export function Viewer() {
   const saliencyChannel = useApp((s) => s.saliencyChannel);
   const saliencyThreshold = useApp((s) => s.saliencyThreshold);
   const overlaysRef = useRef<Overlays>({ images: [] });
+  // the lesions' box: every lesion layer is drawn on it, not on the whole scan
+  const lesionBox = useMemo(() => (analysis && scan ? boxedLabels(scan.flair, analysis.labels.labels) : null), [analysis, scan]);
+  const layersRef = useRef(new LayerCache<NVImage | null>());
   const clickPendingRef = useRef(false);
 
   useEffect(() => {
@@ -78,6 +83,13 @@ export function Viewer() {
       mouseEventConfig: { leftButton: { primary: DRAG_MODE.crosshair, withShift: DRAG_MODE.pan }, rightButton: DRAG_MODE.windowing, centerButton: DRAG_MODE.pan },
     });
     nv.attachToCanvas(canvasRef.current!);
+    // Without a GPU (software WebGL) the 3D tile of the multiplanar view was most of the cost of every repaint:
+    // seconds per click on the whole brain (e2e/reading-room-profile.spec.ts). It is left out there; View 3D shows it.
+    const renderer = rendererName(nv.gl);
+    if (isSoftwareRendererName(renderer)) {
+      nv.opts.multiplanarShowRender = SHOW_RENDER.NEVER;
+      useApp.setState({ softwareViewer: renderer });
+    }
     nv.addColormap(COLOUR_MAP_KEYS.positive, SALIENCY_POSITIVE);
     nv.addColormap(COLOUR_MAP_KEYS.negative, SALIENCY_NEGATIVE);
     nv.addColormap(COLOUR_MAP_KEYS.gradCam, GRADCAM_SEQUENTIAL);
@@ -105,14 +117,13 @@ export function Viewer() {
       const [flair, mprage, mask] = await Promise.all([
         overlayImage(scan.flair, scan.flair.data, 'flair.nii', 'gray', 1),
         overlayImage(scan.mprage, scan.mprage.data, 'mprage.nii', 'gray', 0),
-        scan.mask ? overlayImage(scan.mask, scan.mask.data, 'ground-truth.nii', 'red', 0.5) : undefined,
+        scan.mask ? boxedOverlayImage(scan.mask, Uint8Array.from(scan.mask.data, (x) => (x > 0 ? 1 : 0)), 'ground-truth.nii', 'red', 0.5, 'uint8').then((img) => img ?? undefined) : undefined,
       ]);
       if (cancelled) return;
       while (nv.volumes.length) nv.removeVolumeByIndex(0);
       overlaysRef.current.images = []; // the previous case's overlays went with it
+      layersRef.current.clear();
       nv.addVolume(flair);
-      nv.addVolume(mprage);
-      if (mask) nv.addVolume(mask);
       loadedRef.current = { flair, mprage, mask };
       const inv = invert4(scan.flair.voxToMm);
       nv.onLocationChange = (loc) => {
@@ -134,7 +145,7 @@ export function Viewer() {
           mask: scan.mask?.data[idx],
         });
       };
-      applyView(nv, loadedRef.current, useApp.getState().background, useApp.getState().showMask && !currentExplanation(useApp.getState()));
+      applyView(nv, loadedRef.current, useApp.getState().background, useApp.getState().showMask && !currentExplanation(useApp.getState()), overlaysRef.current.images);
       nv.createOnLocationChange(); // report the starting crosshair (volume centre)
       const s = useApp.getState();
       if (!s.window.flair) s.setWindow('flair', readingWindow(scan.flair.data, 'flair'));
@@ -151,7 +162,7 @@ export function Viewer() {
   const maskFilled = showMask && !explanation && !partial;
   useEffect(() => {
     const nv = nvRef.current;
-    if (nv && loadedRef.current) applyView(nv, loadedRef.current, background, maskFilled);
+    if (nv && loadedRef.current) applyView(nv, loadedRef.current, background, maskFilled, overlaysRef.current.images);
   }, [background, maskFilled]);
 
   useEffect(() => {
@@ -169,11 +180,13 @@ export function Viewer() {
     applyWindow(nv, img, windowLevel.min, windowLevel.max);
   }, [windowLevel, background]);
 
-  // Lesion overlays: instance labels, outlines, the missed ground-truth lesions and the probability map.
+  // Lesion overlays: instance labels, outlines, the missed ground-truth lesions and the probability map. Each
+  // layer is kept while what it is made of stays the same (layerCache.ts): a click changes colours, not voxels.
   useEffect(() => {
     const nv = nvRef.current;
     const grid = useApp.getState().scan?.flair;
     if (!nv || !grid || !loadedRef.current) return;
+    const cache = layersRef.current;
     let cancelled = false;
     (async () => {
       const started = performance.now();
@@ -186,73 +199,94 @@ export function Viewer() {
           : null;
       if (saliency) {
         const legend = saliencyLegend(saliency.maps, saliency.gradCam, saliencyThreshold, saliency.name);
-        const onGrid = mapOnScanGrid(saliency.crop, saliency.channel, grid.dims);
-        images.push(await saliencyImage(grid, onGrid, legend));
+        const { crop } = saliency.crop;
+        // the map's own crop (cut where it runs past the scan's edge), not pasted into a full-grid volume
+        const shown = { origin: crop.origin, dims: crop.dims.map((d, a) => Math.min(d, grid.dims[a] - crop.origin[a])) as Xyz };
+        const img = await cache.get('saliency', [saliency.crop, saliency.channel, legend.signed], () =>
+          overlayImageOnBox(grid, shown, cropChannel(saliency.maps[saliency.channel], crop.dims, { origin: [0, 0, 0], dims: shown.dims }), 'saliency.nii', legend.signed ? COLOUR_MAP_KEYS.positive : COLOUR_MAP_KEYS.gradCam, 0.85));
+        if (img) {
+          scaleSaliency(img, legend);
+          images.push(img);
+        }
       }
-      if (analysis) {
+      if (analysis && lesionBox) {
         const count = analysis.labels.count;
         const sel = highlightedId(selection, 'predicted');
         const alpha = Math.round(255 * overlay.opacity);
+        const dt = labelDatatype(count);
         if (overlay.labels && !saliency) {
-          const img = await overlayImage(grid, Float32Array.from(analysis.labels.labels), 'lesions.nii', 'gray', 1);
-          img.setColormapLabel(lesionLut(count, sel, alpha));
-          images.push(img);
+          const img = await cache.get('labels', [lesionBox], () => labelLayerImage(grid, lesionBox, lesionBox.labels, 'lesions.nii', dt));
+          img?.setColormapLabel(lesionLut(count, sel, alpha));
+          if (img) images.push(img);
         }
         if (overlay.outlines) {
-          const outline = outlineOf(grid, analysis.labels.labels);
-          if (saliency && sel) {
-            // the explained lesion's outline goes just outside it: its own border would cover its map
-            const ring = outerRing(grid, analysis.labels.labels, sel);
-            for (let v = 0; v < outline.length; v++) {
-              if (outline[v] === sel) outline[v] = 0;
-              if (ring[v] && !analysis.labels.labels[v]) outline[v] = sel;
+          // the explained lesion's outline goes just outside it: its own border would cover its map
+          const ringAround = saliency ? sel : null;
+          const img = await cache.get('outlines', [lesionBox, ringAround], () => {
+            const boxGrid = { dims: lesionBox.box.dims };
+            const outline = outlineOf(boxGrid, lesionBox.labels);
+            if (ringAround) {
+              const ring = outerRing(boxGrid, lesionBox.labels, ringAround);
+              for (let v = 0; v < outline.length; v++) {
+                if (outline[v] === ringAround) outline[v] = 0;
+                if (ring[v] && !lesionBox.labels[v]) outline[v] = ringAround;
+              }
             }
-          }
-          const img = await overlayImage(grid, Float32Array.from(outline), 'outlines.nii', 'gray', 1);
-          img.setColormapLabel(lesionLut(count, sel, 255));
-          images.push(img);
+            return labelLayerImage(grid, lesionBox, outline, 'outlines.nii', dt);
+          });
+          img?.setColormapLabel(lesionLut(count, sel, 255));
+          if (img) images.push(img);
         }
-        const gt = analysis.groundTruth;
-        if (gt && gt.missed.length) {
+      }
+      const gt = analysis?.groundTruth;
+      if (gt && gt.missed.length) {
+        const img = await cache.get('missed', [gt], async () => {
           const missedIds = new Set(gt.missed.map((m) => m.lesionId));
-          const data = Float32Array.from(gt.gtLabels.labels, (id) => (missedIds.has(id) ? id : 0));
-          const img = await overlayImage(grid, Float32Array.from(outlineOf(grid, Int32Array.from(data))), 'missed.nii', 'gray', 1);
-          const selMissed = highlightedId(selection, 'missed');
-          // missed lesions: cyan outlines, the selected one yellow
-          img.setColormapLabel(lesionLut(gt.gtLabels.count, selMissed, 255, OVERLAY_RGB.missed));
-          images.push(img);
-        }
+          const missed = boxedLabels(grid, Int32Array.from(gt.gtLabels.labels, (id) => (missedIds.has(id) ? id : 0)));
+          return missed ? labelLayerImage(grid, missed, outlineOf({ dims: missed.box.dims }, missed.labels), 'missed.nii', labelDatatype(gt.gtLabels.count)) : null;
+        });
+        // missed lesions: cyan outlines, the selected one yellow
+        img?.setColormapLabel(lesionLut(gt.gtLabels.count, highlightedId(selection, 'missed'), 255, OVERLAY_RGB.missed));
+        if (img) images.push(img);
       }
       const mask = useApp.getState().scan?.mask;
       if (saliency && showMask && mask) {
         // ground truth over a map: a red outline, so it cannot be taken for positive saliency
-        const img = await overlayImage(grid, Float32Array.from(outlineOf(grid, Int32Array.from(mask.data, (x) => (x > 0 ? 1 : 0)))), 'ground-truth-outline.nii', 'gray', 1);
-        img.setColormapLabel(lesionLut(1, null, 255, OVERLAY_RGB.groundTruth));
-        images.push(img);
+        const img = await cache.get('ground-truth-outline', [mask], () => outlineImage(grid, mask.data, 'ground-truth-outline.nii', OVERLAY_RGB.groundTruth, 255));
+        if (img) images.push(img);
       }
       if (brainMask && overlay.brain && brainTool === 'off') {
         // the extracted brain's outline in green, under the lesions' colours
-        const img = await overlayImage(grid, Float32Array.from(outlineOf(grid, Int32Array.from(brainMask))), 'brain.nii', 'gray', 1);
-        img.setColormapLabel(lesionLut(1, null, 200, OVERLAY_RGB.brain));
-        images.push(img);
+        const img = await cache.get('brain', [brainMask], () => outlineImage(grid, brainMask, 'brain.nii', OVERLAY_RGB.brain, 200));
+        if (img) images.push(img);
       }
       if (probability && overlay.probability) {
-        const img = await overlayImage(grid, probability, 'probability.nii', 'warm', overlay.opacity);
-        img.cal_min = 0.05;
-        img.cal_max = 1;
-        img.colorbarVisible = true;
-        images.push(img);
+        const img = await cache.get('probability', [probability], async () => {
+          const img = await boxedOverlayImage(grid, probability, 'probability.nii', 'warm', 1);
+          if (!img) return null;
+          img.cal_min = 0.05;
+          img.cal_max = 1;
+          img.colorbarVisible = true;
+          return img;
+        });
+        if (img) {
+          img.opacity = overlay.opacity;
+          images.push(img);
+        }
       }
       if (cancelled) return;
       nv.opts.isColorbar = images.some((i) => i.colorbarVisible);
       replaceOverlays(nv, overlaysRef.current.images, images);
       overlaysRef.current.images = images;
+      // the drawing itself runs in the GPU process (SwiftShader without a GPU) and would block the page later, at
+      // the next frame; waiting here makes the measured cost true, so a running map repaints no more often than it allows
+      nv.gl.finish();
       noteOverlayRepaint(performance.now() - started);
     })();
     return () => {
       cancelled = true;
     };
-  }, [analysis, selection, overlay, probability, brainMask, brainTool, explanation, partial, saliencyChannel, saliencyThreshold, showMask]);
+  }, [analysis, lesionBox, selection, overlay, probability, brainMask, brainTool, explanation, partial, saliencyChannel, saliencyThreshold, showMask]);
 
   // Painting or erasing the brain: the mask goes into NiiVue's drawing layer (filled, red) and comes back,
   // in the scan's voxel order, as the user's correction when the tool is switched off. The drawing belongs to
@@ -349,6 +383,20 @@ export function Viewer() {
   );
 }
 
+/** The outline of a binary mask (any value > 0) in one colour, on the mask's box. */
+async function outlineImage(grid: Grid, mask: Float32Array | Uint8Array, name: string, rgb: readonly [number, number, number], alpha: number): Promise<NVImage | null> {
+  const boxed = boxedLabels(grid, Uint8Array.from(mask, (v) => (v > 0 ? 1 : 0)));
+  if (!boxed) return null;
+  const img = await labelLayerImage(grid, boxed, outlineOf({ dims: boxed.box.dims }, boxed.labels), name, 'uint8');
+  img.setColormapLabel(lesionLut(1, null, alpha, rgb));
+  return img;
+}
+
+function rendererName(gl: WebGL2RenderingContext): string {
+  const ext = gl.getExtension('WEBGL_debug_renderer_info');
+  return String(gl.getParameter(ext ? ext.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
+}
+
 /** A click selects the lesion at or within 2 voxels of the clicked voxel; predicted lesions first. */
 function selectAt(vox: [number, number, number]) {
   const s = useApp.getState();
@@ -366,13 +414,18 @@ function selectAt(vox: [number, number, number]) {
   }
 }
 
-function applyView(nv: Niivue, loaded: Loaded, background: Background, showMask: boolean) {
+/**
+ * The background and, when filled, the ground truth under the overlays. Only what is shown is handed to NiiVue:
+ * it uploads and reslices every listed volume on each refresh, and a hidden second background (opacity 0) cost
+ * a whole-brain upload on every click.
+ */
+function applyView(nv: Niivue, loaded: Loaded, background: Background, showMask: boolean, overlays: readonly NVImage[]) {
   const bg = loaded[background];
-  const other = background === 'flair' ? loaded.mprage : loaded.flair;
-  nv.setVolume(bg, 0);
   bg.opacity = 1;
-  other.opacity = 0;
-  if (loaded.mask) loaded.mask.opacity = showMask ? 0.5 : 0;
+  if (loaded.mask) loaded.mask.opacity = 0.5;
+  nv.volumes = [bg, ...(showMask && loaded.mask ? [loaded.mask] : []), ...overlays];
+  nv.back = bg;
+  nv.overlays = nv.volumes.slice(1);
   nv.updateGLVolume();
 }
 
@@ -384,14 +437,11 @@ function applyWindow(nv: Niivue, img: NVImage, min: number, max: number) {
 }
 
 /** Signed SmoothGrad: diverging, symmetric around 0, transparent within +-threshold. Grad-CAM++: sequential, 0..1. */
-async function saliencyImage(grid: Grid, data: Float32Array, legend: SaliencyLegend): Promise<NVImage> {
-  const img = await overlayImage(grid, data, 'saliency.nii', legend.signed ? COLOUR_MAP_KEYS.positive : COLOUR_MAP_KEYS.gradCam, 0.85);
+function scaleSaliency(img: NVImage, legend: SaliencyLegend): void {
   img.cal_min = Math.max(legend.thresholdAbs, 1e-12 * legend.maxAbs);
   img.cal_max = legend.maxAbs;
-  if (legend.signed) {
-    img.colormapNegative = COLOUR_MAP_KEYS.negative; // NiiVue mirrors cal_min..cal_max for negatives
-  }
+  // NiiVue mirrors cal_min..cal_max for negatives
+  img.colormapNegative = legend.signed ? COLOUR_MAP_KEYS.negative : '';
   // our own colour bar (SaliencyColourBar) carries the units; NiiVue's stays off for this map
   img.colorbarVisible = false;
-  return img;
 }

@@ -1,5 +1,6 @@
 import { NVImage, type Niivue } from '@niivue/niivue';
-import { writeNifti, type Grid } from '../core/volume';
+import { subGrid, writeNifti, type Grid, type WriteDatatype } from '../core/volume';
+import { cropChannel, nonZeroCrop, type Crop, type Xyz } from '../core/xai';
 import type { Selection } from './store';
 
 /** The fixed overlay colours, shared by the viewer's layers and the legend that names them. */
@@ -39,6 +40,53 @@ export async function overlayImage(grid: Grid, data: Float32Array, name: string,
   const bytes = writeNifti({ ...grid, data }, { gzip: false });
   // only maps with a scale (probability, saliency) switch their colour bar on
   return NVImage.loadFromUrl({ url: name, name, buffer: bytes.buffer as ArrayBuffer, colormap, opacity, colorbarVisible: false });
+}
+
+/**
+ * A layer on its own box of the scan grid (voxel-aligned, so NiiVue samples it without blur): NiiVue uploads and
+ * reslices every layer on each refresh, and on a whole brain a full-grid layer is 7 million float voxels, seconds
+ * on a software renderer. The box is the one around the non-zero voxels; null when there are none.
+ */
+export async function boxedOverlayImage(
+  grid: Grid, data: Float32Array | Int32Array | Uint8Array, name: string, colormap: string, opacity: number, datatype: WriteDatatype = 'float32',
+): Promise<NVImage | null> {
+  const box = nonZeroCrop(data, grid.dims);
+  return box ? overlayImageOnBox(grid, box, cropChannel(data, grid.dims, box), name, colormap, opacity, datatype) : null;
+}
+
+/** Values on a box of the scan grid (x fastest) as an NVImage placed where the box lies. */
+export function overlayImageOnBox(grid: Grid, box: Crop, values: Float32Array, name: string, colormap: string, opacity: number, datatype: WriteDatatype = 'float32'): Promise<NVImage> {
+  const bytes = writeNifti({ ...subGrid(grid, box.origin, box.dims), data: values }, { gzip: false, datatype });
+  return NVImage.loadFromUrl({ url: name, name, buffer: bytes.buffer as ArrayBuffer, colormap, opacity, colorbarVisible: false });
+}
+
+/** A label map cut to the box around its labels, one voxel wider so that borders come out as on the whole grid. */
+export interface BoxedLabels {
+  box: Crop;
+  labels: Int32Array;
+}
+
+/**
+ * Outlines and rings are then computed on the box, not the scan: lesions fill a small part of a whole brain, and
+ * full-grid passes (7 million voxels each, and their garbage) were seconds of a click. Null when nothing is labelled.
+ */
+export function boxedLabels(grid: Grid, labels: Float32Array | Int32Array | Uint8Array): BoxedLabels | null {
+  const tight = nonZeroCrop(labels, grid.dims);
+  if (!tight) return null;
+  const origin = tight.origin.map((o) => Math.max(0, o - 1)) as Xyz;
+  const dims = tight.origin.map((o, a) => Math.min(grid.dims[a], o + tight.dims[a] + 1) - origin[a]) as Xyz;
+  const box = { origin, dims };
+  return { box, labels: Int32Array.from(cropChannel(labels, grid.dims, box)) };
+}
+
+/** A label layer (values on a BoxedLabels box) as an NVImage; its colours come from setColormapLabel. */
+export function labelLayerImage(grid: Grid, boxed: BoxedLabels, values: Int32Array | Uint8Array, name: string, datatype: WriteDatatype): Promise<NVImage> {
+  return overlayImageOnBox(grid, boxed.box, Float32Array.from(values), name, 'gray', 1, datatype);
+}
+
+/** The smallest integer type that holds label ids up to `count` (a quarter or half the bytes of float32). */
+export function labelDatatype(count: number): WriteDatatype {
+  return count <= 255 ? 'uint8' : count <= 65535 ? 'uint16' : 'int32';
 }
 
 /**

@@ -138,6 +138,8 @@ export interface AppState {
   brainEdit: Uint8Array | null;
   /** painting or erasing the brain mask in the viewer */
   brainTool: BrainTool;
+  /** the viewer's WebGL renderer when it is software (no GPU, e.g. SwiftShader): the multiplanar view then leaves out its 3D tile */
+  softwareViewer: string | null;
   background: Background;
   layout: Layout;
   showMask: boolean;
@@ -197,6 +199,7 @@ export const useApp = create<AppState>((set) => ({
   pendingNotes: [],
   brainEdit: null,
   brainTool: 'off',
+  softwareViewer: null,
   background: 'flair',
   layout: 'multiplanar',
   // off until asked: a case opened with its ground truth painted looks as if a model had already run

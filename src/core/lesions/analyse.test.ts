@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { analyseCase } from './analyse';
+import { analyseCase, lesionAt } from './analyse';
 import { gridFromAffine } from '../volume';
 
 it('analyses a hand-made case: one hit, one false alarm, one miss, one speck dropped', () => {
@@ -23,4 +23,11 @@ it('analyses a hand-made case: one hit, one false alarm, one miss, one speck dro
   // lesion-wise: GT1 IoU 8/16 = 0.5 detected, GT2 missed; pred2 false -> TPR 0.5, FDR 0.5
   expect(a.groundTruth!.match.lesionwise.tpr).toBe(0.5);
   expect(a.groundTruth!.match.lesionwise.fdr).toBe(0.5);
+  // the lesion under a voxel: found ones by their table id, else the missed ground-truth one, else none
+  expect(lesionAt(a, 1 + 20 * (2 + 10 * 2))).toEqual({ kind: 'predicted', id: 1 });
+  expect(lesionAt(a, 9 + 20 * (3 + 10 * 3))).toEqual({ kind: 'predicted', id: 2 });
+  expect(lesionAt(a, 15 + 20 * (2 + 10 * 3))).toEqual({ kind: 'missed', id: a.groundTruth!.missed[0].lesionId });
+  // inside the found lesion's ground truth but outside the prediction: a matched lesion, not a missed one
+  expect(lesionAt(a, 4 + 20 * (2 + 10 * 2))).toBeNull();
+  expect(lesionAt(a, 0)).toBeNull();
 });

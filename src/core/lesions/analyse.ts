@@ -44,3 +44,11 @@ export function analyseCase(grid: Grid, probability: Float32Array, s: InstanceSe
   const missed = match.missedGt.map((id) => gtMeasures[id - 1]);
   return { labels, lesions, groundTruth: { dice: dice(counts), nDsc: normalisedDice(counts), match, gtLabels, missed } };
 }
+
+/** Which lesion a voxel (flat index on the scan grid) lies in: a found one, else a missed ground-truth one. */
+export function lesionAt(a: CaseAnalysis, voxel: number): { kind: 'predicted' | 'missed'; id: number } | null {
+  const id = a.labels.labels[voxel];
+  if (id > 0) return { kind: 'predicted', id };
+  const gtId = a.groundTruth?.gtLabels.labels[voxel] ?? 0;
+  return gtId > 0 && a.groundTruth!.missed.some((m) => m.lesionId === gtId) ? { kind: 'missed', id: gtId } : null;
+}

@@ -2,6 +2,7 @@
 // returns wrong input gradients, and every explanation here is a gradient.
 import * as tf from '@tensorflow/tfjs';
 import { setFastCpuKernels } from './cpuKernels.ts';
+import { isSoftwareRendererName } from './adapters.ts';
 
 export type BackendName = 'webgpu' | 'webgl' | 'cpu';
 export const DEFAULT_BACKENDS: readonly BackendName[] = ['webgpu', 'webgl', 'cpu'];
@@ -52,14 +53,14 @@ async function describe(name: BackendName): Promise<{ adapter: string; software:
       const info = (adapter as unknown as { info?: GPUAdapterInfo & { isFallbackAdapter?: boolean } })?.info;
       const text = info ? [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(' ') : '';
       const software = Boolean(info?.isFallbackAdapter ?? (adapter as unknown as { isFallbackAdapter?: boolean })?.isFallbackAdapter)
-        || /swiftshader/i.test(text);
+        || isSoftwareRendererName(text);
       return { adapter: text || 'unknown WebGPU adapter', software };
     }
     if (name === 'webgl') {
       const gl = (tf.backend() as unknown as { gpgpu?: { gl: WebGL2RenderingContext } }).gpgpu?.gl;
       const ext = gl?.getExtension('WEBGL_debug_renderer_info');
       const renderer = gl ? String(gl.getParameter(ext ? ext.UNMASKED_RENDERER_WEBGL : gl.RENDERER)) : 'unknown WebGL renderer';
-      return { adapter: renderer, software: /swiftshader|llvmpipe|software/i.test(renderer) };
+      return { adapter: renderer, software: isSoftwareRendererName(renderer) };
     }
   } catch {
     // fall through: the backend works, only its description failed

@@ -30,6 +30,26 @@ export function boundingBox(voxels: ArrayLike<number>, dimsXyz: readonly number[
   return { min, max };
 }
 
+/** The smallest box holding every non-zero voxel of a volume, or null when there is none (a display box: not aligned to a model's size multiple). */
+export function nonZeroCrop(data: ArrayLike<number>, dimsXyz: readonly number[]): Crop | null {
+  const [nx, ny, nz] = dimsXyz;
+  const min: Xyz = [nx, ny, nz];
+  const max: Xyz = [-1, -1, -1];
+  for (let z = 0, v = 0; z < nz; z++)
+    for (let y = 0; y < ny; y++)
+      for (let x = 0; x < nx; x++, v++) {
+        if (data[v] === 0) continue;
+        if (x < min[0]) min[0] = x;
+        if (x > max[0]) max[0] = x;
+        if (y < min[1]) min[1] = y;
+        if (y > max[1]) max[1] = y;
+        if (z < min[2]) min[2] = z;
+        if (z > max[2]) max[2] = z;
+      }
+  if (max[0] < 0) return null;
+  return { origin: min, dims: [max[0] - min[0] + 1, max[1] - min[1] + 1, max[2] - min[2] + 1] };
+}
+
 /** The whole volume as one window (the reference computation). */
 export function wholeVolumeCrop(dimsXyz: readonly number[], sizeMultiple: number): Crop {
   return { origin: [0, 0, 0], dims: dimsXyz.map((n) => Math.ceil(n / sizeMultiple) * sizeMultiple) as Xyz };
@@ -71,7 +91,7 @@ export function cropVoxelCount(c: Crop): number {
 }
 
 /** One channel of a volume on the crop grid, zero outside the volume. */
-export function cropChannel(src: Float32Array, dimsXyz: readonly number[], crop: Crop): Float32Array {
+export function cropChannel(src: Float32Array | Int32Array | Uint8Array, dimsXyz: readonly number[], crop: Crop): Float32Array {
   const [nx, ny, nz] = dimsXyz;
   const [cx, cy, cz] = crop.dims;
   const [ox, oy, oz] = crop.origin;
