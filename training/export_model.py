@@ -89,7 +89,12 @@ def main():
         sources.append('realistic patches drawn on the fly (training/synth_real.py): real MS lesion masks of 22 patients '
                        '(Lesjak et al. 2018, CC-BY) on Colin27 anatomy with random contrast, resolution, bias and noise'
                        f" ({args.get('realistic_weight', 1) if args.get('data') else 1:.0%} of patches)")
+    if args.get('real_case'):
+        sources.append(f"{args.get('real_case_weight', 0.2):.0%} of patches from the {args.get('real_case_keep', 'left')} hemisphere of one "
+                       f"real MS patient ({os.path.basename(os.path.normpath(args['real_case']))}, Lesjak et al. 2018, CC-BY; the other half never seen)")
+    loss = 'Dice + focal loss' + (f" + lesion-wise Dice (weight {args['lesion_wise_weight']:g})" if args.get('lesion_wise_weight') else '')
     init = f" Started from {args['init']}." if args.get('init') else ''
+    sources = [', '.join(sources[:-1]) + ' and ' + sources[-1]] if len(sources) > 2 else sources
     manifest = {
         'name': os.path.basename(os.path.normpath(a.out)),
         'title': TITLES[a.arch],
@@ -108,12 +113,13 @@ def main():
         'receptiveFieldVoxels': None,
         'provenance': (f"Trained on {' and '.join(sources)} "
                        f"for {state['step']} steps of {args['batch']} patches of {args['patch']}^3, seed {args['seed']}, "
-                       f"Dice + focal loss, AdamW lr {args['lr']}; final training loss {log[-1]['loss']:.4f}.{init} "
+                       f"{loss}, AdamW lr {args['lr']}; final training loss {log[-1]['loss']:.4f}.{init} "
                        f"Threshold {threshold} chosen on {len(val_dirs)} validation cases ({a.val}) by nDSC. Recipe: training/README.md."),
         'metrics': {},
         'thresholdCurve': curve,
         'intendedUse': ('Research and demonstration only. Not for clinical use. Trained on synthetic data'
-                        + (' with real lesion shapes' if args.get('real_masks') else '') + '.'),
+                        + (' with real lesion shapes' if args.get('real_masks') else '')
+                        + (" and half of one real patient's scan" if args.get('real_case') else '') + '.'),
     }
     with open(os.path.join(a.out, 'manifest.json'), 'w') as f:
         json.dump(manifest, f, indent=2)

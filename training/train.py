@@ -21,7 +21,7 @@ import torch
 from models import build_model
 from data import PatchSampler, crop_to_brain, hemisphere_mask, list_cases, load_case
 from synth_real import TEST_MASKS, VALIDATION_MASKS, Anatomy, MixedSampler, RealisticSampler, load_masks_on
-from losses import dice_focal_loss
+from losses import dice_focal_loss, lesion_regions, lesion_wise_dice_loss
 
 
 def parse():
@@ -43,6 +43,8 @@ def parse():
     p.add_argument('--lr', type=float, default=2e-3)
     p.add_argument('--lesion-fraction', type=float, default=0.7)
     p.add_argument('--seed', type=int, default=1)
+    p.add_argument('--lesion-wise-weight', type=float, default=0.0,
+                   help='weight of the per-lesion Dice term (losses.lesion_wise_dice_loss); 0 = the batch Dice + focal alone')
     p.add_argument('--threads', type=int, default=2)
     p.add_argument('--save-every', type=int, default=50)
     p.add_argument('--max-minutes', type=float, default=1e9, help='stop (after saving) when this is spent')
@@ -111,7 +113,10 @@ def main():
         xs, ys = zip(*[sampler.sample() for _ in range(a.batch)])
         x = torch.from_numpy(np.stack(xs))
         y = torch.from_numpy(np.stack(ys))
-        loss = dice_focal_loss(model(x), y)
+        logits = model(x)
+        loss = dice_focal_loss(logits, y)
+        if a.lesion_wise_weight > 0:
+            loss = loss + a.lesion_wise_weight * lesion_wise_dice_loss(logits, lesion_regions(np.stack(ys)))
         opt.zero_grad()
         loss.backward()
         opt.step()
