@@ -90,15 +90,20 @@ export function labelDatatype(count: number): WriteDatatype {
 }
 
 /**
- * Swaps the viewer's overlay layers in one GL refresh. NiiVue's removeVolume and addVolume each refresh every
- * layer; on a software renderer (SwiftShader, a machine without GPU) one refresh takes up to a second, and the
- * six of a swap, repeated for a running explanation's map, kept the page from answering clicks.
+ * Swaps the viewer's overlay layers in one GL refresh, and refreshes only them: the background is unchanged, and
+ * NiiVue's full refresh (updateGLVolume) also re-uploads it and recomputes its 3D gradient (blur and Sobel passes
+ * over the whole volume), most of a repaint's GPU work, seconds per click under SwiftShader (no GPU). NiiVue's
+ * removeVolume and addVolume would each do a full refresh.
  */
 export function replaceOverlays(nv: Niivue, old: readonly NVImage[], images: NVImage[]): void {
   nv.volumes = nv.volumes.filter((v) => !old.includes(v)).concat(images);
   nv.back = nv.volumes[0] ?? null;
   nv.overlays = nv.volumes.slice(1);
-  nv.updateGLVolume();
+  // with no overlay left, the full refresh is what clears the last one's texture
+  if (nv.volumes.length < 2) return nv.updateGLVolume();
+  // layer 1 starts a fresh overlay texture and each later layer blends onto it, as in updateGLVolume's loop
+  for (let layer = 1; layer < nv.volumes.length; layer++) nv.refreshLayers(nv.volumes[layer], layer);
+  nv.drawScene();
 }
 
 /** Which label id to highlight in a label map that holds predicted (ids) or missed ground-truth lesions. */
