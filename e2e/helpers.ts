@@ -3,6 +3,7 @@ import { PNG } from 'pngjs';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { writeNifti, gridFromAffine, type Volume } from '../src/core/volume';
 import { headPhantom } from '../src/core/brain/headPhantom.testing';
+import { CROSSHAIR_RGB, OVERLAY_RGB } from '../src/ui/colourMaps';
 
 /** Where e2e tests leave screenshots for people to look at (ignored by git). */
 export const OUTPUT_DIR = 'e2e-output';
@@ -82,13 +83,17 @@ export function crosshairCentre(png: PNG): { x: number; y: number } {
   for (let y = 0; y < png.height; y++)
     for (let x = 0; x < png.width; x++) {
       const i = 4 * (x + png.width * y);
-      // crosshairColor [0.2, 0.8, 1] in Viewer.tsx
-      if (Math.abs(png.data[i] - 51) + Math.abs(png.data[i + 1] - 204) + Math.abs(png.data[i + 2] - 255) < 60) {
+      if (rgbDistance(png.data, i, CROSSHAIR_RGB) < 60) {
         cols[x]++;
         rows[y]++;
       }
     }
   return { x: cols.indexOf(Math.max(...cols)), y: rows.indexOf(Math.max(...rows)) };
+}
+
+/** Sum of absolute channel differences between the pixel at byte offset i and an RGB colour. */
+function rgbDistance(data: Buffer, i: number, rgb: readonly number[]): number {
+  return Math.abs(data[i] - rgb[0]) + Math.abs(data[i + 1] - rgb[1]) + Math.abs(data[i + 2] - rgb[2]);
 }
 
 /** Pixels of a square (half-width r) around a point: how many are in colour (not grey anatomy: a map's blend of red and blue is a dull purple), and how many the selection's yellow. */
@@ -100,7 +105,7 @@ export function coloursAround(png: PNG, at: { x: number; y: number }, r: number)
       const [cr, cg, cb] = [png.data[i], png.data[i + 1], png.data[i + 2]];
       total++;
       if (Math.max(cr, cg, cb) - Math.min(cr, cg, cb) > 30) coloured++;
-      if (Math.abs(cr - 255) + Math.abs(cg - 235) + cb < 60) yellow++;
+      if (rgbDistance(png.data, i, OVERLAY_RGB.selected) < 60) yellow++;
     }
   return { coloured, yellow, total };
 }

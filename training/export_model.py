@@ -94,7 +94,7 @@ def main():
                        f"real MS patient ({os.path.basename(os.path.normpath(args['real_case']))}, Lesjak et al. 2018, CC-BY; the other half never seen)")
     loss = 'Dice + focal loss' + (f" + lesion-wise Dice (weight {args['lesion_wise_weight']:g})" if args.get('lesion_wise_weight') else '')
     init = f" Started from {args['init']}." if args.get('init') else ''
-    sources = [', '.join(sources[:-1]) + ' and ' + sources[-1]] if len(sources) > 2 else sources
+    trained_on = ' and '.join(sources) if len(sources) < 3 else ', '.join(sources[:-1]) + ' and ' + sources[-1]
     manifest = {
         'name': os.path.basename(os.path.normpath(a.out)),
         'title': TITLES[a.arch],
@@ -111,7 +111,7 @@ def main():
         'gradCamModule': GRADCAM_MODULE[a.arch],
         'gradCamLayer': GRADCAM_MODULE[a.arch],
         'receptiveFieldVoxels': None,
-        'provenance': (f"Trained on {' and '.join(sources)} "
+        'provenance': (f"Trained on {trained_on} "
                        f"for {state['step']} steps of {args['batch']} patches of {args['patch']}^3, seed {args['seed']}, "
                        f"{loss}, AdamW lr {args['lr']}; final training loss {log[-1]['loss']:.4f}.{init} "
                        f"Threshold {threshold} chosen on {len(val_dirs)} validation cases ({a.val}) by nDSC. Recipe: training/README.md."),

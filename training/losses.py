@@ -21,7 +21,8 @@ def dice_focal_loss(logits, target, gamma=2.0, smooth=1.0):
 def lesion_regions(target, margin=3):
     """Per lesion (18-connected component of a patch's label): the box around it, grown by `margin` voxels,
     and which voxels of that box belong to it or to no lesion (other lesions are left out, so each lesion is
-    scored on its own). target: numpy [B, z, y, x]. Returns (b, box, region) triples, region a bool tensor."""
+    scored on its own). target: numpy [B, z, y, x]. Returns (b, box, region, inside): region and inside are bool
+    tensors on the box, inside the lesion's own voxels."""
     out = []
     st = ndimage.generate_binary_structure(3, 2)
     for b in range(target.shape[0]):

@@ -116,7 +116,7 @@ def main():
         logits = model(x)
         loss = dice_focal_loss(logits, y)
         if a.lesion_wise_weight > 0:
-            loss = loss + a.lesion_wise_weight * lesion_wise_dice_loss(logits, lesion_regions(np.stack(ys)))
+            loss = loss + a.lesion_wise_weight * lesion_wise_dice_loss(logits, lesion_regions(y.numpy()))
         opt.zero_grad()
         loss.backward()
         opt.step()

@@ -4,7 +4,7 @@ import { applyAffine, invert4, voxelIndex, type Grid } from '../core/volume';
 import { useApp, type Background, type Layout } from './store';
 import { lesionNear, outerRing, outlineOf } from '../core/lesions';
 import { methodById } from '../core/xai';
-import { COLOUR_MAP_KEYS, GRADCAM_SEQUENTIAL, OVERLAY_RGB, SALIENCY_NEGATIVE, SALIENCY_POSITIVE, boxedLabels, boxedOverlayImage, highlightedId, labelDatatype, labelLayerImage, lesionLut, overlayImage, overlayImageOnBox, replaceOverlays, saliencyLegend, type SaliencyLegend } from './overlays';
+import { COLOUR_MAP_KEYS, CROSSHAIR_RGB, GRADCAM_SEQUENTIAL, OVERLAY_RGB, SALIENCY_NEGATIVE, SALIENCY_POSITIVE, boxedLabels, boxedOverlayImage, highlightedId, labelDatatype, labelLayerImage, lesionLut, overlayImage, overlayImageOnBox, replaceOverlays, saliencyLegend, type SaliencyLegend } from './overlays';
 import { lesionOf, select } from './segmentationActions';
 import { currentExplanation } from './explainActions';
 import { noteOverlayRepaint, readingWindow, registerViewer } from './viewerHandle';
@@ -12,7 +12,7 @@ import { cropChannel, type Xyz } from '../core/xai';
 import { readNifti, writeNifti } from '../core/volume';
 import { currentBrain } from './brainActions';
 import { LayerCache } from './layerCache';
-import { isSoftwareRendererName } from '../core/model/adapters';
+import { isSoftwareRendererName, webglRendererName } from '../core/model/adapters';
 
 const SLICE_OF: Record<Layout, SLICE_TYPE> = {
   multiplanar: SLICE_TYPE.MULTIPLANAR,
@@ -65,7 +65,7 @@ export function Viewer() {
   useEffect(() => {
     const nv = new Niivue({
       backColor: [0, 0, 0, 1],
-      crosshairColor: [0.2, 0.8, 1, 1],
+      crosshairColor: [...CROSSHAIR_RGB.map((c) => c / 255), 1],
       show3Dcrosshair: true,
       multiplanarShowRender: SHOW_RENDER.ALWAYS,
       isColorbar: false,
@@ -85,7 +85,7 @@ export function Viewer() {
     nv.attachToCanvas(canvasRef.current!);
     // Without a GPU (software WebGL) the 3D tile of the multiplanar view was most of the cost of every repaint:
     // seconds per click on the whole brain (e2e/reading-room-profile.spec.ts). It is left out there; View 3D shows it.
-    const renderer = rendererName(nv.gl);
+    const renderer = webglRendererName(nv.gl);
     if (isSoftwareRendererName(renderer)) {
       nv.opts.multiplanarShowRender = SHOW_RENDER.NEVER;
       useApp.setState({ softwareViewer: renderer });
@@ -390,11 +390,6 @@ async function outlineImage(grid: Grid, mask: Float32Array | Uint8Array, name: s
   const img = await labelLayerImage(grid, boxed, outlineOf({ dims: boxed.box.dims }, boxed.labels), name, 'uint8');
   img.setColormapLabel(lesionLut(1, null, alpha, rgb));
   return img;
-}
-
-function rendererName(gl: WebGL2RenderingContext): string {
-  const ext = gl.getExtension('WEBGL_debug_renderer_info');
-  return String(gl.getParameter(ext ? ext.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
 }
 
 /** A click selects the lesion at or within 2 voxels of the clicked voxel; predicted lesions first. */

@@ -7,6 +7,18 @@ export interface ColourMap {
   I: number[];
 }
 
+/** The fixed overlay colours, shared by the viewer's layers, the legend that names them and the e2e pixel checks. */
+export const OVERLAY_RGB = {
+  selected: [255, 235, 0],
+  missed: [0, 220, 255],
+  groundTruth: [255, 70, 70],
+  brain: [60, 200, 90],
+} as const satisfies Record<string, readonly [number, number, number]>;
+export const cssRgb = ([r, g, b]: readonly number[]) => `rgb(${r}, ${g}, ${b})`;
+
+/** The viewer's crosshair (NiiVue takes it as 0..1). */
+export const CROSSHAIR_RGB = [51, 204, 255] as const;
+
 // Our own maps, so the viewer, the colour bar and the exported PNG use the same colours.
 // Signed SmoothGrad is diverging: positive warm (dark red -> yellow), negative cool (dark blue -> cyan);
 // magnitude grows toward the light end on both sides. Grad-CAM++ is sequential (black-purple -> yellow).

@@ -2,15 +2,7 @@ import { NVImage, type Niivue } from '@niivue/niivue';
 import { subGrid, writeNifti, type Grid, type WriteDatatype } from '../core/volume';
 import { cropChannel, nonZeroCrop, type Crop, type Xyz } from '../core/xai';
 import type { Selection } from './store';
-
-/** The fixed overlay colours, shared by the viewer's layers and the legend that names them. */
-export const OVERLAY_RGB = {
-  selected: [255, 235, 0],
-  missed: [0, 220, 255],
-  groundTruth: [255, 70, 70],
-  brain: [60, 200, 90],
-} as const satisfies Record<string, readonly [number, number, number]>;
-export const cssRgb = ([r, g, b]: readonly number[]) => `rgb(${r}, ${g}, ${b})`;
+import { OVERLAY_RGB } from './colourMaps';
 
 /** Distinct, stable colours per lesion id (golden-angle hues); the selected lesion is drawn in yellow. */
 export function lesionLut(count: number, selectedId: number | null, alpha = 255, fixed?: readonly [number, number, number]) {

@@ -2,7 +2,7 @@
 // returns wrong input gradients, and every explanation here is a gradient.
 import * as tf from '@tensorflow/tfjs';
 import { setFastCpuKernels } from './cpuKernels.ts';
-import { isSoftwareRendererName } from './adapters.ts';
+import { isSoftwareRendererName, webglRendererName } from './adapters.ts';
 
 export type BackendName = 'webgpu' | 'webgl' | 'cpu';
 export const DEFAULT_BACKENDS: readonly BackendName[] = ['webgpu', 'webgl', 'cpu'];
@@ -58,8 +58,7 @@ async function describe(name: BackendName): Promise<{ adapter: string; software:
     }
     if (name === 'webgl') {
       const gl = (tf.backend() as unknown as { gpgpu?: { gl: WebGL2RenderingContext } }).gpgpu?.gl;
-      const ext = gl?.getExtension('WEBGL_debug_renderer_info');
-      const renderer = gl ? String(gl.getParameter(ext ? ext.UNMASKED_RENDERER_WEBGL : gl.RENDERER)) : 'unknown WebGL renderer';
+      const renderer = gl ? webglRendererName(gl) : 'unknown WebGL renderer';
       return { adapter: renderer, software: isSoftwareRendererName(renderer) };
     }
   } catch {
