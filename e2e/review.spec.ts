@@ -38,8 +38,8 @@ test('after segmentation every lesion gets its saliency numbers in the backgroun
   await expect(plots.locator('canvas')).toHaveCount(count > 1 ? 2 : 1);
 
   // the map colours the lesion's surroundings, not the whole brain (outside the threshold it is transparent);
-  // hide the lesion labels and outlines so only saliency is in colour
-  await page.getByRole('checkbox', { name: 'Lesions' }).uncheck();
+  // hide the outlines so only saliency is in colour (lesion fills are left out under a map: that box is disabled)
+  await expect(page.getByRole('checkbox', { name: 'Lesions' })).toBeDisabled();
   await page.getByRole('checkbox', { name: 'Outlines' }).uncheck();
   await page.waitForTimeout(500);
   const coloured = colouredFraction(await canvasPng(page, 'review-saliency-only.png'));

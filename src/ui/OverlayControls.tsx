@@ -20,8 +20,8 @@ export function OverlayControls() {
     <section className="panel" aria-label="Overlays">
       <h3>Overlays</h3>
       <div className="row">
-        <label>
-          <input type="checkbox" checked={overlay.labels} onChange={(e) => set({ labels: e.target.checked })} /> Lesions
+        <label title={showsSaliency ? 'Lesion fills are left out while a saliency map is shown (they would cover it); the outlines stay' : 'Fill each lesion in its colour'}>
+          <input type="checkbox" checked={overlay.labels} disabled={showsSaliency} onChange={(e) => set({ labels: e.target.checked })} /> Lesions
         </label>
         <label>
           <input type="checkbox" checked={overlay.outlines} onChange={(e) => set({ outlines: e.target.checked })} /> Outlines

@@ -1,10 +1,10 @@
-import { useEffect, useMemo, useRef } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { DRAG_MODE, Niivue, NVImage, SLICE_TYPE, SHOW_RENDER } from '@niivue/niivue';
 import { applyAffine, invert4, voxelIndex, type Grid } from '../core/volume';
 import { useApp, type Background, type Layout } from './store';
 import { lesionNear, outerRing, outlineOf } from '../core/lesions';
 import { methodById } from '../core/xai';
-import { COLOUR_MAP_KEYS, CROSSHAIR_RGB, GRADCAM_SEQUENTIAL, OVERLAY_RGB, SALIENCY_NEGATIVE, SALIENCY_POSITIVE, boxedLabels, boxedOverlayImage, highlightedId, labelDatatype, labelLayerImage, lesionLut, overlayImage, overlayImageOnBox, replaceOverlays, saliencyLegend, type SaliencyLegend } from './overlays';
+import { CROSSHAIR_RGB, OVERLAY_RGB, SALIENCY_LEVELS, boxedLabels, boxedOverlayImage, highlightedId, lesionLut, overlayImage, replaceOverlays, rgbaLayerImage, saliencyLegend, saliencyLevels, saliencyLut, type ColourMap } from './overlays';
 import { lesionOf, select } from './segmentationActions';
 import { currentExplanation } from './explainActions';
 import { noteOverlayRepaint, readingWindow, registerViewer } from './viewerHandle';
@@ -12,6 +12,7 @@ import { cropChannel, type Xyz } from '../core/xai';
 import { readNifti, writeNifti } from '../core/volume';
 import { currentBrain } from './brainActions';
 import { LayerCache } from './layerCache';
+import { composeLabels, composeLuts, labelColours, type LabelPart } from './labelComposite';
 import { isSoftwareRendererName, webglRendererName } from '../core/model/adapters';
 
 const SLICE_OF: Record<Layout, SLICE_TYPE> = {
@@ -30,6 +31,8 @@ interface Loaded {
 
 interface Overlays {
   images: NVImage[];
+  /** the colours they were drawn with (colour tables, scales, opacities) */
+  look: string;
 }
 
 // A selection made by clicking in the viewer does not move the crosshair; one made in the table does.
@@ -56,10 +59,11 @@ export function Viewer() {
   const partial = useApp((s) => s.partialSaliency);
   const saliencyChannel = useApp((s) => s.saliencyChannel);
   const saliencyThreshold = useApp((s) => s.saliencyThreshold);
-  const overlaysRef = useRef<Overlays>({ images: [] });
+  const overlaysRef = useRef<Overlays>({ images: [], look: '' });
   // the lesions' box: every lesion layer is drawn on it, not on the whole scan
   const lesionBox = useMemo(() => (analysis && scan ? boxedLabels(scan.flair, analysis.labels.labels) : null), [analysis, scan]);
   const layersRef = useRef(new LayerCache<NVImage | null>());
+  const partsRef = useRef(new LayerCache<LabelPart | null>());
   const clickPendingRef = useRef(false);
 
   useEffect(() => {
@@ -90,9 +94,6 @@ export function Viewer() {
       nv.opts.multiplanarShowRender = SHOW_RENDER.NEVER;
       useApp.setState({ softwareViewer: renderer });
     }
-    nv.addColormap(COLOUR_MAP_KEYS.positive, SALIENCY_POSITIVE);
-    nv.addColormap(COLOUR_MAP_KEYS.negative, SALIENCY_NEGATIVE);
-    nv.addColormap(COLOUR_MAP_KEYS.gradCam, GRADCAM_SEQUENTIAL);
     // right-drag window/level in the viewer: keep the toolbar's numbers in step
     nv.onIntensityChange = (img) => {
       const s = useApp.getState();
@@ -121,8 +122,9 @@ export function Viewer() {
       ]);
       if (cancelled) return;
       while (nv.volumes.length) nv.removeVolumeByIndex(0);
-      overlaysRef.current.images = []; // the previous case's overlays went with it
+      overlaysRef.current = { images: [], look: '' }; // the previous case's overlays went with it
       layersRef.current.clear();
+      partsRef.current.clear();
       nv.addVolume(flair);
       loadedRef.current = { flair, mprage, mask };
       const inv = invert4(scan.flair.voxToMm);
@@ -160,9 +162,22 @@ export function Viewer() {
 
   // while a saliency map is shown the ground truth is an outline (overlays below), not a fill over the map
   const maskFilled = showMask && !explanation && !partial;
+  // A full redraw (the background uploaded again and its 3D gradient recomputed, inside NiiVue) holds the page for
+  // 2-3 s on software WebGL: a notice is painted first (two frames), then the page blocks.
+  const [drawn, setDrawn] = useState({ background, maskFilled });
+  const softwareViewer = useApp((s) => s.softwareViewer);
+  const redrawing = softwareViewer && (drawn.background !== background || drawn.maskFilled !== maskFilled)
+    ? `Drawing ${background === 'flair' ? 'FLAIR' : 'MPRAGE'}${maskFilled ? ' and the ground truth' : ''}...`
+    : null;
   useEffect(() => {
-    const nv = nvRef.current;
-    if (nv && loadedRef.current) applyView(nv, loadedRef.current, background, maskFilled, overlaysRef.current.images);
+    let frame = requestAnimationFrame(() => {
+      frame = requestAnimationFrame(() => {
+        const nv = nvRef.current;
+        if (nv && loadedRef.current) applyView(nv, loadedRef.current, background, maskFilled, overlaysRef.current.images);
+        setDrawn({ background, maskFilled });
+      });
+    });
+    return () => cancelAnimationFrame(frame);
   }, [background, maskFilled]);
 
   useEffect(() => {
@@ -197,32 +212,38 @@ export function Viewer() {
         : partial
           ? { maps: partial.maps, channel: 0, gradCam: false, name: 'FLAIR', crop: partial }
           : null;
+      // every layer but the probability map as one label layer (labelComposite.ts), bottom to top: the saliency map,
+      // the brain's outline, lesion fills, lesion outlines, missed lesions, the ground truth's outline; a selection
+      // changes only the colour table
+      const parts: { part: LabelPart | null; lut: ColourMap }[] = [];
+      const partCache = partsRef.current;
       if (saliency) {
         const legend = saliencyLegend(saliency.maps, saliency.gradCam, saliencyThreshold, saliency.name);
         const { crop } = saliency.crop;
         // the map's own crop (cut where it runs past the scan's edge), not pasted into a full-grid volume
-        const shown = { origin: crop.origin, dims: crop.dims.map((d, a) => Math.min(d, grid.dims[a] - crop.origin[a])) as Xyz };
-        const img = await cache.get('saliency', [saliency.crop, saliency.channel, legend.signed], () =>
-          overlayImageOnBox(grid, shown, cropChannel(saliency.maps[saliency.channel], crop.dims, { origin: [0, 0, 0], dims: shown.dims }), 'saliency.nii', legend.signed ? COLOUR_MAP_KEYS.positive : COLOUR_MAP_KEYS.gradCam, 0.85));
-        if (img) {
-          scaleSaliency(img, legend);
-          images.push(img);
-        }
+        const box = { origin: crop.origin, dims: crop.dims.map((d, a) => Math.min(d, grid.dims[a] - crop.origin[a])) as Xyz };
+        const map = await partCache.get('saliency', [saliency.crop, saliency.channel, legend.signed, legend.thresholdAbs, legend.maxAbs], async () => ({
+          box,
+          labels: saliencyLevels(cropChannel(saliency.maps[saliency.channel], crop.dims, { origin: [0, 0, 0], dims: box.dims }), legend),
+          count: (legend.signed ? 2 : 1) * SALIENCY_LEVELS,
+        }));
+        parts.push({ part: map, lut: saliencyLut(legend) });
       }
+      if (brainMask && overlay.brain && brainTool === 'off') {
+        // the extracted brain's outline in green, under the lesions' colours
+        parts.push({ part: await partCache.get('brain', [brainMask], async () => outlinePart(grid, brainMask)), lut: lesionLut(1, null, 200, OVERLAY_RGB.brain) });
+      }
+      const sel = highlightedId(selection, 'predicted');
       if (analysis && lesionBox) {
         const count = analysis.labels.count;
-        const sel = highlightedId(selection, 'predicted');
-        const alpha = Math.round(255 * overlay.opacity);
-        const dt = labelDatatype(count);
         if (overlay.labels && !saliency) {
-          const img = await cache.get('labels', [lesionBox], () => labelLayerImage(grid, lesionBox, lesionBox.labels, 'lesions.nii', dt));
-          img?.setColormapLabel(lesionLut(count, sel, alpha));
-          if (img) images.push(img);
+          const fill = await partCache.get('fill', [lesionBox], async () => ({ box: lesionBox.box, labels: lesionBox.labels, count }));
+          parts.push({ part: fill, lut: lesionLut(count, sel, Math.round(255 * overlay.opacity)) });
         }
         if (overlay.outlines) {
           // the explained lesion's outline goes just outside it: its own border would cover its map
           const ringAround = saliency ? sel : null;
-          const img = await cache.get('outlines', [lesionBox, ringAround], () => {
+          const outlines = await partCache.get('outlines', [lesionBox, ringAround], async () => {
             const boxGrid = { dims: lesionBox.box.dims };
             const outline = outlineOf(boxGrid, lesionBox.labels);
             if (ringAround) {
@@ -232,32 +253,34 @@ export function Viewer() {
                 if (ring[v] && !lesionBox.labels[v]) outline[v] = ringAround;
               }
             }
-            return labelLayerImage(grid, lesionBox, outline, 'outlines.nii', dt);
+            return { box: lesionBox.box, labels: outline, count };
           });
-          img?.setColormapLabel(lesionLut(count, sel, 255));
-          if (img) images.push(img);
+          parts.push({ part: outlines, lut: lesionLut(count, sel, 255) });
         }
       }
       const gt = analysis?.groundTruth;
       if (gt && gt.missed.length) {
-        const img = await cache.get('missed', [gt], async () => {
+        const missed = await partCache.get('missed', [gt], async () => {
           const missedIds = new Set(gt.missed.map((m) => m.lesionId));
-          const missed = boxedLabels(grid, Int32Array.from(gt.gtLabels.labels, (id) => (missedIds.has(id) ? id : 0)));
-          return missed ? labelLayerImage(grid, missed, outlineOf({ dims: missed.box.dims }, missed.labels), 'missed.nii', labelDatatype(gt.gtLabels.count)) : null;
+          const boxed = boxedLabels(grid, Int32Array.from(gt.gtLabels.labels, (id) => (missedIds.has(id) ? id : 0)));
+          return boxed ? { box: boxed.box, labels: outlineOf({ dims: boxed.box.dims }, boxed.labels), count: gt.gtLabels.count } : null;
         });
         // missed lesions: cyan outlines, the selected one yellow
-        img?.setColormapLabel(lesionLut(gt.gtLabels.count, highlightedId(selection, 'missed'), 255, OVERLAY_RGB.missed));
-        if (img) images.push(img);
+        parts.push({ part: missed, lut: lesionLut(gt.gtLabels.count, highlightedId(selection, 'missed'), 255, OVERLAY_RGB.missed) });
       }
       const mask = useApp.getState().scan?.mask;
       if (saliency && showMask && mask) {
         // ground truth over a map: a red outline, so it cannot be taken for positive saliency
-        const img = await cache.get('ground-truth-outline', [mask], () => outlineImage(grid, mask.data, 'ground-truth-outline.nii', OVERLAY_RGB.groundTruth, 255));
-        if (img) images.push(img);
+        parts.push({ part: await partCache.get('ground-truth-outline', [mask], async () => outlinePart(grid, mask.data)), lut: lesionLut(1, null, 255, OVERLAY_RGB.groundTruth) });
       }
-      if (brainMask && overlay.brain && brainTool === 'off') {
-        // the extracted brain's outline in green, under the lesions' colours
-        const img = await cache.get('brain', [brainMask], () => outlineImage(grid, brainMask, 'brain.nii', OVERLAY_RGB.brain, 200));
+      const labelParts = parts.filter((p): p is { part: LabelPart; lut: ColourMap } => p.part !== null);
+      let labelLut: ColourMap | null = null;
+      if (labelParts.length) {
+        const composite = await partCache.get('composite', labelParts.map((p) => p.part), async () => composeLabels(labelParts.map((p) => p.part), 1));
+        labelLut = composeLuts(labelParts.map((p) => p.lut));
+        const lut = labelLut;
+        // a new colour (a selection) recolours the kept voxel ids: no outline or map is recomputed
+        const img = composite && (await cache.get('overlay', [composite, JSON.stringify(lut)], () => rgbaLayerImage(grid, composite.box, labelColours(composite.labels, lut), 'overlay.nii')));
         if (img) images.push(img);
       }
       if (probability && overlay.probability) {
@@ -275,9 +298,13 @@ export function Viewer() {
         }
       }
       if (cancelled) return;
+      // nothing to redraw when the same layers keep the same colours (e.g. unticking fills hidden under a map)
+      const look = JSON.stringify([labelLut, images.map((i) => [i.cal_min, i.cal_max, i.colormapNegative, i.opacity])]);
+      const kept = overlaysRef.current;
+      if (look === kept.look && images.length === kept.images.length && images.every((img, i) => img === kept.images[i])) return;
       nv.opts.isColorbar = images.some((i) => i.colorbarVisible);
-      replaceOverlays(nv, overlaysRef.current.images, images);
-      overlaysRef.current.images = images;
+      replaceOverlays(nv, kept.images, images);
+      overlaysRef.current = { images, look };
       // the drawing itself runs in the GPU process (SwiftShader without a GPU) and would block the page later, at
       // the next frame; waiting here makes the measured cost true, so a running map repaints no more often than it allows
       nv.gl.finish();
@@ -371,6 +398,11 @@ export function Viewer() {
 
   return (
     <div className="viewer">
+      {redrawing && (
+        <p className="viewer-busy" role="status" data-testid="viewer-busy">
+          {redrawing}
+        </p>
+      )}
       <canvas
         ref={canvasRef}
         data-testid="viewer-canvas"
@@ -383,13 +415,13 @@ export function Viewer() {
   );
 }
 
-/** The outline of a binary mask (any value > 0) in one colour, on the mask's box. */
-async function outlineImage(grid: Grid, mask: Float32Array | Uint8Array, name: string, rgb: readonly [number, number, number], alpha: number): Promise<NVImage | null> {
-  const boxed = boxedLabels(grid, Uint8Array.from(mask, (v) => (v > 0 ? 1 : 0)));
+/** The outline of a binary mask (any value > 0), id 1, on the mask's box. */
+function outlinePart(grid: Grid, mask: Float32Array | Uint8Array): LabelPart | null {
+  // binarised on the box only: a pass with a callback over the whole grid (7 million voxels) and its garbage was half a second
+  const boxed = boxedLabels(grid, mask);
   if (!boxed) return null;
-  const img = await labelLayerImage(grid, boxed, outlineOf({ dims: boxed.box.dims }, boxed.labels), name, 'uint8');
-  img.setColormapLabel(lesionLut(1, null, alpha, rgb));
-  return img;
+  const binary = Int32Array.from(cropChannel(mask, grid.dims, boxed.box), (v) => (v > 0 ? 1 : 0));
+  return { box: boxed.box, labels: outlineOf({ dims: boxed.box.dims }, binary), count: 1 };
 }
 
 /** A click selects the lesion at or within 2 voxels of the clicked voxel; predicted lesions first. */
@@ -429,14 +461,4 @@ function applyWindow(nv: Niivue, img: NVImage, min: number, max: number) {
   img.cal_min = min;
   img.cal_max = max;
   nv.updateGLVolume();
-}
-
-/** Signed SmoothGrad: diverging, symmetric around 0, transparent within +-threshold. Grad-CAM++: sequential, 0..1. */
-function scaleSaliency(img: NVImage, legend: SaliencyLegend): void {
-  img.cal_min = Math.max(legend.thresholdAbs, 1e-12 * legend.maxAbs);
-  img.cal_max = legend.maxAbs;
-  // NiiVue mirrors cal_min..cal_max for negatives
-  img.colormapNegative = legend.signed ? COLOUR_MAP_KEYS.negative : '';
-  // our own colour bar (SaliencyColourBar) carries the units; NiiVue's stays off for this map
-  img.colorbarVisible = false;
 }

@@ -22,12 +22,11 @@ export const CROSSHAIR_RGB = [51, 204, 255] as const;
 // Our own maps, so the viewer, the colour bar and the exported PNG use the same colours.
 // Signed SmoothGrad is diverging: positive warm (dark red -> yellow), negative cool (dark blue -> cyan);
 // magnitude grows toward the light end on both sides. Grad-CAM++ is sequential (black-purple -> yellow).
-// Entry 0 is transparent: NiiVue maps everything at or below the threshold (and the zero map outside the crop)
-// there; from entry 1 on the colours are opaque.
+// Entry 0 is transparent (everything within the threshold, and the zero map outside the crop); from entry 1 on
+// the colours are opaque.
 export const SALIENCY_POSITIVE: ColourMap = { R: [0, 120, 220, 255], G: [0, 0, 40, 235], B: [0, 0, 20, 90], A: [0, 255, 255, 255], I: [0, 1, 128, 255] };
 export const SALIENCY_NEGATIVE: ColourMap = { R: [0, 0, 30, 110], G: [0, 0, 100, 235], B: [0, 120, 235, 255], A: [0, 255, 255, 255], I: [0, 1, 128, 255] };
 export const GRADCAM_SEQUENTIAL: ColourMap = { R: [0, 20, 120, 230, 255], G: [0, 0, 30, 110, 240], B: [0, 60, 130, 40, 90], A: [0, 255, 255, 255, 255], I: [0, 1, 90, 180, 255] };
-export const COLOUR_MAP_KEYS = { positive: 'll-saliency-pos', negative: 'll-saliency-neg', gradCam: 'll-gradcam' } as const;
 
 /** RGB of a colour map's visible ramp at t in [0, 1] (entries 1..255, linear between control points as NiiVue). */
 export function colourAt(map: ColourMap, t: number): [number, number, number] {
@@ -76,4 +75,46 @@ export function saliencyLegend(maps: readonly Float32Array[], scaled: boolean, t
     unit: scaled ? 'relative importance (0 to 1)' : 'dS/dx: lesion logit sum per z-score unit',
     title: scaled ? channel : `SmoothGrad, ${channel}`,
   };
+}
+
+/** Colour levels per sign of the saliency overlay: ids 1..255 positive, 256..510 negative (signed maps only). */
+export const SALIENCY_LEVELS = 255;
+/** The map is drawn at this opacity over the scan, so the anatomy under it stays readable. */
+export const SALIENCY_OPACITY = 0.85;
+
+/**
+ * The saliency map as colour-level ids, for the viewer's one label layer (labelComposite.ts): |value| from the
+ * threshold up to max |value| spread over levels 1..255 as the colour bar reads it (colourAt's t), transparent
+ * (0) within the threshold.
+ */
+export function saliencyLevels(values: Float32Array, legend: SaliencyLegend): Uint16Array {
+  const lo = Math.max(legend.thresholdAbs, 1e-12 * legend.maxAbs);
+  const span = legend.maxAbs - lo;
+  const out = new Uint16Array(values.length);
+  for (let v = 0; v < values.length; v++) {
+    const x = values[v];
+    const mag = Math.abs(x);
+    if (mag < lo || x === 0 || (x < 0 && !legend.signed)) continue;
+    const t = span > 0 ? Math.min(1, (mag - lo) / span) : 1;
+    const level = 1 + Math.round(t * (SALIENCY_LEVELS - 1));
+    out[v] = x > 0 ? level : SALIENCY_LEVELS + level;
+  }
+  return out;
+}
+
+/** The colour table of saliencyLevels' ids (entry 0 transparent), in NiiVue's label-table form. */
+export function saliencyLut(legend: SaliencyLegend): ColourMap {
+  const lut: ColourMap = { R: [0], G: [0], B: [0], A: [0], I: [0] };
+  const alpha = Math.round(255 * SALIENCY_OPACITY);
+  const ramps = legend.signed ? [SALIENCY_POSITIVE, SALIENCY_NEGATIVE] : [GRADCAM_SEQUENTIAL];
+  for (const ramp of ramps)
+    for (let level = 1; level <= SALIENCY_LEVELS; level++) {
+      const [r, g, b] = colourAt(ramp, (level - 1) / (SALIENCY_LEVELS - 1));
+      lut.R.push(r);
+      lut.G.push(g);
+      lut.B.push(b);
+      lut.A.push(alpha);
+      lut.I.push(lut.I.length);
+    }
+  return lut;
 }

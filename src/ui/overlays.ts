@@ -1,5 +1,5 @@
 import { NVImage, type Niivue } from '@niivue/niivue';
-import { subGrid, writeNifti, type Grid, type WriteDatatype } from '../core/volume';
+import { subGrid, writeNifti, writeNiftiRgba, type Grid, type WriteDatatype } from '../core/volume';
 import { cropChannel, nonZeroCrop, type Crop, type Xyz } from '../core/xai';
 import type { Selection } from './store';
 import { OVERLAY_RGB } from './colourMaps';
@@ -71,14 +71,10 @@ export function boxedLabels(grid: Grid, labels: Float32Array | Int32Array | Uint
   return { box, labels: Int32Array.from(cropChannel(labels, grid.dims, box)) };
 }
 
-/** A label layer (values on a BoxedLabels box) as an NVImage; its colours come from setColormapLabel. */
-export function labelLayerImage(grid: Grid, boxed: BoxedLabels, values: Int32Array | Uint8Array, name: string, datatype: WriteDatatype): Promise<NVImage> {
-  return overlayImageOnBox(grid, boxed.box, Float32Array.from(values), name, 'gray', 1, datatype);
-}
-
-/** The smallest integer type that holds label ids up to `count` (a quarter or half the bytes of float32). */
-export function labelDatatype(count: number): WriteDatatype {
-  return count <= 255 ? 'uint8' : count <= 65535 ? 'uint16' : 'int32';
+/** A colour layer (RGBA bytes on a box of the scan grid, x fastest) as an NVImage placed where the box lies. */
+export function rgbaLayerImage(grid: Grid, box: Crop, rgba: Uint8Array, name: string): Promise<NVImage> {
+  const bytes = writeNiftiRgba(subGrid(grid, box.origin, box.dims), rgba, { gzip: false });
+  return NVImage.loadFromUrl({ url: name, name, buffer: bytes.buffer as ArrayBuffer, opacity: 1, colorbarVisible: false });
 }
 
 /**

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { gzipSync } from 'fflate';
-import { readNifti, writeNifti } from './nifti';
+import { readNifti, writeNifti, writeNiftiRgba } from './nifti';
+import * as niftiReader from 'nifti-reader-js';
 import { InputError } from './inputError';
 import { type Volume, gridFromAffine } from './volume';
 
@@ -106,5 +107,22 @@ describe('NIfTI bad inputs get a message for the user', () => {
     const read = readNifti(writeNifti(vol), 'x');
     expect(read.warnings.join()).toMatch(/3 voxels were NaN or infinite/);
     expect([read.volume.data[0], read.volume.data[5], read.volume.data[7]]).toEqual([0, 0, 0]);
+  });
+});
+
+describe('writeNiftiRgba', () => {
+  it('writes datatype 2304 (RGBA32), 32 bits per voxel, the colour bytes as given, on the grid', () => {
+    const grid = gridFromAffine([3, 2, 2], OBLIQUE);
+    const rgba = Uint8Array.from({ length: 48 }, (_, i) => (i * 37) % 256);
+    const bytes = writeNiftiRgba(grid, rgba, { gzip: false });
+    // read by nifti-reader-js, not by our reader (which takes scalar types only)
+    const buffer = bytes.slice().buffer as ArrayBuffer;
+    const header = niftiReader.readHeader(buffer)!;
+    expect([header.datatypeCode, header.numBitsPerVoxel]).toEqual([2304, 32]);
+    expect(header.dims.slice(0, 4)).toEqual([3, 3, 2, 2]);
+    expect(Array.from(new Uint8Array(niftiReader.readImage(header, buffer)))).toEqual(Array.from(rgba));
+    // the grid's affine (float32 in the header)
+    header.affine.flat().slice(0, 12).forEach((x: number, i: number) => expect(x).toBeCloseTo(grid.voxToMm[i], 4));
+    expect(() => writeNiftiRgba(grid, new Uint8Array(20))).toThrow(/20 colour bytes/);
   });
 });

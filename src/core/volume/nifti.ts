@@ -1,6 +1,6 @@
 import * as nifti from 'nifti-reader-js';
 import { Gunzip, gunzipSync, gzipSync } from 'fflate';
-import { type Volume, gridFromAffine, voxelCount } from './volume';
+import { type Grid, type Volume, gridFromAffine } from './volume';
 import { type Mat4, columnNorms } from './affine';
 import { InputError } from './inputError';
 import { niftiAffine, qformAffine, readGeometry } from './niftiAffine';
@@ -315,25 +315,39 @@ export interface WriteOptions {
  * has a shear a quaternion cannot hold (then qform code 0, so no reader takes a qform that is mm off).
  */
 export function writeNifti(vol: Volume, opts: WriteOptions = {}): Uint8Array {
-  const { datatype = 'float32', version = 1, gzip = true, description = 'LesionLens' } = opts;
+  const { datatype = 'float32' } = opts;
   const { code, bytes } = WRITE_CODES[datatype];
-  const headerBytes = version === 1 ? 352 : 544;
-  const n = voxelCount(vol);
-  const out = new Uint8Array(headerBytes + n * bytes);
-  const view = new DataView(out.buffer);
-  const q = quaternionOf(vol.voxToMm);
-  const pixdim = [q.qfac, ...columnNorms(vol.voxToMm), 0, 0, 0, 0];
-  const dim = [3, ...vol.dims, 1, 1, 1, 1];
-  const qm = qformAffine({ quatern: [q.b, q.c, q.d], qoffset: [vol.voxToMm[3], vol.voxToMm[7], vol.voxToMm[11]], pixdim });
-  // the qform's and the sform's world positions of the far corner of the image, mm apart?
-  const corner = [0, 1, 2].map((r) => [0, 1, 2].reduce((acc, c) => acc + (qm[4 * r + c] - vol.voxToMm[4 * r + c]) * vol.dims[c], 0));
-  const qformCode = Math.hypot(...corner) <= 1e-3 ? 2 : 0;
-  const h = { code, bitpix: 8 * bytes, dim, pixdim, voxOffset: headerBytes, q, qformCode, m: vol.voxToMm, description };
-  if (version === 1) writeHeader1(view, out, h);
-  else writeHeader2(view, out, h);
+  const { out, view, headerBytes } = writeHeader(vol, code, bytes, opts);
   writeVoxels(view, headerBytes, vol.data, datatype);
   // mtime 0: no timestamp in the gzip header, so the same image always gives the same bytes.
-  return gzip ? gzipSync(out, { mtime: 0 }) : out;
+  return opts.gzip ?? true ? gzipSync(out, { mtime: 0 }) : out;
+}
+
+/** Colours, 4 bytes per voxel (red, green, blue, alpha; x fastest), as NIfTI datatype 2304 (RGBA32). */
+export function writeNiftiRgba(grid: Grid, rgba: Uint8Array, opts: Omit<WriteOptions, 'datatype'> = {}): Uint8Array {
+  if (rgba.length !== 4 * grid.dims[0] * grid.dims[1] * grid.dims[2]) throw new Error(`${rgba.length} colour bytes for a ${grid.dims.join(' x ')} grid`);
+  const { out, headerBytes } = writeHeader(grid, 2304, 4, opts);
+  out.set(rgba, headerBytes);
+  return opts.gzip ?? true ? gzipSync(out, { mtime: 0 }) : out;
+}
+
+function writeHeader(grid: Grid, code: number, bytes: number, opts: Omit<WriteOptions, 'datatype'>) {
+  const { version = 1, description = 'LesionLens' } = opts;
+  const headerBytes = version === 1 ? 352 : 544;
+  const n = grid.dims[0] * grid.dims[1] * grid.dims[2];
+  const out = new Uint8Array(headerBytes + n * bytes);
+  const view = new DataView(out.buffer);
+  const q = quaternionOf(grid.voxToMm);
+  const pixdim = [q.qfac, ...columnNorms(grid.voxToMm), 0, 0, 0, 0];
+  const dim = [3, ...grid.dims, 1, 1, 1, 1];
+  const qm = qformAffine({ quatern: [q.b, q.c, q.d], qoffset: [grid.voxToMm[3], grid.voxToMm[7], grid.voxToMm[11]], pixdim });
+  // the qform's and the sform's world positions of the far corner of the image, mm apart?
+  const corner = [0, 1, 2].map((r) => [0, 1, 2].reduce((acc, c) => acc + (qm[4 * r + c] - grid.voxToMm[4 * r + c]) * grid.dims[c], 0));
+  const qformCode = Math.hypot(...corner) <= 1e-3 ? 2 : 0;
+  const h = { code, bitpix: 8 * bytes, dim, pixdim, voxOffset: headerBytes, q, qformCode, m: grid.voxToMm, description };
+  if (version === 1) writeHeader1(view, out, h);
+  else writeHeader2(view, out, h);
+  return { out, view, headerBytes };
 }
 
 interface HeaderFields {
