@@ -46,7 +46,8 @@ def case_metrics(pred, gt, iou_threshold=0.25):
     fdr = 0.0 if n_pred == 0 else false_pred / n_pred
     f1 = 0.0 if tpr + (1 - fdr) == 0 else 2 * tpr * (1 - fdr) / (tpr + 1 - fdr)
     return {'dice': float(dice), 'nDSC': float(ndsc(pred, gt)), 'TPR': float(tpr), 'FDR': float(fdr),
-            'FNR': float(1 - tpr), 'F1': float(f1)}
+            'FNR': float(1 - tpr), 'F1': float(f1),
+            'lesions': int(n_pred), 'falseLesions': int(false_pred), 'gtLesions': int(n_gt)}
 
 
 def main():
