@@ -212,9 +212,9 @@ export function Viewer() {
         : partial
           ? { maps: partial.maps, channel: 0, gradCam: false, name: 'FLAIR', crop: partial }
           : null;
-      // every layer but the probability map as one label layer (labelComposite.ts), bottom to top: the saliency map,
-      // the brain's outline, lesion fills, lesion outlines, missed lesions, the ground truth's outline; a selection
-      // changes only the colour table
+      // every layer but the probability map as one colour layer (labelComposite.ts), bottom to top: the saliency
+      // map, the brain's outline, lesion fills, lesion outlines, missed lesions, the ground truth's outline; a
+      // selection recolours the kept parts, it recomputes none
       const parts: { part: LabelPart | null; lut: ColourMap }[] = [];
       const partCache = partsRef.current;
       if (saliency) {
