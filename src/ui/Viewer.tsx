@@ -31,7 +31,7 @@ interface Loaded {
 
 interface Overlays {
   images: NVImage[];
-  /** the colours they were drawn with (colour tables, scales, opacities) */
+  /** the opacities they were drawn at */
   look: string;
 }
 
@@ -274,11 +274,9 @@ export function Viewer() {
         parts.push({ part: await partCache.get('ground-truth-outline', [mask], async () => outlinePart(grid, mask.data)), lut: lesionLut(1, null, 255, OVERLAY_RGB.groundTruth) });
       }
       const labelParts = parts.filter((p): p is { part: LabelPart; lut: ColourMap } => p.part !== null);
-      let labelLut: ColourMap | null = null;
       if (labelParts.length) {
         const composite = await partCache.get('composite', labelParts.map((p) => p.part), async () => composeLabels(labelParts.map((p) => p.part), 1));
-        labelLut = composeLuts(labelParts.map((p) => p.lut));
-        const lut = labelLut;
+        const lut = composeLuts(labelParts.map((p) => p.lut));
         // a new colour (a selection) recolours the kept voxel ids: no outline or map is recomputed
         const img = composite && (await cache.get('overlay', [composite, JSON.stringify(lut)], () => rgbaLayerImage(grid, composite.box, labelColours(composite.labels, lut), 'overlay.nii')));
         if (img) images.push(img);
@@ -298,8 +296,9 @@ export function Viewer() {
         }
       }
       if (cancelled) return;
-      // nothing to redraw when the same layers keep the same colours (e.g. unticking fills hidden under a map)
-      const look = JSON.stringify([labelLut, images.map((i) => [i.cal_min, i.cal_max, i.colormapNegative, i.opacity])]);
+      // nothing to redraw when the same layers come back at the same opacity (e.g. unticking fills hidden under a
+      // map): the colour layer is a new image whenever its colours change, and opacity is all that is set on a kept one
+      const look = images.map((i) => i.opacity).join();
       const kept = overlaysRef.current;
       if (look === kept.look && images.length === kept.images.length && images.every((img, i) => img === kept.images[i])) return;
       nv.opts.isColorbar = images.some((i) => i.colorbarVisible);

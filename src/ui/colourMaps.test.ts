@@ -38,7 +38,7 @@ describe('saliency legend', () => {
   });
 });
 
-describe('saliency colour levels (the map inside the viewer label layer)', () => {
+describe('saliency colour levels (the map inside the viewer colour layer)', () => {
   const signed = { signed: true, thresholdAbs: 0.5, maxAbs: 2, unit: '', title: '' };
 
   it('spreads |value| from the threshold to the maximum over levels 1..255, negatives after 255 (worked by hand)', () => {

@@ -83,7 +83,7 @@ export const SALIENCY_LEVELS = 255;
 export const SALIENCY_OPACITY = 0.85;
 
 /**
- * The saliency map as colour-level ids, for the viewer's one label layer (labelComposite.ts): |value| from the
+ * The saliency map as colour-level ids, for the viewer's one colour layer (labelComposite.ts): |value| from the
  * threshold up to max |value| spread over levels 1..255 as the colour bar reads it (colourAt's t), transparent
  * (0) within the threshold.
  */
@@ -102,7 +102,7 @@ export function saliencyLevels(values: Float32Array, legend: SaliencyLegend): Ui
   return out;
 }
 
-/** The colour table of saliencyLevels' ids (entry 0 transparent), in NiiVue's label-table form. */
+/** The colour table of saliencyLevels' ids (entry 0 transparent), a label table as composeLuts joins them. */
 export function saliencyLut(legend: SaliencyLegend): ColourMap {
   const lut: ColourMap = { R: [0], G: [0], B: [0], A: [0], I: [0] };
   const alpha = Math.round(255 * SALIENCY_OPACITY);

@@ -9,7 +9,6 @@ describe('composeLabels', () => {
     const c = composeLabels([a, b])!;
     // worked by hand: the union box is x 1..2, y 0..1, z 0 (2 x 2 x 1), x fastest
     expect(c.box).toEqual({ origin: [1, 0, 0], dims: [2, 2, 1] });
-    expect(c.offsets).toEqual([0, 2]);
     expect(c.count).toBe(3);
     // (1,0): A id 1; (2,0): A id 2 covered by B (2 + 1); (1,1): nothing; (2,1): B
     expect(Array.from(c.labels)).toEqual([1, 3, 0, 3]);

@@ -18,11 +18,9 @@ export interface LabelPart {
   count: number;
 }
 
-/** The parts pasted into the box around all of them; part k's id i is offsets[k] + i. */
+/** The parts pasted into the box around all of them: part k's ids follow the counts of parts 0..k-1; count is the largest id. */
 export interface LabelComposite extends LabelPart {
   labels: Int32Array;
-  /** count: the largest composite id */
-  offsets: number[];
 }
 
 /**
@@ -36,10 +34,8 @@ export function composeLabels(parts: readonly LabelPart[], padVoxels = 0): Label
   const hi = [0, 1, 2].map((a) => Math.max(...parts.map((p) => p.box.origin[a] + p.box.dims[a])) + padVoxels) as Xyz;
   const dims = [0, 1, 2].map((a) => hi[a] - lo[a]) as Xyz;
   const labels = new Int32Array(dims[0] * dims[1] * dims[2]);
-  const offsets: number[] = [];
   let total = 0;
   for (const part of parts) {
-    offsets.push(total);
     const [nx, ny, nz] = part.box.dims;
     const [ox, oy, oz] = [0, 1, 2].map((a) => part.box.origin[a] - lo[a]);
     for (let z = 0; z < nz; z++) {
@@ -54,7 +50,7 @@ export function composeLabels(parts: readonly LabelPart[], padVoxels = 0): Label
     }
     total += part.count;
   }
-  return { box: { origin: lo, dims }, labels, offsets, count: total };
+  return { box: { origin: lo, dims }, labels, count: total };
 }
 
 /**

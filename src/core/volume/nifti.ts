@@ -319,8 +319,7 @@ export function writeNifti(vol: Volume, opts: WriteOptions = {}): Uint8Array {
   const { code, bytes } = WRITE_CODES[datatype];
   const { out, view, headerBytes } = writeHeader(vol, code, bytes, opts);
   writeVoxels(view, headerBytes, vol.data, datatype);
-  // mtime 0: no timestamp in the gzip header, so the same image always gives the same bytes.
-  return opts.gzip ?? true ? gzipSync(out, { mtime: 0 }) : out;
+  return maybeGzip(out, opts);
 }
 
 /** Colours, 4 bytes per voxel (red, green, blue, alpha; x fastest), as NIfTI datatype 2304 (RGBA32). */
@@ -328,6 +327,11 @@ export function writeNiftiRgba(grid: Grid, rgba: Uint8Array, opts: Omit<WriteOpt
   if (rgba.length !== 4 * grid.dims[0] * grid.dims[1] * grid.dims[2]) throw new Error(`${rgba.length} colour bytes for a ${grid.dims.join(' x ')} grid`);
   const { out, headerBytes } = writeHeader(grid, 2304, 4, opts);
   out.set(rgba, headerBytes);
+  return maybeGzip(out, opts);
+}
+
+// mtime 0: no timestamp in the gzip header, so the same image always gives the same bytes.
+function maybeGzip(out: Uint8Array, opts: Pick<WriteOptions, 'gzip'>): Uint8Array {
   return opts.gzip ?? true ? gzipSync(out, { mtime: 0 }) : out;
 }
 
