@@ -1,7 +1,7 @@
 import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 import { resolve } from 'node:path';
-import { contentSecurityPolicy, inlineScriptBodies } from './src/csp.ts';
+import { contentSecurityPolicy, inlineScriptBodies, ISOLATION_HEADERS } from './src/csp.ts';
 
 // Every HTML entry the build serves. The app is static: scans, models and computation stay in the browser.
 const pages = {
@@ -35,9 +35,10 @@ export default defineConfig({
   resolve: { alias: dcm2niixAlias },
   // pre-bundling would move the module away from its .wasm, which it finds beside itself
   optimizeDeps: { exclude: ['dcm2niix-wasm'] },
-  server: { port: 5173, strictPort: false },
+  // cross-origin isolation: the cpu backend's WebAssembly kernels share memory with their threads
+  server: { port: 5173, strictPort: false, headers: { ...ISOLATION_HEADERS } },
   // the header binds the compute worker too (a worker does not inherit its page's <meta> policy)
-  preview: { port: 4173, strictPort: true, headers: { 'Content-Security-Policy': contentSecurityPolicy({ header: true }) } },
+  preview: { port: 4173, strictPort: true, headers: { 'Content-Security-Policy': contentSecurityPolicy({ header: true }), ...ISOLATION_HEADERS } },
   worker: { format: 'es' },
   build: { target: 'es2022', chunkSizeWarningLimit: 4000, rollupOptions: { input: pages } },
 });

@@ -1,4 +1,5 @@
-// PyTorch parity of the ONNX runtime on WebGPU and WebGL in headless Chromium (SwiftShader).
+// PyTorch parity of the ONNX runtime on WebGPU and WebGL in headless Chromium (SwiftShader), and on the cpu
+// backend with its WebAssembly kernels on worker threads (the page is cross-origin isolated).
 // The page and fixtures come from the build (test-pages/runtime.html, public/test-fixtures/model).
 import { expect, test } from '@playwright/test';
 import { existsSync } from 'node:fs';
@@ -8,7 +9,7 @@ const TOLERANCE = 1e-4;
 const executablePath = process.env.CHROMIUM_PATH ?? (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined);
 
 interface Report {
-  backend: { name: string; adapter: string };
+  backend: { name: string; adapter: string; kernels?: { threads: number; note?: string } };
   leakedTensors: number;
   results: { model: string; sizeZyx: number[]; logitsRelErr: number; gradRelErr: number; layerRelErr?: number; layerGradRelErr?: number; forwardMs: number; gradMs: number }[];
 }
@@ -18,7 +19,7 @@ interface Report {
 // dirtied the buffer pool, and Swin UNETR's 32^3 logits came out NaN. (The flag does not touch WebGL.)
 test.use({ launchOptions: { executablePath, args: chromiumArgs.filter((a) => !a.includes('disable_robustness')) } });
 
-for (const backend of ['webgpu', 'webgl'] as const) {
+for (const backend of ['webgpu', 'webgl', 'cpu'] as const) {
   test.describe(backend, () => {
     test(`model runtime matches PyTorch on ${backend}`, async ({ page }) => {
       test.setTimeout(420_000);
@@ -27,6 +28,11 @@ for (const backend of ['webgpu', 'webgl'] as const) {
       await expect(page.locator('body')).toHaveAttribute('data-ready', 'true');
       const report = await page.evaluate((b) => (window as unknown as { runtimeParity(b: string): Promise<Report> }).runtimeParity(b), backend);
       expect(report.backend.name).toBe(backend);
+      if (backend === 'cpu') {
+        const cores = await page.evaluate(() => ({ n: navigator.hardwareConcurrency, isolated: crossOriginIsolated }));
+        expect(cores.isolated).toBe(true);
+        expect(report.backend.kernels?.threads, report.backend.kernels?.note).toBe(Math.min(8, cores.n));
+      }
       console.log(`[parity ${backend}] adapter: ${report.backend.adapter}`);
       for (const r of report.results) {
         console.log(`[parity ${backend}] ${r.model} ${r.sizeZyx.join('x')}: logits ${r.logitsRelErr.toExponential(2)} grad ${r.gradRelErr.toExponential(2)}`

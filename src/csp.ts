@@ -3,6 +3,17 @@
 // `vite preview` so the compute worker, which does not inherit a page's <meta> policy, is bound too).
 import { createHash } from 'node:crypto';
 
+/**
+ * Cross-origin isolation: with these two headers the browser gives the page SharedArrayBuffer, which the
+ * cpu backend's WebAssembly kernels need to run on several threads (src/core/model/wasmThreads.ts).
+ * Everything the app loads is its own, so requiring CORP of cross-origin resources costs nothing.
+ * Hosts must send them too (README, "Hosting"); without them the kernels run on one thread and say so.
+ */
+export const ISOLATION_HEADERS = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+} as const;
+
 export interface CspOptions {
   /** the dev server: Vite injects CSS with <style> elements, so inline styles are allowed there only */
   dev?: boolean;

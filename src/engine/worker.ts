@@ -44,6 +44,8 @@ async function startBackend(order: BackendName[], skipSoftware = false): Promise
     fallbacks: [
       ...[...lostBackends].map((b) => `${b} not used: its device was lost in this session (reload the page to try it again)`),
       ...info.skipped.map((s) => `${s.name} not used: ${s.reason}`),
+      // e.g. a host that does not send the cross-origin isolation headers: the CPU runs on one thread
+      ...(info.kernels?.note ? [`cpu kernels on ${info.kernels.note}`] : []),
     ],
   };
   // the model's weights live on the previous backend: reload them (disposing on a lost device may throw)

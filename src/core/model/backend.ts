@@ -2,6 +2,7 @@
 // returns wrong input gradients, and every explanation here is a gradient.
 import * as tf from '@tensorflow/tfjs';
 import { setFastCpuKernels } from './cpuKernels.ts';
+import { coreCount, initWasmKernels, type WasmKernelInfo } from './wasmConv.ts';
 import { isSoftwareRendererName, webglRendererName } from './adapters.ts';
 
 export type BackendName = 'webgpu' | 'webgl' | 'cpu';
@@ -21,12 +22,14 @@ export interface BackendChoice {
 
 export interface BackendInfo {
   name: BackendName;
-  /** Human-readable device: GPU adapter / renderer, or 'CPU (JavaScript)'. */
+  /** Human-readable device: GPU adapter / renderer, or 'CPU (WebAssembly SIMD, 2 threads)' / 'CPU (JavaScript)'. */
   adapter: string;
   /** True for software adapters (e.g. SwiftShader): correct, but slow. */
   software: boolean;
   /** Backends tried before this one, with why they failed. */
   skipped: { name: string; reason: string }[];
+  /** cpu only: the WebAssembly kernels' threads (and why fewer than the cores, if so); absent if they failed */
+  kernels?: WasmKernelInfo;
 }
 
 let active: BackendInfo | null = null;
@@ -86,8 +89,14 @@ export async function initBackend(preference: readonly string[] = DEFAULT_BACKEN
       }
       if (!(await tf.setBackend(name))) throw new Error('initialisation failed');
       await tf.ready();
-      if (name === 'cpu') setFastCpuKernels(true); // row copies instead of per-element index math
-      active = { name: name as BackendName, ...(await describe(name as BackendName)), skipped };
+      let kernels: WasmKernelInfo | undefined;
+      if (name === 'cpu') {
+        setFastCpuKernels(true); // row copies instead of per-element index math
+        kernels = await initWasmKernels(await coreCount()).catch(() => undefined); // else the JavaScript convolutions
+      }
+      const device = await describe(name as BackendName);
+      if (kernels) device.adapter = `CPU (WebAssembly SIMD, ${kernels.threads} thread${kernels.threads > 1 ? 's' : ''})`;
+      active = { name: name as BackendName, ...device, skipped, ...(kernels ? { kernels } : {}) };
       return active;
     } catch (e) {
       skipped.push({ name, reason: (e as Error).message });

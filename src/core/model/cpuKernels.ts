@@ -5,14 +5,17 @@
 // the innermost axis is a tight loop (a plain row copy for slices). Profile of mean SmoothGrad on a
 // 48^3 crop before this: SplitV + Slice + Transpose took 45 % of kernel time (docs/performance.md).
 // Same results bit for bit; installed by initBackend('cpu') unless disabled (for before/after runs).
-// Conv3D and its input gradient (cpuConv.ts) are the compute-bound part; they agree to float32 rounding.
+// Conv3D and its input gradient are the compute-bound part: WebAssembly SIMD (wasmConv.ts) once
+// initWasmKernels() has run, else JavaScript (cpuConv.ts); both agree with tfjs to float32 rounding.
 // Relu, Neg, Step and Mean (cpuPointwise.ts) are the instance-norm models' share, again bit for bit.
 import * as tf from '@tensorflow/tfjs';
 import { backend_util, slice_util, util } from '@tensorflow/tfjs';
 import { conv3dForward, conv3dInputGradient } from './cpuConv.ts';
+import { conv3dForwardWasm, conv3dInputGradientWasm } from './wasmConv.ts';
 import { stridedCopy } from './cpuStrided.ts';
 import { mean, neg, relu, step } from './cpuPointwise.ts';
 import { type BinaryOp, broadcastBinary } from './cpuBinary.ts';
+import { setFusedCpuOps } from './cpuFused.ts';
 
 interface CpuData { values: Float32Array | Int32Array | Uint8Array }
 interface CpuBackend { data: { get(id: unknown): CpuData }; makeTensorInfo(shape: number[], dtype: tf.DataType, values: unknown): tf.TensorInfo }
@@ -60,7 +63,8 @@ function fastTranspose({ inputs: { x }, backend, attrs }: Args): tf.TensorInfo {
 function fastConv3D({ inputs: { x, filter }, backend, attrs }: ConvArgs): tf.TensorInfo {
   const info = backend_util.computeConv3DInfo(x!.shape as [number, number, number, number, number], filter.shape as [number, number, number, number, number],
     attrs.strides as [number, number, number], attrs.dilations as [number, number, number], attrs.pad as 'valid' | 'same');
-  const y = conv3dForward(backend.data.get(x!.dataId).values, backend.data.get(filter.dataId).values, info);
+  const xs = backend.data.get(x!.dataId).values as Float32Array, w = backend.data.get(filter.dataId).values as Float32Array;
+  const y = conv3dForwardWasm(xs, w, info) ?? conv3dForward(xs, w, info);
   return backend.makeTensorInfo(info.outShape, 'float32', y);
 }
 
@@ -68,7 +72,8 @@ function fastConv3DBackpropInput({ inputs: { dy, filter }, backend, attrs }: Con
   const inputShape = attrs.inputShape as [number, number, number, number, number];
   const info = backend_util.computeConv3DInfo(inputShape, filter.shape as [number, number, number, number, number],
     attrs.strides as [number, number, number], 1, attrs.pad as 'valid' | 'same');
-  const dx = conv3dInputGradient(backend.data.get(dy!.dataId).values, backend.data.get(filter.dataId).values, info);
+  const dys = backend.data.get(dy!.dataId).values as Float32Array, w = backend.data.get(filter.dataId).values as Float32Array;
+  const dx = conv3dInputGradientWasm(dys, w, info) ?? conv3dInputGradient(dys, w, info);
   return backend.makeTensorInfo(inputShape, 'float32', dx);
 }
 
@@ -104,6 +109,7 @@ const original = new Map<string, tf.KernelConfig>();
 /** Installs (true) or removes (false) the faster cpu kernels (or only those named, for before/after
  * benchmarks); string and complex tensors keep tfjs's. */
 export function setFastCpuKernels(on: boolean, only?: readonly string[]): void {
+  if (!only) setFusedCpuOps(on);
   for (const [name, fast] of Object.entries(FAST)) {
     if (only && !only.includes(name)) continue;
     const current = tf.getKernel(name, 'cpu');

@@ -1,5 +1,6 @@
 // Pointwise activations and Softmax.
 import * as tf from '@tensorflow/tfjs';
+import { fusedPRelu } from '../../cpuFused.ts';
 import type { OpContext, OpDef, Value } from './types.ts';
 import { binaryAligned, need, normAxis } from './util.ts';
 
@@ -19,7 +20,8 @@ export const Softplus = unary(tf.softplus);
 export const LeakyRelu: OpDef = {
   run([xv], attrs, ctx) {
     const x = ctx.tensor(need(xv, 'X'));
-    return [tf.sub(tf.relu(x), tf.mul(tf.relu(tf.neg(x)), attrs.float('alpha', 0.01)))];
+    const alpha = attrs.float('alpha', 0.01);
+    return [fusedPRelu(x, alpha) ?? tf.sub(tf.relu(x), tf.mul(tf.relu(tf.neg(x)), alpha))];
   },
 };
 
@@ -31,12 +33,12 @@ export const Elu: OpDef = {
   },
 };
 
-/** PRelu as relu(x) - slope * relu(-x): one broadcasting rule on every backend. */
+/** PRelu as relu(x) - slope * relu(-x): one broadcasting rule on every backend (fused on the cpu). */
 export const PRelu: OpDef = {
   run([xv, sv], _attrs, ctx: OpContext) {
     const x = ctx.tensor(need(xv, 'X'));
     const slope = ctx.tensor(need(sv as Value, 'slope'));
-    return [tf.sub(tf.relu(x), binaryAligned(tf.mul, slope, tf.relu(tf.neg(x))))];
+    return [fusedPRelu(x, slope) ?? tf.sub(tf.relu(x), binaryAligned(tf.mul, slope, tf.relu(tf.neg(x))))];
   },
 };
 

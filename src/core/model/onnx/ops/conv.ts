@@ -40,11 +40,14 @@ function makeFilters(w: HostTensor, group: number, dil: number[], transposed: bo
   return filters;
 }
 
-function groupedConv(x: tf.Tensor5D, filters: tf.Tensor[], strides: number[], group: number): tf.Tensor5D {
+/** pad: the same zero padding on every side, done by the convolution kernel itself (tfjs's conv3d takes a
+ * number there, though its types say 'valid' | 'same'): no padded copy, and no concatenation whose
+ * gradient is a split. */
+function groupedConv(x: tf.Tensor5D, filters: tf.Tensor[], strides: number[], group: number, pad = 0): tf.Tensor5D {
   const channels = x.shape[4] / group;
   const parts = filters.map((f, g) => {
     const xg = group === 1 ? x : slice(x, [0, 0, 0, 0, g * channels], [-1, -1, -1, -1, channels]) as tf.Tensor5D;
-    return tf.conv3d(xg, f as tf.Tensor5D, strides as [number, number, number], 'valid');
+    return tf.conv3d(xg, f as tf.Tensor5D, strides as [number, number, number], (pad === 0 ? 'valid' : pad) as 'valid');
   });
   return (parts.length === 1 ? parts[0] : tf.concat(parts, 4)) as tf.Tensor5D;
 }
@@ -80,8 +83,9 @@ export const Conv: OpDef = {
     const filters = ctx.cached(w, `conv g${group} d${dil}`, () => makeFilters(w, group, dil, false));
     let x = toChannelsLast(ctx.tensor(need(xv, 'X'))) as tf.Tensor5D;
     const pads = autoPads(attrs, x.shape.slice(1, 4), w.shape.slice(2), strides, dil);
-    for (let i = 0; i < 3; i++) x = padOrCrop(x, i + 1, pads[i], pads[i + 3]) as tf.Tensor5D;
-    const y = addBias(groupedConv(x, filters, strides, group), bv, ctx);
+    const even = pads[0] > 0 && pads.every((p) => p === pads[0]) ? pads[0] : 0;
+    if (!even) for (let i = 0; i < 3; i++) x = padOrCrop(x, i + 1, pads[i], pads[i + 3]) as tf.Tensor5D;
+    const y = addBias(groupedConv(x, filters, strides, group, even), bv, ctx);
     return [toChannelsFirst(y)];
   },
 };
@@ -115,17 +119,21 @@ function transposeFilters(w: HostTensor, group: number): tf.Tensor[] {
 }
 
 /**
- * Transposed convolution without padding ('valid': output (L - 1) * s + k) by tfjs's conv3dTranspose, which
- * does s^3 times less work than a convolution over a zero-inserted input. tfjs has no gradient for it, so
- * its input gradient is given here: the adjoint of a transposed convolution is the forward convolution.
+ * Transposed convolution by tfjs's conv3dTranspose, which does s^3 times less work than a convolution over a
+ * zero-inserted input: without padding ('valid': output (L - 1) * s + k), or with the same padding p on
+ * every side (output (L - 1) * s - 2 p + k + outPad, outPad < s: ONNX's pads and output_padding, without a
+ * crop). tfjs has no gradient for it, so its input gradient is given here: the adjoint of a transposed
+ * convolution is the forward convolution with the same padding.
  */
-function convTransposeValid(x: tf.Tensor5D, f: tf.Tensor5D, strides: [number, number, number]): tf.Tensor5D {
+function convTranspose(x: tf.Tensor5D, f: tf.Tensor5D, strides: [number, number, number], pad = 0, outPad = [0, 0, 0]): tf.Tensor5D {
   const [b, d, h, w] = x.shape;
   const [kd, kh, kw, out] = f.shape;
-  const outShape: [number, number, number, number, number] = [b, (d - 1) * strides[0] + kd, (h - 1) * strides[1] + kh, (w - 1) * strides[2] + kw, out];
+  const outShape: [number, number, number, number, number] = [b, (d - 1) * strides[0] - 2 * pad + kd + outPad[0],
+    (h - 1) * strides[1] - 2 * pad + kh + outPad[1], (w - 1) * strides[2] - 2 * pad + kw + outPad[2], out];
+  const padding = (pad === 0 ? 'valid' : pad) as 'valid'; // a number works, though the types say 'valid' | 'same'
   const op = tf.customGrad(((xi: tf.Tensor) => ({
-    value: tf.conv3dTranspose(xi as tf.Tensor5D, f, outShape, strides, 'valid'),
-    gradFunc: (dy: tf.Tensor) => tf.conv3d(dy as tf.Tensor5D, f, strides, 'valid'),
+    value: tf.conv3dTranspose(xi as tf.Tensor5D, f, outShape, strides, padding),
+    gradFunc: (dy: tf.Tensor) => tf.conv3d(dy as tf.Tensor5D, f, strides, padding),
   })) as unknown as Parameters<typeof tf.customGrad>[0]);
   return op(x) as tf.Tensor5D;
 }
@@ -144,13 +152,16 @@ export const ConvTranspose: OpDef = {
       const xIn = toChannelsLast(ctx.tensor(need(xv, 'X'))) as tf.Tensor5D;
       const channels = xIn.shape[4] / group;
       const s3 = strides as [number, number, number];
-      const parts = direct.map((f, g) => {
-        const xg = group === 1 ? xIn : (slice(xIn, [0, 0, 0, 0, g * channels], [-1, -1, -1, -1, channels]) as tf.Tensor5D);
-        return convTransposeValid(xg, f as tf.Tensor5D, s3);
-      });
-      let y: tf.Tensor = parts.length === 1 ? parts[0] : tf.concat(parts, 4);
       const pads = attrs.ints('pads', [0, 0, 0, 0, 0, 0]);
       const outPad = attrs.ints('output_padding', [0, 0, 0]);
+      // the same padding on every side (and output_padding < stride): the kernel pads, nothing is cropped
+      const even = pads.every((p) => p === pads[0]) && outPad.every((p, i) => p < s3[i]);
+      const parts = direct.map((f, g) => {
+        const xg = group === 1 ? xIn : (slice(xIn, [0, 0, 0, 0, g * channels], [-1, -1, -1, -1, channels]) as tf.Tensor5D);
+        return even ? convTranspose(xg, f as tf.Tensor5D, s3, pads[0], outPad) : convTranspose(xg, f as tf.Tensor5D, s3);
+      });
+      let y: tf.Tensor = parts.length === 1 ? parts[0] : tf.concat(parts, 4);
+      if (even) return [toChannelsFirst(addBias(y, bv, ctx))];
       // one crop for all three axes (a 5D slice copies the whole tensor), then output_padding beyond the end
       const begin = [0, pads[0], pads[1], pads[2], 0];
       const size = y.shape.map((n, a) => (a >= 1 && a <= 3 ? n - pads[a - 1] - Math.max(0, pads[a + 2] - outPad[a - 1]) : n));
