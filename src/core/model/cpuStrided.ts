@@ -25,11 +25,6 @@ export function stridedCopy(src: ArrayLike<number>, shapeIn: readonly number[], 
   }
   const last = shape[rank - 1];
   const step = strides[rank - 1];
-  if (rank >= 2 && step !== 1 && strides[rank - 2] === 1) {
-    if (src instanceof Float32Array && dst instanceof Float32Array) tiledTranspose32(src, shape, strides, offset, dst);
-    else tiledTranspose(src, shape, strides, offset, dst);
-    return;
-  }
   const index = new Array(rank - 1).fill(0);
   let base = offset;
   for (let o = 0; o < total; o += last) {
@@ -49,63 +44,3 @@ export function stridedCopy(src: ArrayLike<number>, shapeIn: readonly number[], 
   }
 }
 
-const TILE = 16;
-
-/** The layout switch (channels first <-> last) of stridedCopy: the last two axes are a transpose (the
- * source is contiguous along the second-last), copied in 16 x 16 tiles so that each source cache line
- * is read once, not once per element. */
-function tiledTranspose(src: ArrayLike<number>, shape: readonly number[], strides: readonly number[], offset: number, dst: Float32Array | Int32Array | Uint8Array): void {
-  const rank = shape.length;
-  const rows = shape[rank - 2], cols = shape[rank - 1], step = strides[rank - 1];
-  const outer = shape.slice(0, rank - 2);
-  const index = new Array(outer.length).fill(0);
-  let base = offset;
-  for (let o = 0; o < dst.length; o += rows * cols) {
-    for (let r0 = 0; r0 < rows; r0 += TILE) {
-      const r1 = Math.min(rows, r0 + TILE);
-      for (let c0 = 0; c0 < cols; c0 += TILE) {
-        const c1 = Math.min(cols, c0 + TILE);
-        for (let r = r0; r < r1; r++) {
-          const d = o + r * cols;
-          for (let c = c0, si = base + r + c0 * step; c < c1; c++, si += step) dst[d + c] = src[si];
-        }
-      }
-    }
-    for (let a = outer.length - 1; a >= 0; a--) {
-      index[a]++;
-      base += strides[a];
-      if (index[a] < outer[a]) break;
-      base -= index[a] * strides[a];
-      index[a] = 0;
-    }
-  }
-}
-
-/** tiledTranspose for float32 alone: one element type, so the engine compiles the loop for it (the layout
- * switches around every convolution are float32). */
-function tiledTranspose32(src: Float32Array, shape: readonly number[], strides: readonly number[], offset: number, dst: Float32Array): void {
-  const rank = shape.length;
-  const rows = shape[rank - 2], cols = shape[rank - 1], step = strides[rank - 1];
-  const outer = shape.slice(0, rank - 2);
-  const index = new Array(outer.length).fill(0);
-  let base = offset;
-  for (let o = 0; o < dst.length; o += rows * cols) {
-    for (let r0 = 0; r0 < rows; r0 += TILE) {
-      const r1 = Math.min(rows, r0 + TILE);
-      for (let c0 = 0; c0 < cols; c0 += TILE) {
-        const c1 = Math.min(cols, c0 + TILE);
-        for (let r = r0; r < r1; r++) {
-          const d = o + r * cols;
-          for (let c = c0, si = base + r + c0 * step; c < c1; c++, si += step) dst[d + c] = src[si];
-        }
-      }
-    }
-    for (let a = outer.length - 1; a >= 0; a--) {
-      index[a]++;
-      base += strides[a];
-      if (index[a] < outer[a]) break;
-      base -= index[a] * strides[a];
-      index[a] = 0;
-    }
-  }
-}
