@@ -5,6 +5,8 @@
 // the composition), and dx = x > 0 ? dy : slope dy. At x = 0 exactly the composition's gradient is 0 and
 // this one slope * dy (PyTorch's); nothing else differs.
 import * as tf from '@tensorflow/tfjs';
+import { backend_util } from '@tensorflow/tfjs';
+import { conv3dForwardWasm, conv3dInputGradientWasm, wasmKernels } from './wasmConv.ts';
 
 const FORWARD = 'LesionLensPRelu';
 const GRADIENT = 'LesionLensPReluGrad';
@@ -70,4 +72,61 @@ export function fusedPRelu(x: tf.Tensor, slope: tf.Tensor | number): tf.Tensor |
     };
   }) as unknown as Parameters<typeof tf.customGrad>[0]);
   return f(x);
+}
+
+// Conv and ConvTranspose in ONNX's channels-first layout, padding and bias included, as one cpu kernel on the
+// WebAssembly convolutions (wasmConv.ts): the importer's way on every other backend is a transpose to
+// channels last, the conv, a bias add and a transpose back, each a fresh whole-tensor copy, forward and
+// again for the gradient (on the U-Net, transposes were the largest share of a gradient's time after the
+// convolutions went to WebAssembly). `adjoint` runs the convolution's input gradient (a transposed
+// convolution's forward pass) instead of the convolution.
+const CONV = 'LesionLensConv3DChannelsFirst';
+
+interface ConvAttrs { strides: [number, number, number]; pad: number; adjoint: boolean; convInputShape: [number, number, number, number, number] }
+
+function convKernel({ inputs, backend, attrs }: Args): tf.TensorInfo {
+  const { strides, pad, adjoint, convInputShape } = attrs as unknown as ConvAttrs;
+  const x = inputs.x, filter = inputs.filter;
+  const f = filter.shape as [number, number, number, number, number];
+  const info = backend_util.computeConv3DInfo(convInputShape, f, strides, 1, pad);
+  const layout = { channelsFirst: true, bias: inputs.bias ? backend.data.get(inputs.bias.dataId).values : undefined };
+  const xs = backend.data.get(x.dataId).values, fs = backend.data.get(filter.dataId).values;
+  const y = adjoint ? conv3dInputGradientWasm(xs, fs, info, layout) : conv3dForwardWasm(xs, fs, info, layout);
+  if (!y) throw new Error('the convolution does not fit the WebAssembly kernels\' memory');
+  const [b, d, h, w, c] = adjoint ? convInputShape : info.outShape;
+  return backend.makeTensorInfo([b, c, d, h, w], 'float32', y);
+}
+if (!tf.getKernel(CONV, 'cpu')) tf.registerKernel({ kernelName: CONV, backendName: 'cpu', kernelFunc: convKernel as unknown as tf.KernelFunc });
+
+/** Whether the channels-first convolutions can run: cpu backend, WebAssembly kernels ready, one group. */
+export function fusedConvAvailable(group: number): boolean {
+  return enabled && group === 1 && tf.getBackend() === 'cpu' && wasmKernels() !== null;
+}
+
+const runConv = (x: tf.Tensor, filter: tf.Tensor, bias: tf.Tensor | undefined, attrs: ConvAttrs) =>
+  tf.engine().runKernel(CONV, (bias ? { x, filter, bias } : { x, filter }) as never, attrs as never) as tf.Tensor;
+
+/** Conv3D with the same zero padding `pad` on every side, x [n, c, d, h, w], tfjs filter [kd, kh, kw, in, out],
+ * bias [out] or none; returns [n, out, d', h', w']. Its input gradient is the adjoint kernel. */
+export function fusedConv(x: tf.Tensor, filter: tf.Tensor, bias: tf.Tensor | undefined, strides: [number, number, number], pad: number): tf.Tensor {
+  const [n, c, d, h, w] = x.shape;
+  const attrs: ConvAttrs = { strides, pad, adjoint: false, convInputShape: [n, d, h, w, c] };
+  const op = tf.customGrad(((xi: tf.Tensor) => ({
+    value: runConv(xi, filter, bias, attrs),
+    gradFunc: (dy: tf.Tensor) => runConv(dy, filter, undefined, { ...attrs, adjoint: true }),
+  })) as unknown as Parameters<typeof tf.customGrad>[0]);
+  return op(x);
+}
+
+/** ConvTranspose with padding `pad` on every side and output padding `outPad` (< stride), x [n, c, d, h, w],
+ * tfjs conv3dTranspose filter [kd, kh, kw, out, in], bias [out] or none. Its input gradient is the convolution. */
+export function fusedConvTranspose(x: tf.Tensor, filter: tf.Tensor, bias: tf.Tensor | undefined, strides: [number, number, number], pad: number, outPad: number[]): tf.Tensor {
+  const [n, , d, h, w] = x.shape;
+  const size = (len: number, i: number) => (len - 1) * strides[i] - 2 * pad + filter.shape[i] + outPad[i];
+  const attrs: ConvAttrs = { strides, pad, adjoint: true, convInputShape: [n, size(d, 0), size(h, 1), size(w, 2), filter.shape[3] as number] };
+  const op = tf.customGrad(((xi: tf.Tensor) => ({
+    value: runConv(xi, filter, bias, attrs),
+    gradFunc: (dy: tf.Tensor) => runConv(dy, filter, undefined, { ...attrs, adjoint: false }),
+  })) as unknown as Parameters<typeof tf.customGrad>[0]);
+  return op(x);
 }

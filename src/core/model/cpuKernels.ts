@@ -13,7 +13,7 @@ import { backend_util, slice_util, util } from '@tensorflow/tfjs';
 import { conv3dForward, conv3dInputGradient } from './cpuConv.ts';
 import { conv3dForwardWasm, conv3dInputGradientWasm } from './wasmConv.ts';
 import { stridedCopy } from './cpuStrided.ts';
-import { mean, neg, relu, step } from './cpuPointwise.ts';
+import { mean, neg, relu, softmaxLast, step, sum } from './cpuPointwise.ts';
 import { type BinaryOp, broadcastBinary } from './cpuBinary.ts';
 import { setFusedCpuOps } from './cpuFused.ts';
 
@@ -90,9 +90,39 @@ function fastStep({ inputs: { x }, backend, attrs }: Args): tf.TensorInfo {
   return backend.makeTensorInfo(x.shape, 'float32', step(values32(backend, x), attrs.alpha as number));
 }
 
-function fastMean({ inputs: { x }, backend, attrs }: Args): tf.TensorInfo {
-  const r = mean(values32(backend, x), x.shape, attrs.axis as number | number[], attrs.keepDims as boolean);
+const fastReduce = (f: typeof mean) => ({ inputs: { x }, backend, attrs }: Args): tf.TensorInfo => {
+  const r = f(values32(backend, x), x.shape, attrs.axis as number | number[], attrs.keepDims as boolean);
   return backend.makeTensorInfo(r.shape, 'float32', r.values);
+};
+
+function fastSoftmax({ inputs, backend, attrs }: { inputs: { logits: tf.TensorInfo }; backend: CpuBackend; attrs: Record<string, unknown> }): tf.TensorInfo {
+  const x = inputs.logits;
+  const dim = attrs.dim as number;
+  if (dim !== -1 && dim !== x.shape.length - 1) throw new Error('Softmax along a non-last dimension is not supported');
+  return backend.makeTensorInfo(x.shape, 'float32', softmaxLast(values32(backend, x), x.shape));
+}
+
+/** Concatenation along any axis: per outer index, each input's contiguous block in turn (tfjs-cpu copies
+ * element by element; the gradient of a one-channel slice is a concatenation with blocks of one). */
+function fastConcat({ inputs, backend, attrs }: { inputs: tf.TensorInfo[]; backend: CpuBackend; attrs: Record<string, unknown> }): tf.TensorInfo {
+  const parts = inputs.filter((t) => util.sizeFromShape(t.shape) > 0);
+  const axis = util.parseAxisParam(attrs.axis as number, inputs[0].shape)[0];
+  const shape = [...inputs[0].shape];
+  shape[axis] = inputs.reduce((n, t) => n + t.shape[axis], 0);
+  const outer = util.sizeFromShape(shape.slice(0, axis));
+  const blocks = parts.map((t) => util.sizeFromShape(t.shape.slice(axis)));
+  const values = parts.map((t) => backend.data.get(t.dataId).values as Float32Array);
+  const out = new Float32Array(util.sizeFromShape(shape));
+  let o = 0;
+  for (let r = 0; r < outer; r++) {
+    for (let p = 0; p < parts.length; p++) {
+      const n = blocks[p], v = values[p], from = r * n;
+      if (n > 16) out.set(v.subarray(from, from + n), o);
+      else for (let k = 0; k < n; k++) out[o + k] = v[from + k];
+      o += n;
+    }
+  }
+  return backend.makeTensorInfo(shape, 'float32', out);
 }
 
 type AnyArgs = Args & ConvArgs & BinaryArgs;
@@ -100,10 +130,11 @@ type Fast = (a: AnyArgs) => tf.TensorInfo | tf.TensorInfo[];
 const FAST: Record<string, Fast> = {
   Slice: fastSlice, SplitV: fastSplitV, Transpose: fastTranspose, Conv3D: fastConv3D, Conv3DBackpropInputV2: fastConv3DBackpropInput,
   Add: fastBinary('Add'), Sub: fastBinary('Sub'), Multiply: fastBinary('Multiply'), RealDiv: fastBinary('RealDiv'),
-  Relu: fastUnary(relu), Neg: fastUnary(neg), Step: fastStep, Mean: fastMean,
+  Relu: fastUnary(relu), Neg: fastUnary(neg), Step: fastStep, Mean: fastReduce(mean), Sum: fastReduce(sum), Concat: fastConcat as unknown as Fast,
+  Softmax: fastSoftmax as unknown as Fast,
 };
 /** Kernels whose fast version takes float32 inputs only (the others also take int32 and bool). */
-const FLOAT_ONLY = new Set(['Conv3D', 'Conv3DBackpropInputV2', 'Add', 'Sub', 'Multiply', 'RealDiv', 'Relu', 'Neg', 'Step', 'Mean']);
+const FLOAT_ONLY = new Set(['Conv3D', 'Conv3DBackpropInputV2', 'Add', 'Sub', 'Multiply', 'RealDiv', 'Relu', 'Neg', 'Step', 'Mean', 'Sum', 'Concat', 'Softmax']);
 const original = new Map<string, tf.KernelConfig>();
 
 /** Installs (true) or removes (false) the faster cpu kernels (or only those named, for before/after

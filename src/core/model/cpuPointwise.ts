@@ -38,6 +38,15 @@ export function step(x: Float32Array, alpha: number): Float32Array {
  * double along the reduced axes in row-major order (moved innermost first), the sum stored as float32.
  */
 export function mean(x: Float32Array, shape: readonly number[], axisAttr: number | number[], keepDims: boolean): { values: Float32Array; shape: number[] } {
+  return reduce(x, shape, axisAttr, keepDims, true);
+}
+
+/** Sum over `axes` as tfjs-cpu computes it (as mean, without the division): the score of every gradient. */
+export function sum(x: Float32Array, shape: readonly number[], axisAttr: number | number[], keepDims: boolean): { values: Float32Array; shape: number[] } {
+  return reduce(x, shape, axisAttr, keepDims, false);
+}
+
+function reduce(x: Float32Array, shape: readonly number[], axisAttr: number | number[], keepDims: boolean, divide: boolean) {
   const rank = shape.length;
   const axes = util.parseAxisParam(axisAttr, [...shape]);
   const perm = backend_util.getAxesPermutation(axes, rank);
@@ -54,9 +63,33 @@ export function mean(x: Float32Array, shape: readonly number[], axisAttr: number
   const n = util.sizeFromShape(reduceShape);
   const out = new Float32Array(util.sizeFromShape(outShape));
   for (let i = 0, o = 0; i < out.length; i++) {
-    let sum = 0;
-    for (const end = o + n; o < end; o++) sum += Math.fround(src[o] / n);
-    out[i] = sum;
+    let total = 0;
+    if (divide) for (const end = o + n; o < end; o++) total += Math.fround(src[o] / n);
+    else for (const end = o + n; o < end; o++) total += src[o];
+    out[i] = total;
   }
   return { values: out, shape: keepDims ? backend_util.expandShapeToKeepDim(outShape, axes) : outShape };
+}
+
+/**
+ * Softmax along the last axis as tfjs-cpu computes it (max, x - max, exp, sum in double, divide), row by
+ * row in one pass: its kernel does the subtraction and the division with its own broadcasting arithmetic,
+ * which builds coordinate arrays per element (0.7 s of each 96^3 window's 1.5 s in segmentation).
+ */
+export function softmaxLast(x: Float32Array, shape: readonly number[]): Float32Array {
+  const n = shape[shape.length - 1];
+  const out = new Float32Array(x.length);
+  for (let o = 0; o < x.length; o += n) {
+    let max = -Infinity;
+    for (let k = 0; k < n; k++) if (x[o + k] > max || x[o + k] !== x[o + k]) max = x[o + k];
+    let total = 0;
+    for (let k = 0; k < n; k++) {
+      const e = Math.fround(Math.exp(Math.fround(x[o + k] - max)));
+      out[o + k] = e;
+      total += e;
+    }
+    const sum32 = Math.fround(total);
+    for (let k = 0; k < n; k++) out[o + k] = out[o + k] / sum32;
+  }
+  return out;
 }

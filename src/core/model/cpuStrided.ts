@@ -25,6 +25,10 @@ export function stridedCopy(src: ArrayLike<number>, shapeIn: readonly number[], 
   }
   const last = shape[rank - 1];
   const step = strides[rank - 1];
+  if (rank >= 2 && last <= 8 && step !== 1 && strides[rank - 2] === 1) {
+    interleave(src, shape, strides, offset, dst);
+    return;
+  }
   const index = new Array(rank - 1).fill(0);
   let base = offset;
   for (let o = 0; o < total; o += last) {
@@ -44,3 +48,26 @@ export function stridedCopy(src: ArrayLike<number>, shapeIn: readonly number[], 
   }
 }
 
+
+/** A few channels moved last (a model's input, channels first -> last, and its gradient): rows of a short last
+ * axis would make the odometer step every few elements; here each channel is one long contiguous read. */
+function interleave(src: ArrayLike<number>, shape: readonly number[], strides: readonly number[], offset: number, dst: Float32Array | Int32Array | Uint8Array): void {
+  const rank = shape.length;
+  const rows = shape[rank - 2], last = shape[rank - 1], step = strides[rank - 1];
+  const outer = shape.slice(0, rank - 2);
+  const index = new Array(outer.length).fill(0);
+  let base = offset;
+  for (let o = 0; o < dst.length; o += rows * last) {
+    for (let k = 0; k < last; k++) {
+      const from = base + k * step;
+      for (let r = 0; r < rows; r++) dst[o + r * last + k] = src[from + r];
+    }
+    for (let a = outer.length - 1; a >= 0; a--) {
+      index[a]++;
+      base += strides[a];
+      if (index[a] < outer[a]) break;
+      base -= index[a] * strides[a];
+      index[a] = 0;
+    }
+  }
+}

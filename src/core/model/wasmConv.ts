@@ -23,7 +23,12 @@ export interface WasmKernelInfo {
 interface Exports {
   convRows(params: number, row0: number, row1: number, liveTaps: number): void;
   rowMask(src: number, rows: number, rowLen: number, mask: number): void;
+  packChannelsLast(src: number, b: number, c: number, d: number, h: number, w: number, dst: number, sd: number, sh: number, sw: number, oz: number, oy: number, ox: number): void;
+  unpackChannelsFirst(src: number, b: number, s: number, c: number, bias: number, dst: number): void;
 }
+
+/** Channels first in and out (ONNX's layout: no transposes around the call), and a bias added to the output. */
+export interface ConvLayout { channelsFirst?: boolean; bias?: Float32Array }
 
 interface State { memory: WebAssembly.Memory; exports: Exports; pool: KernelPool | null; info: WasmKernelInfo }
 let state: State | null = null;
@@ -123,18 +128,24 @@ interface Plan {
   outDims: [number, number, number]; outChannels: number;
   weights: Float32Array;
   grids: Grid[];
+  layout: ConvLayout;
 }
 
 /** Runs a plan; null when it does not fit the memory (the caller then uses the JavaScript kernel). */
 function run(plan: Plan, src: Float32Array): Float32Array | null {
   const s = state!;
   const { batch: B, srcDims: [SD, SH, SW], srcChannels: CI, outDims: [OD, OH, OW], outChannels: CO } = plan;
+  const { channelsFirst = false, bias } = plan.layout;
   const a = new Arena();
   const srcAt = a.take(B * SD * SH * SW * CI * 4);
   const maskAt = a.take(B * SD * SH);
   const wAt = a.take(plan.weights.length * 4);
   const outAt = a.take(B * OD * OH * OW * CO * 4);
   const grids = plan.grids.map((g) => ({ g, paramsAt: a.take(PARAM_WORDS * 4), toffAt: a.take(2 * g.taps.length * 4 + 4), woffAt: a.take(g.taps.length * 4 + 4) }));
+  // channels first: the source staged as it is, the output turned back (plus the bias) after the kernel
+  const stageAt = channelsFirst ? a.take(src.length * 4) : 0;
+  const finalAt = channelsFirst ? a.take(B * OD * OH * OW * CO * 4) : outAt;
+  const biasAt = bias ? a.take(bias.length * 4) : 0;
   if (a.top > MAX_BYTES) return null;
   const have = s.memory.buffer.byteLength;
   if (a.top > have) s.memory.grow(Math.ceil((a.top - have) / PAGE));
@@ -147,7 +158,11 @@ function run(plan: Plan, src: Float32Array): Float32Array | null {
   const [ID, IH, IW] = plan.srcInDims;
   const padded = oz !== 0 || oy !== 0 || ox !== 0 || ID !== SD || IH !== SH || IW !== SW;
   const srcBase = srcAt / 4;
-  if (!padded) f32.set(src, srcBase);
+  if (channelsFirst) {
+    f32.set(src, stageAt / 4);
+    if (padded) f32.fill(0, srcBase, srcBase + B * SD * SH * SW * CI);
+    s.exports.packChannelsLast(stageAt, B, CI, ID, IH, IW, srcAt, SD, SH, SW, oz, oy, ox);
+  } else if (!padded) f32.set(src, srcBase);
   else {
     f32.fill(0, srcBase, srcBase + B * SD * SH * SW * CI);
     const rowLen = Math.min(IW, SW - ox) * CI;
@@ -178,11 +193,16 @@ function run(plan: Plan, src: Float32Array): Float32Array | null {
   }
   if (s.pool && useThreads) s.pool.run(jobs, (params, row0, row1) => s.exports.convRows(params, row0, row1, BASE - MAX_TAPS * 4));
   else for (const j of jobs) s.exports.convRows(j.params, 0, j.rows, BASE - MAX_TAPS * 4);
-  return f32.slice(outAt / 4, outAt / 4 + B * OD * OH * OW * CO);
+  if (channelsFirst) {
+    if (bias) f32.set(bias, biasAt / 4);
+    s.exports.unpackChannelsFirst(outAt, B, OD * OH * OW, CO, biasAt, finalAt);
+  }
+  return f32.slice(finalAt / 4, finalAt / 4 + B * OD * OH * OW * CO);
 }
 
-/** y = conv3d(x, filter), tfjs layouts (x NDHWC, filter [kd, kh, kw, in, out]); null: use the JS kernel. */
-export function conv3dForwardWasm(x: Float32Array, filter: Float32Array, info: Conv3DInfo): Float32Array | null {
+/** y = conv3d(x, filter), tfjs layouts (x NDHWC, filter [kd, kh, kw, in, out]) unless `layout` says channels
+ * first; null: use the JS kernel. */
+export function conv3dForwardWasm(x: Float32Array, filter: Float32Array, info: Conv3DInfo, layout: ConvLayout = {}): Float32Array | null {
   if (!enabled || !state) return null;
   const { batchSize, inDepth, inHeight, inWidth, inChannels, outDepth, outHeight, outWidth, outChannels, padInfo,
     filterDepth: kd, filterHeight: kh, filterWidth: kw, strideDepth: sd, strideHeight: sh, strideWidth: sw,
@@ -200,6 +220,7 @@ export function conv3dForwardWasm(x: Float32Array, filter: Float32Array, info: C
     outDims: [outDepth, outHeight, outWidth], outChannels,
     weights: filter,
     grids: [{ taps, origin: [0, 0, 0], step: [1, 1, 1], count: [outDepth, outHeight, outWidth], srcOrigin: [0, 0, 0], srcStep: [sd, sh, sw] }],
+    layout,
   }, x);
 }
 
@@ -220,8 +241,10 @@ function gradientAxis(inLen: number, outLen: number, k: number, s: number, pad: 
   return { phases, front, len };
 }
 
+const turned = new WeakMap<Float32Array, Float32Array>();
+
 /** dx of conv3d (also a transposed convolution's output): dy NDHWC, filter [kd, kh, kw, in, out]. */
-export function conv3dInputGradientWasm(dy: Float32Array, filter: Float32Array, info: Conv3DInfo): Float32Array | null {
+export function conv3dInputGradientWasm(dy: Float32Array, filter: Float32Array, info: Conv3DInfo, layout: ConvLayout = {}): Float32Array | null {
   if (!enabled || !state) return null;
   const { batchSize, inDepth, inHeight, inWidth, inChannels: ci, outDepth, outHeight, outWidth, outChannels: co, padInfo,
     filterDepth: kd, filterHeight: kh, filterWidth: kw, strideDepth: sd, strideHeight: sh, strideWidth: sw } = info;
@@ -230,11 +253,16 @@ export function conv3dInputGradientWasm(dy: Float32Array, filter: Float32Array, 
   const az = gradientAxis(inDepth, outDepth, kd, sd, padInfo.front);
   const ay = gradientAxis(inHeight, outHeight, kh, sh, padInfo.top);
   const ax = gradientAxis(inWidth, outWidth, kw, sw, padInfo.left);
-  // weights per tap as [out][in], so that dx's channels (the filter's inputs) are the SIMD lanes
-  const wT = new Float32Array(filter.length);
-  for (let t = 0; t < nTaps; t++) {
-    const base = t * ci * co;
-    for (let i = 0; i < ci; i++) for (let o = 0; o < co; o++) wT[base + o * ci + i] = filter[base + i * co + o];
+  // weights per tap as [out][in], so that dx's channels (the filter's inputs) are the SIMD lanes; a model's
+  // filters are constants, so each is turned once
+  let wT = turned.get(filter);
+  if (!wT) {
+    wT = new Float32Array(filter.length);
+    for (let t = 0; t < nTaps; t++) {
+      const base = t * ci * co;
+      for (let i = 0; i < ci; i++) for (let o = 0; o < co; o++) wT[base + o * ci + i] = filter[base + i * co + o];
+    }
+    turned.set(filter, wT);
   }
   const grids: Grid[] = [];
   for (const pz of az.phases) for (const py of ay.phases) for (const px of ax.phases) {
@@ -247,6 +275,6 @@ export function conv3dInputGradientWasm(dy: Float32Array, filter: Float32Array, 
   return run({
     batch: batchSize, srcDims: [az.len, ay.len, ax.len], srcChannels: co,
     srcOffset: [az.front, ay.front, ax.front], srcInDims: [outDepth, outHeight, outWidth],
-    outDims: [inDepth, inHeight, inWidth], outChannels: ci, weights: wT, grids,
+    outDims: [inDepth, inHeight, inWidth], outChannels: ci, weights: wT, grids, layout,
   }, dy);
 }

@@ -44,7 +44,8 @@ export interface SaliencyResult {
 export function noiseSigma(flairZScored: Float32Array, fraction = 0.05): number {
   let lo = Infinity;
   let hi = -Infinity;
-  for (const v of flairZScored) {
+  for (let i = 0; i < flairZScored.length; i++) { // an indexed loop: for-of was 0.3 s on a whole brain
+    const v = flairZScored[i];
     if (v < lo) lo = v;
     if (v > hi) hi = v;
   }

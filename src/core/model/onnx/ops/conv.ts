@@ -2,6 +2,7 @@
 // Dilations and flips are baked into the constant filters once, so only tf.conv3d (whose input
 // gradient is correct on cpu, webgl and webgpu) runs; tfjs has no gradient for conv3dTranspose.
 import * as tf from '@tensorflow/tfjs';
+import { fusedConv, fusedConvAvailable, fusedConvTranspose } from '../../cpuFused.ts';
 import { isHost, type HostTensor } from '../hostTensor.ts';
 import { toChannelsFirst, toChannelsLast } from '../layout.ts';
 import type { Attrs, OpContext, OpDef, Value } from './types.ts';
@@ -81,9 +82,13 @@ export const Conv: OpDef = {
     const dil = attrs.ints('dilations', [1, 1, 1]);
     const strides = attrs.ints('strides', [1, 1, 1]);
     const filters = ctx.cached(w, `conv g${group} d${dil}`, () => makeFilters(w, group, dil, false));
-    let x = toChannelsLast(ctx.tensor(need(xv, 'X'))) as tf.Tensor5D;
-    const pads = autoPads(attrs, x.shape.slice(1, 4), w.shape.slice(2), strides, dil);
+    const xCf = ctx.tensor(need(xv, 'X'));
+    const pads = autoPads(attrs, xCf.shape.slice(2, 5), w.shape.slice(2), strides, dil);
     const even = pads[0] > 0 && pads.every((p) => p === pads[0]) ? pads[0] : 0;
+    if (fusedConvAvailable(group) && (even || pads.every((p) => p === 0))) {
+      return [fusedConv(xCf, filters[0], bv === undefined ? undefined : ctx.tensor(bv), strides as [number, number, number], even)];
+    }
+    let x = toChannelsLast(xCf) as tf.Tensor5D;
     if (!even) for (let i = 0; i < 3; i++) x = padOrCrop(x, i + 1, pads[i], pads[i + 3]) as tf.Tensor5D;
     const y = addBias(groupedConv(x, filters, strides, group, even), bv, ctx);
     return [toChannelsFirst(y)];
@@ -149,13 +154,17 @@ export const ConvTranspose: OpDef = {
     const kernel = w.shape.slice(2);
     if (dil.every((v) => v === 1) && !attrs.has('output_shape')) {
       const direct = ctx.cached(w, `convT-direct g${group}`, () => transposeFilters(w, group));
-      const xIn = toChannelsLast(ctx.tensor(need(xv, 'X'))) as tf.Tensor5D;
-      const channels = xIn.shape[4] / group;
       const s3 = strides as [number, number, number];
       const pads = attrs.ints('pads', [0, 0, 0, 0, 0, 0]);
       const outPad = attrs.ints('output_padding', [0, 0, 0]);
       // the same padding on every side (and output_padding < stride): the kernel pads, nothing is cropped
       const even = pads.every((p) => p === pads[0]) && outPad.every((p, i) => p < s3[i]);
+      const xCf = ctx.tensor(need(xv, 'X'));
+      if (even && fusedConvAvailable(group)) {
+        return [fusedConvTranspose(xCf, direct[0], bv === undefined ? undefined : ctx.tensor(bv), s3, pads[0], outPad)];
+      }
+      const xIn = toChannelsLast(xCf) as tf.Tensor5D;
+      const channels = xIn.shape[4] / group;
       const parts = direct.map((f, g) => {
         const xg = group === 1 ? xIn : (slice(xIn, [0, 0, 0, 0, g * channels], [-1, -1, -1, -1, channels]) as tf.Tensor5D);
         return even ? convTranspose(xg, f as tf.Tensor5D, s3, pads[0], outPad) : convTranspose(xg, f as tf.Tensor5D, s3);
