@@ -1,10 +1,13 @@
 // Ours against the paper's tooling, same machine, same weights, same lesions, one run:
-//   ours   = LesionLens on tfjs-cpu in Node (our fastest CPU path), exact crop (the app's default);
-//   theirs = training/baseline_xai.py: PyTorch on the whole volume, as the authors' pipeline.
+//   ours   = LesionLens on the cpu backend in Node (WebAssembly SIMD convolutions on one thread per core),
+//            exact crop (the app's default);
+//   theirs = training/baseline_xai.py: PyTorch on the whole volume, as the authors' pipeline, on the
+//            checkpoint of the shipped U-Net's weights (--ckpt).
 // Then ours / theirs per method (median over the lesions), and the matmul GFLOP/s of both runtimes
-// as a reference for what each could reach on this CPU. tfjs-cpu is single-threaded JavaScript;
-// PyTorch gets --threads (default 1, so both use one core).
-//   npx tsx bench/baseline-compare.ts [--lesions 3] [--samples 50] [--budget 8] [--threads 1] [--crops exact]
+// as a reference for what each could reach on this CPU. PyTorch gets --threads (default: the cores, as ours
+// uses; give the same number to both for a fair ratio).
+//   npx tsx bench/baseline-compare.ts [--lesions 3] [--samples 50] [--budget 8] [--threads 2] [--crops exact]
+//     [--ckpt training/checkpoints/unet-real5/last.pt]
 //     [--check]   (first lesion: zero-noise gradients and Grad-CAM++ of both sides, compared)
 //     [--weight-grads]  (PyTorch computes weight gradients too, as its default requires_grad does)
 import { spawnSync } from 'node:child_process';
@@ -22,7 +25,8 @@ const arg = (name: string) => {
 };
 const flag = (name: string) => process.argv.includes(`--${name}`);
 const root = resolve(import.meta.dirname, '..');
-const threads = Number(arg('threads') ?? 1);
+const threads = Number(arg('threads') ?? cpus().length);
+const ckpt = arg('ckpt') ?? 'training/checkpoints/unet-real5/last.pt'; // the shipped unet3d (its manifest's provenance)
 const startLoad = loadavg()[0];
 const config = parseConfig(arg, { ...parseConfig(() => null), lesions: 3, crops: ['exact'], gradientBudget: 8, segment: false, progressive: false });
 const sample = (p: string) => readFile(resolve(root, 'public/samples', p)).then((b) => new Uint8Array(b));
@@ -51,20 +55,39 @@ const matmulGflops = async (size = 1024, repeats = 3) => {
   return (2 * size ** 3 * repeats) / s / 1e9;
 };
 
-console.error('ours: tfjs-cpu');
+console.error(`ours: ${info.adapter}`);
 const ours = await runBackendWorkload({ backend: info, readModel, demo, log: (l) => console.error(l) }, config);
 const oursMatmul = await matmulGflops();
+/** 3x3x3 convolution, padding 1, [1, n, n, n, C]: forward and input gradient, GFLOP/s each (PyTorch: conv_gflops). */
+const convGflops = async (size = 48, channels = 32, repeats = 3) => {
+  const x = tf.randomNormal([1, size, size, size, channels]) as tf.Tensor5D;
+  const w = tf.randomNormal([3, 3, 3, channels, channels]) as tf.Tensor5D;
+  const flop = 2 * 27 * channels * channels * size ** 3;
+  const time = async (f: () => tf.Tensor) => {
+    f().dispose();
+    const t0 = performance.now();
+    for (let i = 0; i < repeats; i++) await f().data();
+    return (flop * repeats) / ((performance.now() - t0) / 1000) / 1e9;
+  };
+  const forward = await time(() => tf.conv3d(x, w, 1, 1 as unknown as 'same'));
+  const inputGradient = await time(() => tf.conv3dTranspose(x, w, [1, size, size, size, channels], 1, 1 as unknown as 'same'));
+  x.dispose();
+  w.dispose();
+  return { forward, inputGradient };
+};
+const oursConv = await convGflops();
 
 const oursLoad = loadavg()[0];
 console.error(`theirs: PyTorch, whole volume, ${threads} thread(s)`);
 const python = spawnSync('/usr/bin/python3', [
   'training/baseline_xai.py', '--inputs', dir, '--samples', String(config.samples),
-  '--budget', String(config.gradientBudget), '--threads', String(threads),
+  '--budget', String(config.gradientBudget), '--threads', String(threads), '--ckpt', ckpt,
   ...(flag('weight-grads') ? ['--weight-grads'] : []), ...(flag('check') ? ['--check', resolve(dir, 'check')] : []),
 ], { cwd: root, encoding: 'utf8', maxBuffer: 64 * 2 ** 20, stdio: ['ignore', 'pipe', 'inherit'] });
 if (python.status !== 0) throw new Error(`baseline failed (status ${python.status})`);
 const theirs = JSON.parse(python.stdout.trim().split('\n').pop()!) as {
   torch: string; threads: number; weight_grads: boolean; padded_zyx: number[]; matmul_gflops: number;
+  conv_gflops: { forward: number; input_gradient: number };
   rows: { method: BenchMethod; lesion: number; seconds: number; timed_gradients: number; gradients: number }[];
 };
 
@@ -75,8 +98,9 @@ const report: BenchReport = {
 };
 console.log(formatReport(report));
 console.log(['', `### ours / theirs (same lesions, N = ${config.samples}, same machine, one run)`,
-  `ours: tfjs ${tf.version.tfjs} cpu backend (${info.adapter}), 1 thread, ${config.crops.join('/')} crop; matmul 1024^2 ${oursMatmul.toFixed(1)} GFLOP/s`,
+  `ours: tfjs ${tf.version.tfjs} cpu backend (${info.adapter}), ${config.crops.join('/')} crop; matmul 1024^2 (tfjs's) ${oursMatmul.toFixed(1)} GFLOP/s`,
   `theirs: PyTorch ${theirs.torch}, ${theirs.threads} thread(s), whole volume ${theirs.padded_zyx.join('x')} (z,y,x), weight gradients ${theirs.weight_grads ? 'on' : 'off'}; matmul 2048^2 ${theirs.matmul_gflops.toFixed(1)} GFLOP/s`,
+  `3x3x3 conv, 32 -> 32 channels, 48^3, padding 1, GFLOP/s: forward ours ${oursConv.forward.toFixed(1)}, theirs ${theirs.conv_gflops.forward.toFixed(1)}; input gradient ours ${oursConv.inputGradient.toFixed(1)}, theirs ${theirs.conv_gflops.input_gradient.toFixed(1)}`,
   `load average (1 min) after ours ${oursLoad.toFixed(1)}, after theirs ${loadavg()[0].toFixed(1)}: other people's jobs share these 2 cores`,
   '', '| method | ours median s / lesion | theirs median s / lesion | ours / theirs | note |', '| --- | --- | --- | --- | --- |'].join('\n'));
 for (const method of config.methods) {

@@ -78,6 +78,21 @@ def matmul_gflops(size=2048, repeats=5):
     return 2 * size ** 3 * repeats / t / 1e9
 
 
+def conv_gflops(size=48, channels=32, repeats=3):
+    """3x3x3 convolution, padding 1, [1, C, n, n, n]: forward and input gradient, GFLOP/s each (bench/baseline-compare.ts
+    times the same shapes on our kernels)."""
+    x = torch.randn(1, channels, size, size, size, requires_grad=True)
+    w = torch.randn(channels, channels, 3, 3, 3)
+    flop = 2 * 27 * channels * channels * size ** 3
+    torch.nn.functional.conv3d(x, w, padding=1)
+    with torch.no_grad():
+        t, _ = seconds(lambda: [torch.nn.functional.conv3d(x, w, padding=1) for _ in range(repeats)])
+    y = torch.nn.functional.conv3d(x, w, padding=1)
+    g = torch.randn_like(y)
+    tg, _ = seconds(lambda: [torch.autograd.grad(y, x, g, retain_graph=True) for _ in range(repeats)])
+    return {'forward': flop * repeats / t / 1e9, 'input_gradient': flop * repeats / tg / 1e9}
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument('--inputs', required=True)
@@ -137,7 +152,7 @@ def main():
         cam, _ = gradcampp(model, x.clone().requires_grad_(True), mask, GRADCAM_MODULE)
         cam.detach().numpy().astype('<f4').tofile(os.path.join(a.check, 'gradcampp.f32'))
     print(json.dumps({'torch': torch.__version__, 'threads': torch.get_num_threads(), 'weight_grads': a.weight_grads,
-                      'padded_zyx': list(x.shape[2:]), 'sigma': sigma, 'matmul_gflops': matmul_gflops(), 'rows': rows}))
+                      'padded_zyx': list(x.shape[2:]), 'sigma': sigma, 'matmul_gflops': matmul_gflops(), 'conv_gflops': conv_gflops(), 'rows': rows}))
 
 
 if __name__ == '__main__':

@@ -111,10 +111,13 @@ const runConv = (x: tf.Tensor, filter: tf.Tensor, bias: tf.Tensor | undefined, a
 export function fusedConv(x: tf.Tensor, filter: tf.Tensor, bias: tf.Tensor | undefined, strides: [number, number, number], pad: number): tf.Tensor {
   const [n, c, d, h, w] = x.shape;
   const attrs: ConvAttrs = { strides, pad, adjoint: false, convInputShape: [n, d, h, w, c] };
-  const op = tf.customGrad(((xi: tf.Tensor) => ({
-    value: runConv(xi, filter, bias, attrs),
-    gradFunc: (dy: tf.Tensor) => runConv(dy, filter, undefined, { ...attrs, adjoint: true }),
-  })) as unknown as Parameters<typeof tf.customGrad>[0]);
+  const op = tf.customGrad(((xi: tf.Tensor, save: (t: tf.Tensor[]) => void) => {
+    save([filter]); // kept for the gradient, even if made inside the caller's tidy
+    return {
+      value: runConv(xi, filter, bias, attrs),
+      gradFunc: (dy: tf.Tensor, [f]: tf.Tensor[]) => runConv(dy, f, undefined, { ...attrs, adjoint: true }),
+    };
+  }) as unknown as Parameters<typeof tf.customGrad>[0]);
   return op(x);
 }
 
@@ -124,9 +127,12 @@ export function fusedConvTranspose(x: tf.Tensor, filter: tf.Tensor, bias: tf.Ten
   const [n, , d, h, w] = x.shape;
   const size = (len: number, i: number) => (len - 1) * strides[i] - 2 * pad + filter.shape[i] + outPad[i];
   const attrs: ConvAttrs = { strides, pad, adjoint: true, convInputShape: [n, size(d, 0), size(h, 1), size(w, 2), filter.shape[3] as number] };
-  const op = tf.customGrad(((xi: tf.Tensor) => ({
-    value: runConv(xi, filter, bias, attrs),
-    gradFunc: (dy: tf.Tensor) => runConv(dy, filter, undefined, { ...attrs, adjoint: false }),
-  })) as unknown as Parameters<typeof tf.customGrad>[0]);
+  const op = tf.customGrad(((xi: tf.Tensor, save: (t: tf.Tensor[]) => void) => {
+    save([filter]);
+    return {
+      value: runConv(xi, filter, bias, attrs),
+      gradFunc: (dy: tf.Tensor, [f]: tf.Tensor[]) => runConv(dy, f, undefined, { ...attrs, adjoint: false }),
+    };
+  }) as unknown as Parameters<typeof tf.customGrad>[0]);
   return op(x);
 }

@@ -113,13 +113,20 @@ function fastConcat({ inputs, backend, attrs }: { inputs: tf.TensorInfo[]; backe
   const blocks = parts.map((t) => util.sizeFromShape(t.shape.slice(axis)));
   const values = parts.map((t) => backend.data.get(t.dataId).values as Float32Array);
   const out = new Float32Array(util.sizeFromShape(shape));
-  let o = 0;
-  for (let r = 0; r < outer; r++) {
-    for (let p = 0; p < parts.length; p++) {
-      const n = blocks[p], v = values[p], from = r * n;
-      if (n > 16) out.set(v.subarray(from, from + n), o);
-      else for (let k = 0; k < n; k++) out[o + k] = v[from + k];
-      o += n;
+  const row = blocks.reduce((a, b) => a + b, 0);
+  if (blocks.every((n) => n <= 16)) { // short blocks (a channel each): one long read per part instead
+    for (let p = 0, at = 0; p < parts.length; at += blocks[p], p++) {
+      const n = blocks[p], v = values[p];
+      for (let r = 0; r < outer; r++) for (let k = 0; k < n; k++) out[r * row + at + k] = v[r * n + k];
+    }
+  } else {
+    let o = 0;
+    for (let r = 0; r < outer; r++) {
+      for (let p = 0; p < parts.length; p++) {
+        const n = blocks[p], from = r * n;
+        out.set(values[p].subarray(from, from + n), o);
+        o += n;
+      }
     }
   }
   return backend.makeTensorInfo(shape, 'float32', out);

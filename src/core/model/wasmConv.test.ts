@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fusedConv, fusedConvTranspose } from './cpuFused.ts';
 import { setFastCpuKernels } from './cpuKernels.ts';
 import { initWasmKernels, setWasmKernels, wasmKernels } from './wasmConv.ts';
 
@@ -63,6 +64,36 @@ describe('wasm conv3d', () => {
         expect(ours.shape).toEqual(theirs.shape);
         let worst = 0;
         for (let i = 0; i < ours.values.length; i++) worst = Math.max(worst, Math.abs(ours.values[i] - theirs.values[i]));
+        expect(worst / scale, mode).toBeLessThan(1e-5);
+      }
+    });
+  }
+
+  // channels first in and out, with a bias: against tfjs's kernels on the transposed tensors
+  const cf = (t: tf.Tensor) => tf.transpose(t, [0, 4, 1, 2, 3]);
+  const cl = (t: tf.Tensor) => tf.transpose(t, [0, 2, 3, 4, 1]);
+  const xCf = cf(tensor([2, 5, 6, 9, 12], 20));
+  const bias = tensor([8], 21);
+  const layoutCases: [string, () => tf.Tensor, () => tf.Tensor][] = [
+    ['channels-first conv, stride 2, padding 1, bias, batch 2',
+      () => fusedConv(xCf, tensor([3, 3, 3, 12, 8], 22), bias, [2, 2, 2], 1),
+      () => cf(tf.add(tf.conv3d(cl(xCf) as tf.Tensor5D, tensor([3, 3, 3, 12, 8], 22) as tf.Tensor5D, 2, 1 as unknown as 'valid'), bias))],
+    ['channels-first transposed conv, stride 2, padding 1, output padding 1, bias',
+      () => fusedConvTranspose(xCf, tensor([3, 3, 3, 8, 12], 23), bias, [2, 2, 2], 1, [1, 1, 1]),
+      () => cf(tf.add(tf.conv3dTranspose(cl(xCf) as tf.Tensor5D, tensor([3, 3, 3, 8, 12], 23) as tf.Tensor5D, [2, 10, 12, 18, 8], 2, 1 as unknown as 'valid'), bias))],
+    ['input gradient of the channels-first conv (its adjoint)',
+      () => tf.grad((a: tf.Tensor) => tf.sum(tf.mul(fusedConv(a, tensor([3, 3, 3, 12, 8], 24), undefined, [1, 1, 1], 1), cf(tensor([2, 5, 6, 9, 8], 25)))))(xCf),
+      () => tf.grad((a: tf.Tensor) => tf.sum(tf.mul(tf.conv3d(cl(a) as tf.Tensor5D, tensor([3, 3, 3, 12, 8], 24) as tf.Tensor5D, 1, 'same'), tensor([2, 5, 6, 9, 8], 25))))(xCf)],
+  ];
+  for (const [name, ours, theirs] of layoutCases) {
+    it(name, () => {
+      const want = run('tfjs', theirs);
+      const scale = Math.max(...want.values.map(Math.abs));
+      for (const mode of ['wasm-1', 'wasm-2'] as const) {
+        const got = run(mode, ours);
+        expect(got.shape).toEqual(want.shape);
+        let worst = 0;
+        for (let i = 0; i < got.values.length; i++) worst = Math.max(worst, Math.abs(got.values[i] - want.values[i]));
         expect(worst / scale, mode).toBeLessThan(1e-5);
       }
     });

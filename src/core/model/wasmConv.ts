@@ -9,7 +9,7 @@
 // stride phase (dx voxels i with the same i mod stride receive from the same taps).
 import type { backend_util } from '@tensorflow/tfjs';
 import { CONV3D_WASM_PLAIN, CONV3D_WASM_SHARED } from './wasm/kernels.generated.ts';
-import { CONTROL_BYTES, type KernelPool, startPool } from './wasmThreads.ts';
+import { CONTROL_BYTES, type Job, type KernelExports, type KernelPool, rowRunner, startPool } from './wasmThreads.ts';
 
 type Conv3DInfo = backend_util.Conv3DInfo;
 
@@ -20,11 +20,8 @@ export interface WasmKernelInfo {
   note?: string;
 }
 
-interface Exports {
-  convRows(params: number, row0: number, row1: number, liveTaps: number): void;
+interface Exports extends KernelExports {
   rowMask(src: number, rows: number, rowLen: number, mask: number): void;
-  packChannelsLast(src: number, b: number, c: number, d: number, h: number, w: number, dst: number, sd: number, sh: number, sw: number, oz: number, oy: number, ox: number): void;
-  unpackChannelsFirst(src: number, b: number, s: number, c: number, bias: number, dst: number): void;
 }
 
 /** Channels first in and out (ONNX's layout: no transposes around the call), and a bias added to the output. */
@@ -131,9 +128,17 @@ interface Plan {
   layout: ConvLayout;
 }
 
+/** Runs jobs on every thread (or on this one), returning when all their rows are done. */
+function runJobs(s: State, jobs: Job[]): void {
+  const here = rowRunner(s.exports, BASE - MAX_TAPS * 4);
+  if (s.pool && useThreads) s.pool.run(jobs, here);
+  else for (const j of jobs) here(j.kind, j.params, 0, j.rows);
+}
+
 /** Runs a plan; null when it does not fit the memory (the caller then uses the JavaScript kernel). */
 function run(plan: Plan, src: Float32Array): Float32Array | null {
   const s = state!;
+  const rows = (jobs: Job[]) => runJobs(s, jobs);
   const { batch: B, srcDims: [SD, SH, SW], srcChannels: CI, outDims: [OD, OH, OW], outChannels: CO } = plan;
   const { channelsFirst = false, bias } = plan.layout;
   const a = new Arena();
@@ -144,6 +149,7 @@ function run(plan: Plan, src: Float32Array): Float32Array | null {
   const grids = plan.grids.map((g) => ({ g, paramsAt: a.take(PARAM_WORDS * 4), toffAt: a.take(2 * g.taps.length * 4 + 4), woffAt: a.take(g.taps.length * 4 + 4) }));
   // channels first: the source staged as it is, the output turned back (plus the bias) after the kernel
   const stageAt = channelsFirst ? a.take(src.length * 4) : 0;
+  const layoutAt = channelsFirst ? a.take(16 * 4) : 0; // the pack's and the unpack's parameters
   const finalAt = channelsFirst ? a.take(B * OD * OH * OW * CO * 4) : outAt;
   const biasAt = bias ? a.take(bias.length * 4) : 0;
   if (a.top > MAX_BYTES) return null;
@@ -161,7 +167,8 @@ function run(plan: Plan, src: Float32Array): Float32Array | null {
   if (channelsFirst) {
     f32.set(src, stageAt / 4);
     if (padded) f32.fill(0, srcBase, srcBase + B * SD * SH * SW * CI);
-    s.exports.packChannelsLast(stageAt, B, CI, ID, IH, IW, srcAt, SD, SH, SW, oz, oy, ox);
+    i32.set([stageAt, B, CI, ID, IH, IW, srcAt, SD, SH, SW, oz, oy, ox], layoutAt / 4);
+    rows([{ kind: 'pack', params: layoutAt, rows: B * Math.min(ID, SD - oz) * Math.min(IH, SH - oy) }]);
   } else if (!padded) f32.set(src, srcBase);
   else {
     f32.fill(0, srcBase, srcBase + B * SD * SH * SW * CI);
@@ -178,7 +185,7 @@ function run(plan: Plan, src: Float32Array): Float32Array | null {
   s.exports.rowMask(srcAt, B * SD * SH, SW * CI, maskAt);
   f32.set(plan.weights, wAt / 4);
 
-  const jobs: { params: number; rows: number }[] = [];
+  const jobs: Job[] = [];
   for (const { g, paramsAt, toffAt, woffAt } of grids) {
     const T = g.taps.length;
     g.taps.forEach((t, i) => {
@@ -188,14 +195,14 @@ function run(plan: Plan, src: Float32Array): Float32Array | null {
     });
     i32.set([srcAt, wAt, outAt, toffAt, woffAt, maskAt, T, CI, CO, B, ...g.count, SD, SH, SW, OD, OH, OW,
       ...g.origin, ...g.step, ...g.srcOrigin, ...g.srcStep], paramsAt / 4);
-    const rows = B * g.count[0] * g.count[1];
-    if (rows > 0 && g.count[2] > 0) jobs.push({ params: paramsAt, rows });
+    const n = B * g.count[0] * g.count[1];
+    if (n > 0 && g.count[2] > 0) jobs.push({ kind: 'conv', params: paramsAt, rows: n });
   }
-  if (s.pool && useThreads) s.pool.run(jobs, (params, row0, row1) => s.exports.convRows(params, row0, row1, BASE - MAX_TAPS * 4));
-  else for (const j of jobs) s.exports.convRows(j.params, 0, j.rows, BASE - MAX_TAPS * 4);
+  rows(jobs);
   if (channelsFirst) {
     if (bias) f32.set(bias, biasAt / 4);
-    s.exports.unpackChannelsFirst(outAt, B, OD * OH * OW, CO, biasAt, finalAt);
+    i32.set([outAt, B, OD * OH * OW, CO, biasAt, finalAt], layoutAt / 4);
+    rows([{ kind: 'unpack', params: layoutAt, rows: B * Math.ceil((OD * OH * OW) / 8) }]);
   }
   return f32.slice(finalAt / 4, finalAt / 4 + B * OD * OH * OW * CO);
 }

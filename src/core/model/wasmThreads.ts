@@ -5,15 +5,20 @@
 // cross-origin isolated page).
 //
 // Control block (int32 at `control`): generation, stop, job count, next chunk, chunk count, threads done,
-// then per job: params address, rows, rows per chunk, first chunk.
-const GEN = 0, STOP = 1, JOBS = 2, NEXT = 3, CHUNKS = 4, DONE = 5, JOB0 = 8, JOB_WORDS = 4;
+// then per job: params address, rows, rows per chunk, first chunk, kind (which export runs it).
+const GEN = 0, STOP = 1, JOBS = 2, NEXT = 3, CHUNKS = 4, DONE = 5, JOB0 = 8, JOB_WORDS = 5;
 export const MAX_JOBS = 64;
 export const CONTROL_BYTES = (JOB0 + MAX_JOBS * JOB_WORDS) * 4;
 
-type ConvRows = (params: number, row0: number, row1: number) => void;
+/** What a job's rows are: convolution rows, or the layout switches before and after them. */
+export type JobKind = 'conv' | 'pack' | 'unpack';
+const KINDS: JobKind[] = ['conv', 'pack', 'unpack'];
+/** Runs rows [row0, row1) of a job of that kind (each thread with its own scratch). */
+export type RunRows = (kind: JobKind, params: number, row0: number, row1: number) => void;
+export interface Job { kind: JobKind; params: number; rows: number }
 
 /** Takes chunks until none is left; the same loop on every thread. */
-export function workShare(ctrl: Int32Array, convRows: ConvRows): void {
+export function workShare(ctrl: Int32Array, runRows: RunRows): void {
   const chunks = ctrl[CHUNKS], jobs = ctrl[JOBS];
   for (;;) {
     const c = Atomics.add(ctrl, NEXT, 1);
@@ -22,7 +27,7 @@ export function workShare(ctrl: Int32Array, convRows: ConvRows): void {
     while (j + 1 < jobs && ctrl[JOB0 + (j + 1) * JOB_WORDS + 3] <= c) j++;
     const at = JOB0 + j * JOB_WORDS;
     const row0 = (c - ctrl[at + 3]) * ctrl[at + 2];
-    convRows(ctrl[at], row0, Math.min(ctrl[at + 1], row0 + ctrl[at + 2]));
+    runRows(KINDS[ctrl[at + 4]], ctrl[at], row0, Math.min(ctrl[at + 1], row0 + ctrl[at + 2]));
   }
 }
 
@@ -32,7 +37,7 @@ export interface ThreadInit { module: WebAssembly.Module; memory: WebAssembly.Me
 /** A worker thread's life: instantiate, say ready, then one workShare per generation until stopped. */
 export async function threadMain(init: ThreadInit, ready: () => void): Promise<void> {
   const instance = await WebAssembly.instantiate(init.module, { env: { memory: init.memory } });
-  const convRows = instance.exports.convRows as (p: number, r0: number, r1: number, live: number) => void;
+  const runRows = rowRunner(instance.exports as unknown as KernelExports, init.scratch);
   const ctrl = new Int32Array(init.memory.buffer, init.control, CONTROL_BYTES / 4);
   let seen = Atomics.load(ctrl, GEN);
   ready();
@@ -40,17 +45,33 @@ export async function threadMain(init: ThreadInit, ready: () => void): Promise<v
     Atomics.wait(ctrl, GEN, seen);
     seen = Atomics.load(ctrl, GEN);
     if (Atomics.load(ctrl, STOP)) return;
-    workShare(ctrl, (p, r0, r1) => convRows(p, r0, r1, init.scratch));
+    workShare(ctrl, runRows);
     Atomics.add(ctrl, DONE, 1);
     Atomics.notify(ctrl, DONE);
   }
+}
+
+/** The module's row exports (wasm/conv3d.c). */
+export interface KernelExports {
+  convRows(params: number, row0: number, row1: number, liveTaps: number): void;
+  packRows(params: number, row0: number, row1: number): void;
+  unpackRows(params: number, row0: number, row1: number): void;
+}
+
+/** One thread's RunRows over its instance's exports; `scratch`: its own tap list. */
+export function rowRunner(k: KernelExports, scratch: number): RunRows {
+  return (kind, params, row0, row1) => {
+    if (kind === 'conv') k.convRows(params, row0, row1, scratch);
+    else if (kind === 'pack') k.packRows(params, row0, row1);
+    else k.unpackRows(params, row0, row1);
+  };
 }
 
 export interface KernelPool {
   /** worker threads (the caller is one more) */
   size: number;
   /** Runs every job's rows on all threads; returns when all are done. */
-  run(jobs: { params: number; rows: number }[], convRows: ConvRows): void;
+  run(jobs: Job[], runRows: RunRows): void;
   stop(): void;
 }
 
@@ -92,12 +113,12 @@ export async function startPool(module: WebAssembly.Module, memory: WebAssembly.
   let canWait = true;
   return {
     size: n,
-    run(jobs, convRows) {
+    run(jobs, runRows) {
       if (jobs.length > MAX_JOBS) throw new Error(`too many kernel jobs (${jobs.length})`);
       let chunks = 0;
       jobs.forEach((j, i) => {
         const per = Math.max(1, Math.ceil(j.rows / ((n + 1) * 8)));
-        ctrl.set([j.params, j.rows, per, chunks], JOB0 + i * JOB_WORDS);
+        ctrl.set([j.params, j.rows, per, chunks, KINDS.indexOf(j.kind)], JOB0 + i * JOB_WORDS);
         chunks += Math.ceil(j.rows / per);
       });
       ctrl[JOBS] = jobs.length;
@@ -106,7 +127,7 @@ export async function startPool(module: WebAssembly.Module, memory: WebAssembly.
       Atomics.store(ctrl, DONE, 0);
       Atomics.add(ctrl, GEN, 1);
       Atomics.notify(ctrl, GEN);
-      workShare(ctrl, convRows);
+      workShare(ctrl, runRows);
       for (;;) {
         const done = Atomics.load(ctrl, DONE);
         if (done >= n) break;

@@ -168,37 +168,43 @@ void rowMask(const float *src, int32_t rows, int32_t rowLen, uint8_t *mask) {
 }
 
 /** Packs a channels-first source [B][C][D][H][W] into the padded channels-last one [B][SD][SH][SW][C] at voxel
- * offset (oz, oy, ox), clipped to it (the padding itself is zeroed by the caller). One destination row
- * (SW x C floats) at a time, so its cache lines stay put while the C source rows are read. */
-__attribute__((export_name("packChannelsLast")))
-void packChannelsLast(const float *src, int32_t B, int32_t C, int32_t D, int32_t H, int32_t W, float *dst,
-                      int32_t SD, int32_t SH, int32_t SW, int32_t oz, int32_t oy, int32_t ox) {
+ * offset (oz, oy, ox), clipped to it (the padding itself is zeroed by the caller); rows [row0, row1) of the
+ * B x nz x ny destination rows it writes. p: src, B, C, D, H, W, dst, SD, SH, SW, oz, oy, ox. One destination
+ * row (SW x C floats) at a time, so its cache lines stay put while the C source rows are read. */
+__attribute__((export_name("packRows")))
+void packRows(const int32_t *p, int32_t row0, int32_t row1) {
+  const float *src = (const float *)(intptr_t)p[0];
+  const int32_t C = p[2], D = p[3], H = p[4], W = p[5];
+  float *dst = (float *)(intptr_t)p[6];
+  const int32_t SD = p[7], SH = p[8], SW = p[9], oz = p[10], oy = p[11], ox = p[12];
   const int32_t nz = D < SD - oz ? D : SD - oz, ny = H < SH - oy ? H : SH - oy, nx = W < SW - ox ? W : SW - ox;
   const intptr_t plane = (intptr_t)D * H * W;
-  for (int32_t b = 0; b < B; b++)
-    for (int32_t z = 0; z < nz; z++)
-      for (int32_t y = 0; y < ny; y++) {
-        float *row = dst + ((((intptr_t)b * SD + z + oz) * SH + y + oy) * SW + ox) * C;
-        const float *s = src + (intptr_t)b * C * plane + ((intptr_t)z * H + y) * W;
-        for (int32_t c = 0; c < C; c++, s += plane)
-          for (int32_t x = 0; x < nx; x++) row[(intptr_t)x * C + c] = s[x];
-      }
+  for (int32_t r = row0; r < row1; r++) {
+    const int32_t b = r / (nz * ny), z = (r / ny) % nz, y = r % ny;
+    float *row = dst + ((((intptr_t)b * SD + z + oz) * SH + y + oy) * SW + ox) * C;
+    const float *s = src + (intptr_t)b * C * plane + ((intptr_t)z * H + y) * W;
+    for (int32_t c = 0; c < C; c++, s += plane)
+      for (int32_t x = 0; x < nx; x++) row[(intptr_t)x * C + c] = s[x];
+  }
 }
 
-/** dst[b][c][s] = src[b][s][c] + bias[c] (bias 0: none): channels-last output back to channels first, 8 voxels
- * of all channels at a time. */
-__attribute__((export_name("unpackChannelsFirst")))
-void unpackChannelsFirst(const float *src, int32_t B, int32_t S, int32_t C, const float *bias, float *dst) {
-  for (int32_t b = 0; b < B; b++) {
+/** dst[b][c][s] = src[b][s][c] + bias[c] (bias 0: none): channels-last output back to channels first; rows
+ * [row0, row1) of B x ceil(S / 8) blocks of 8 voxels (all channels each). p: src, B, S, C, bias, dst. */
+__attribute__((export_name("unpackRows")))
+void unpackRows(const int32_t *p, int32_t row0, int32_t row1) {
+  const float *src = (const float *)(intptr_t)p[0];
+  const int32_t S = p[2], C = p[3];
+  const float *bias = (const float *)(intptr_t)p[4];
+  float *dst = (float *)(intptr_t)p[5];
+  const int32_t blocks = (S + 7) / 8;
+  for (int32_t r = row0; r < row1; r++) {
+    const int32_t b = r / blocks, s0 = (r % blocks) * 8, s1 = s0 + 8 < S ? s0 + 8 : S;
     const float *sb = src + (intptr_t)b * S * C;
     float *db = dst + (intptr_t)b * S * C;
-    for (int32_t s0 = 0; s0 < S; s0 += 8) {
-      const int32_t s1 = s0 + 8 < S ? s0 + 8 : S;
-      for (int32_t c = 0; c < C; c++) {
-        const float add = bias ? bias[c] : 0.0f;
-        float *d = db + (intptr_t)c * S;
-        for (int32_t s = s0; s < s1; s++) d[s] = sb[(intptr_t)s * C + c] + add;
-      }
+    for (int32_t c = 0; c < C; c++) {
+      const float add = bias ? bias[c] : 0.0f;
+      float *d = db + (intptr_t)c * S;
+      for (int32_t s = s0; s < s1; s++) d[s] = sb[(intptr_t)s * C + c] + add;
     }
   }
 }
