@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fusedPRelu } from './cpuFused.ts';
+import { fusedChannelAffine, fusedPRelu } from './cpuFused.ts';
 
 // The fused PReLU against the composition the importer uses on every other backend, relu(x) - s relu(-x).
 const composed = (x: tf.Tensor, s: tf.Tensor | number) => tf.sub(tf.relu(x), tf.mul(typeof s === 'number' ? s : tf.reshape(s, [...new Array(x.rank - s.rank).fill(1), ...s.shape]), tf.relu(tf.neg(x))));
@@ -33,5 +33,13 @@ describe('fused PReLU (cpu)', () => {
 
   it('slopes over two axes are left to the composition', () => {
     expect(fusedPRelu(x, tf.ones([4, 5, 1]))).toBeNull();
+  });
+
+  it('batch norm\'s per-channel scale and shift: the same values and input gradient as multiply then add', () => {
+    const cf = tf.tensor(Float32Array.from({ length: 2 * 3 * 4 * 5 * 2 }, (_, i) => Math.sin(i * 0.37) * 5), [2, 3, 4, 5, 2]);
+    const a = tf.tensor([1.5, -0.3, 0.7], [1, 3, 1, 1, 1]), b = tf.tensor([0.1, 2, -4], [1, 3, 1, 1, 1]);
+    expect(Array.from(fusedChannelAffine(cf, a, b)!.dataSync())).toEqual(Array.from(tf.add(tf.mul(cf, a), b).dataSync()));
+    const g = (f: (v: tf.Tensor) => tf.Tensor) => Array.from(tf.grad((v: tf.Tensor) => tf.sum(tf.mul(f(v), dy.reshape(cf.shape))))(cf).dataSync());
+    expect(g((v) => fusedChannelAffine(v, a, b)!)).toEqual(g((v) => tf.add(tf.mul(v, a), b)));
   });
 });

@@ -74,6 +74,40 @@ export function fusedPRelu(x: tf.Tensor, slope: tf.Tensor | number): tf.Tensor |
   return f(x);
 }
 
+// Inference batch norm, x scale + shift per channel (folded at load), as one pass forward and one for the
+// gradient (dx = dy scale): tfjs runs a broadcasting multiply and add, and their gradients. Same values.
+const AFFINE = 'LesionLensChannelAffine';
+
+function affineKernel({ inputs, backend }: Args): tf.TensorInfo {
+  const { x, scale, shift } = inputs;
+  const v = backend.data.get(x.dataId).values, a = backend.data.get(scale.dataId).values;
+  const b = shift ? backend.data.get(shift.dataId).values : null;
+  const [outer, channels, inner] = blocks(x.shape, scale.shape)!;
+  const out = new Float32Array(v.length);
+  let i = 0;
+  for (let o = 0; o < outer; o++) {
+    for (let c = 0; c < channels; c++) {
+      const m = a[c], add = b ? b[c] : 0;
+      if (b) for (const end = i + inner; i < end; i++) out[i] = Math.fround(v[i] * m) + add;
+      else for (const end = i + inner; i < end; i++) out[i] = v[i] * m;
+    }
+  }
+  return backend.makeTensorInfo(x.shape, 'float32', out);
+}
+if (!tf.getKernel(AFFINE, 'cpu')) tf.registerKernel({ kernelName: AFFINE, backendName: 'cpu', kernelFunc: affineKernel as unknown as tf.KernelFunc });
+
+/** x scale + shift with scale and shift over one axis of x (batch norm's channels), fused on the cpu
+ * backend; null elsewhere (compose it then). */
+export function fusedChannelAffine(x: tf.Tensor, scale: tf.Tensor, shift: tf.Tensor): tf.Tensor | null {
+  if (!enabled || tf.getBackend() !== 'cpu' || x.dtype !== 'float32' || !blocks(x.shape, scale.shape) || scale.size !== shift.size) return null;
+  const run = (inputs: Record<string, tf.Tensor>) => tf.engine().runKernel(AFFINE, inputs as never, {}) as tf.Tensor;
+  const f = tf.customGrad(((xi: tf.Tensor, save: (t: tf.Tensor[]) => void) => {
+    save([scale]);
+    return { value: run({ x: xi, scale, shift }), gradFunc: (dy: tf.Tensor, [a]: tf.Tensor[]) => run({ x: dy, scale: a }) };
+  }) as unknown as Parameters<typeof tf.customGrad>[0]);
+  return f(x);
+}
+
 // Conv and ConvTranspose in ONNX's channels-first layout, padding and bias included, as one cpu kernel on the
 // WebAssembly convolutions (wasmConv.ts): the importer's way on every other backend is a transpose to
 // channels last, the conv, a bias add and a transpose back, each a fresh whole-tensor copy, forward and

@@ -1,5 +1,6 @@
 // BatchNormalization (inference), InstanceNormalization, LayerNormalization.
 import * as tf from '@tensorflow/tfjs';
+import { fusedChannelAffine } from '../../cpuFused.ts';
 import { isHost, type HostTensor } from '../hostTensor.ts';
 import type { OpDef } from './types.ts';
 import { binaryAligned, need, normAxis } from './util.ts';
@@ -25,7 +26,8 @@ export const BatchNormalization: OpDef = {
         const c = B.map((bi, i) => bi - M[i] * a[i]);
         return [tf.tensor1d(Float32Array.from(a)), tf.tensor1d(Float32Array.from(c))];
       });
-      return [tf.add(tf.mul(x, perChannel(scale, x.rank)), perChannel(shift, x.rank))];
+      const scaleC = perChannel(scale, x.rank), shiftC = perChannel(shift, x.rank);
+      return [fusedChannelAffine(x, scaleC, shiftC) ?? tf.add(tf.mul(x, scaleC), shiftC)];
     }
     const [S, B, M, V] = [s, b, m, v].map((t) => perChannel(ctx.tensor(t), x.rank));
     return [tf.add(tf.mul(tf.div(tf.sub(x, M), tf.sqrt(tf.add(V, eps))), S), B)];
