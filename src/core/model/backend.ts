@@ -1,5 +1,6 @@
-// Choosing the tfjs backend: WebGPU, then WebGL, then CPU. Never wasm: its Conv3DBackpropInput
-// returns wrong input gradients, and every explanation here is a gradient.
+// Choosing the tfjs backend: WebGPU, then WebGL, then CPU. Never tfjs's wasm backend: its Conv3DBackpropInput
+// returns wrong input gradients, and every explanation here is a gradient. The cpu backend runs our own
+// WebAssembly convolutions instead (wasmConv.ts), on one thread per core where memory can be shared.
 import * as tf from '@tensorflow/tfjs';
 import { setFastCpuKernels } from './cpuKernels.ts';
 import { coreCount, initWasmKernels, type WasmKernelInfo } from './wasmConv.ts';

@@ -99,6 +99,27 @@ describe('wasm conv3d', () => {
     });
   }
 
+  const mm = (shapeA: number[], shapeB: number[], ta: boolean, tb: boolean, seed: number) => () => tf.matMul(tensor(shapeA, seed), tensor(shapeB, seed + 1), ta, tb);
+  const matmuls: [string, () => tf.Tensor][] = [
+    ['batched matmul [3, 2] items, 7x5 by 5x10 (attention-like)', mm([3, 2, 7, 5], [3, 2, 5, 10], false, false, 30)],
+    ['matmul by a transposed right side (q k^T)', mm([4, 9, 6], [4, 11, 6], false, true, 32)],
+    ['matmul of a transposed left side (a weight-gradient shape)', mm([2, 6, 9], [2, 6, 3], true, false, 34)],
+    ['both transposed, 2D', mm([5, 13], [3, 5], true, true, 36)],
+  ];
+  for (const [name, f] of matmuls) {
+    it(name, () => {
+      const want = run('tfjs', f);
+      const scale = Math.max(...want.values.map(Math.abs));
+      for (const mode of ['wasm-1', 'wasm-2'] as const) {
+        const got = run(mode, f);
+        expect(got.shape).toEqual(want.shape);
+        let worst = 0;
+        for (let i = 0; i < got.values.length; i++) worst = Math.max(worst, Math.abs(got.values[i] - want.values[i]));
+        expect(worst / scale, mode).toBeLessThan(1e-5);
+      }
+    });
+  }
+
   it('a hand-worked 1-channel 3x1x1 convolution with zero padding, and NaN passes through', () => {
     setFastCpuKernels(true);
     setWasmKernels(true);

@@ -37,7 +37,7 @@ const PAGE = 65536;
 /** The C code's stack and nothing else lies below this; everything here is laid out above it. */
 const BASE = 4 * PAGE;
 const MAX_BYTES = 2 ** 31;
-/** 31 int32 fields: see Params in conv3d.c */
+/** 32 int32 fields: see Params in conv3d.c */
 const PARAM_WORDS = 32;
 /** Each thread's scratch (a list of taps, int32) lies below BASE: thread t's at BASE - (t + 1) * MAX_TAPS * 4. */
 const MAX_TAPS = 4096;
@@ -124,6 +124,8 @@ interface Plan {
   srcOffset: [number, number, number]; srcInDims: [number, number, number];
   outDims: [number, number, number]; outChannels: number;
   weights: Float32Array;
+  /** weights per batch item (a batched matmul: each item its own matrix); 0: one filter for all */
+  weightsPerItem?: number;
   grids: Grid[];
   layout: ConvLayout;
 }
@@ -194,7 +196,7 @@ function run(plan: Plan, src: Float32Array): Float32Array | null {
       i32[woffAt / 4 + i] = t.weight * CI * CO;
     });
     i32.set([srcAt, wAt, outAt, toffAt, woffAt, maskAt, T, CI, CO, B, ...g.count, SD, SH, SW, OD, OH, OW,
-      ...g.origin, ...g.step, ...g.srcOrigin, ...g.srcStep], paramsAt / 4);
+      ...g.origin, ...g.step, ...g.srcOrigin, ...g.srcStep, plan.weightsPerItem ?? 0], paramsAt / 4);
     const n = B * g.count[0] * g.count[1];
     if (n > 0 && g.count[2] > 0) jobs.push({ kind: 'conv', params: paramsAt, rows: n });
   }
@@ -284,4 +286,34 @@ export function conv3dInputGradientWasm(dy: Float32Array, filter: Float32Array, 
     srcOffset: [az.front, ay.front, ax.front], srcInDims: [outDepth, outHeight, outWidth],
     outDims: [inDepth, inHeight, inWidth], outChannels: ci, weights: wT, grids, layout,
   }, dy);
+}
+
+/**
+ * C = op(A) op(B) for batched matrices (tfjs's BatchMatMul: A [n, M, K] or [n, K, M] with transposeA, B [n, K, N]
+ * or [n, N, K]), as a 1x1x1 convolution of M voxels with K channels into N per batch item (the item's matrix
+ * is its filter). Transposed operands are turned here first. null: shapes it does not take (broadcast batches).
+ */
+export function batchMatMulWasm(a: Float32Array, aShape: readonly number[], b: Float32Array, bShape: readonly number[],
+  transposeA: boolean, transposeB: boolean): { values: Float32Array; shape: number[] } | null {
+  if (!enabled || !state || aShape.length < 2 || bShape.length < 2) return null;
+  const items = aShape.slice(0, -2).reduce((p, n) => p * n, 1);
+  if (items !== bShape.slice(0, -2).reduce((p, n) => p * n, 1) || aShape.length !== bShape.length) return null;
+  const [ar, ac] = aShape.slice(-2), [br, bc] = bShape.slice(-2);
+  const M = transposeA ? ac : ar, K = transposeA ? ar : ac, N = transposeB ? br : bc;
+  if ((transposeB ? bc : br) !== K) return null;
+  const turn = (x: Float32Array, rows: number, cols: number) => { // each item's [rows][cols] -> [cols][rows]
+    const out = new Float32Array(x.length);
+    for (let i = 0, base = 0; i < items; i++, base += rows * cols)
+      for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[base + c * rows + r] = x[base + r * cols + c];
+    return out;
+  };
+  const src = transposeA ? turn(a, ar, ac) : a;
+  const weights = transposeB ? turn(b, br, bc) : b;
+  const values = run({
+    batch: items, srcDims: [1, 1, M], srcChannels: K, srcOffset: [0, 0, 0], srcInDims: [1, 1, M],
+    outDims: [1, 1, M], outChannels: N, weights, weightsPerItem: K * N,
+    grids: [{ taps: [{ src: [0, 0, 0], weight: 0 }], origin: [0, 0, 0], step: [1, 1, 1], count: [1, 1, M], srcOrigin: [0, 0, 0], srcStep: [1, 1, 1] }],
+    layout: {},
+  }, src);
+  return values ? { values, shape: [...aShape.slice(0, -2), M, N] } : null;
 }

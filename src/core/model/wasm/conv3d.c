@@ -22,6 +22,7 @@ typedef struct {
   int32_t OD, OH, OW;                         // output dims in voxels
   int32_t pz, py, px, sz, sy, sx;             // grid origin and step, output voxels
   int32_t qz0, qy0, qx0, qz, qy, qx;          // source voxel of grid point 0 and step per grid step
+  int32_t wBatch;                             // weights per batch item (a batched matmul), 0: shared
 } Params;
 
 // One grid row (nx voxels): taps whose row is zero are dropped by the caller (list, count).
@@ -149,7 +150,7 @@ void convRows(const Params *p, int32_t row0, int32_t row1, int32_t *liveTaps) {
       for (int32_t l = 0; l < p->nx; l++) for (int32_t o = 0; o < CO; o++) y[l * outStep + o] = 0;
       continue;
     }
-    gridRow(src + (srcRow * p->SW + p->qx0) * CI, w, toff, woff, liveTaps, nLive, CI, CO, y, p->nx, outStep, srcStep);
+    gridRow(src + (srcRow * p->SW + p->qx0) * CI, w + (intptr_t)b * p->wBatch, toff, woff, liveTaps, nLive, CI, CO, y, p->nx, outStep, srcStep);
   }
 }
 
