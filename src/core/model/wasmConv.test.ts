@@ -31,6 +31,20 @@ const sparse = (shape: number[], seed: number) => {
   return tf.tensor(v, shape);
 };
 
+/** ours (one thread, then two) against tfjs's kernels, to float32 rounding of the largest value */
+function expectTfjsAgreement(ours: () => tf.Tensor, theirs: () => tf.Tensor = ours) {
+  const want = run('tfjs', theirs);
+  const scale = Math.max(...want.values.map(Math.abs));
+  expect(scale).toBeGreaterThan(0.1);
+  for (const mode of ['wasm-1', 'wasm-2'] as const) {
+    const got = run(mode, ours);
+    expect(got.shape).toEqual(want.shape);
+    let worst = 0;
+    for (let i = 0; i < got.values.length; i++) worst = Math.max(worst, Math.abs(got.values[i] - want.values[i]));
+    expect(worst / scale, mode).toBeLessThan(1e-5);
+  }
+}
+
 describe('wasm conv3d', () => {
   beforeAll(async () => {
     await tf.setBackend('cpu');
@@ -54,20 +68,7 @@ describe('wasm conv3d', () => {
     ['transposed conv, kernel 2 stride 2', () => tf.conv3dTranspose(tensor([1, 3, 4, 5, 6], 14) as tf.Tensor5D, tensor([2, 2, 2, 4, 6], 15) as tf.Tensor5D, [1, 6, 8, 10, 4], 2, 'valid')],
     ['transposed conv, kernel 3 stride 2, padding 1, output padding 1 (the U-Net\'s)', () => tf.conv3dTranspose(tensor([2, 3, 4, 5, 12], 16) as tf.Tensor5D, tensor([3, 3, 3, 8, 12], 17) as tf.Tensor5D, [2, 6, 8, 10, 8], 2, 1 as unknown as 'valid')],
   ];
-  for (const [name, f] of cases) {
-    it(name, () => {
-      const theirs = run('tfjs', f);
-      const scale = Math.max(...theirs.values.map(Math.abs));
-      expect(scale).toBeGreaterThan(0.1);
-      for (const mode of ['wasm-1', 'wasm-2'] as const) {
-        const ours = run(mode, f);
-        expect(ours.shape).toEqual(theirs.shape);
-        let worst = 0;
-        for (let i = 0; i < ours.values.length; i++) worst = Math.max(worst, Math.abs(ours.values[i] - theirs.values[i]));
-        expect(worst / scale, mode).toBeLessThan(1e-5);
-      }
-    });
-  }
+  for (const [name, f] of cases) it(name, () => expectTfjsAgreement(f));
 
   // channels first in and out, with a bias: against tfjs's kernels on the transposed tensors
   const cf = (t: tf.Tensor) => tf.transpose(t, [0, 4, 1, 2, 3]);
@@ -85,19 +86,7 @@ describe('wasm conv3d', () => {
       () => tf.grad((a: tf.Tensor) => tf.sum(tf.mul(fusedConv(a, tensor([3, 3, 3, 12, 8], 24), undefined, [1, 1, 1], 1), cf(tensor([2, 5, 6, 9, 8], 25)))))(xCf),
       () => tf.grad((a: tf.Tensor) => tf.sum(tf.mul(tf.conv3d(cl(a) as tf.Tensor5D, tensor([3, 3, 3, 12, 8], 24) as tf.Tensor5D, 1, 'same'), tensor([2, 5, 6, 9, 8], 25))))(xCf)],
   ];
-  for (const [name, ours, theirs] of layoutCases) {
-    it(name, () => {
-      const want = run('tfjs', theirs);
-      const scale = Math.max(...want.values.map(Math.abs));
-      for (const mode of ['wasm-1', 'wasm-2'] as const) {
-        const got = run(mode, ours);
-        expect(got.shape).toEqual(want.shape);
-        let worst = 0;
-        for (let i = 0; i < got.values.length; i++) worst = Math.max(worst, Math.abs(got.values[i] - want.values[i]));
-        expect(worst / scale, mode).toBeLessThan(1e-5);
-      }
-    });
-  }
+  for (const [name, ours, theirs] of layoutCases) it(name, () => expectTfjsAgreement(ours, theirs));
 
   const mm = (shapeA: number[], shapeB: number[], ta: boolean, tb: boolean, seed: number) => () => tf.matMul(tensor(shapeA, seed), tensor(shapeB, seed + 1), ta, tb);
   const matmuls: [string, () => tf.Tensor][] = [
@@ -106,19 +95,7 @@ describe('wasm conv3d', () => {
     ['matmul of a transposed left side (a weight-gradient shape)', mm([2, 6, 9], [2, 6, 3], true, false, 34)],
     ['both transposed, 2D', mm([5, 13], [3, 5], true, true, 36)],
   ];
-  for (const [name, f] of matmuls) {
-    it(name, () => {
-      const want = run('tfjs', f);
-      const scale = Math.max(...want.values.map(Math.abs));
-      for (const mode of ['wasm-1', 'wasm-2'] as const) {
-        const got = run(mode, f);
-        expect(got.shape).toEqual(want.shape);
-        let worst = 0;
-        for (let i = 0; i < got.values.length; i++) worst = Math.max(worst, Math.abs(got.values[i] - want.values[i]));
-        expect(worst / scale, mode).toBeLessThan(1e-5);
-      }
-    });
-  }
+  for (const [name, f] of matmuls) it(name, () => expectTfjsAgreement(f));
 
   it('a hand-worked 1-channel 3x1x1 convolution with zero padding, and NaN passes through', () => {
     setFastCpuKernels(true);

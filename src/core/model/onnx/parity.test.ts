@@ -13,16 +13,14 @@ export const readFixture = (name: string) => async (path: string) => new Uint8Ar
 
 // Twice: on tfjs's own cpu kernels (the importer's ops as every backend runs them), and as the app runs the
 // cpu backend (initBackend: WebAssembly convolutions on threads, channels-first fused convolutions, fused PReLU).
-describe('ONNX runtime matches PyTorch (cpu backend, tfjs kernels)', () => {
-  beforeAll(async () => {
-    await tf.setBackend('cpu');
-  });
+/** One test per architecture; `label` names the run in the log. */
+function parityTests(label: string) {
   for (const name of PARITY_MODELS) {
     it(`${name}: logits, input gradients and Grad-CAM++ layer gradients`, async () => {
       const results = await runParity(name, readFixture(name));
       expect(results.length).toBe(2);
       for (const r of results) {
-        console.log(`[parity cpu tfjs] ${r.model} ${r.sizeZyx.join('x')}: logits ${r.logitsRelErr.toExponential(2)} grad ${r.gradRelErr.toExponential(2)}`
+        console.log(`[parity ${label}] ${r.model} ${r.sizeZyx.join('x')}: logits ${r.logitsRelErr.toExponential(2)} grad ${r.gradRelErr.toExponential(2)}`
           + (r.layerRelErr !== undefined ? ` layer ${r.layerRelErr.toExponential(2)} layerGrad ${r.layerGradRelErr!.toExponential(2)}` : '')
           + ` (${r.forwardMs.toFixed(0)} / ${r.gradMs.toFixed(0)} ms)`);
         expect(r.logitsRelErr).toBeLessThan(PARITY_TOLERANCE);
@@ -35,6 +33,13 @@ describe('ONNX runtime matches PyTorch (cpu backend, tfjs kernels)', () => {
       if (name !== 'opzoo') expect(results.some((r) => r.layerGradRelErr !== undefined)).toBe(true);
     });
   }
+}
+
+describe('ONNX runtime matches PyTorch (cpu backend, tfjs kernels)', () => {
+  beforeAll(async () => {
+    await tf.setBackend('cpu');
+  });
+  parityTests('cpu tfjs');
 });
 
 describe('ONNX runtime matches PyTorch (cpu backend as the app runs it)', () => {
@@ -42,22 +47,5 @@ describe('ONNX runtime matches PyTorch (cpu backend as the app runs it)', () => 
     await initBackend(['cpu']);
     expect(wasmKernels()?.threads).toBeGreaterThan(0);
   });
-  for (const name of PARITY_MODELS) {
-    it(`${name}: logits, input gradients and Grad-CAM++ layer gradients`, async () => {
-      const results = await runParity(name, readFixture(name));
-      expect(results.length).toBe(2);
-      for (const r of results) {
-        console.log(`[parity cpu] ${r.model} ${r.sizeZyx.join('x')}: logits ${r.logitsRelErr.toExponential(2)} grad ${r.gradRelErr.toExponential(2)}`
-          + (r.layerRelErr !== undefined ? ` layer ${r.layerRelErr.toExponential(2)} layerGrad ${r.layerGradRelErr!.toExponential(2)}` : '')
-          + ` (${r.forwardMs.toFixed(0)} / ${r.gradMs.toFixed(0)} ms)`);
-        expect(r.logitsRelErr).toBeLessThan(PARITY_TOLERANCE);
-        expect(r.gradRelErr).toBeLessThan(PARITY_TOLERANCE);
-        if (r.layerRelErr !== undefined) {
-          expect(r.layerRelErr).toBeLessThan(PARITY_TOLERANCE);
-          expect(r.layerGradRelErr!).toBeLessThan(PARITY_TOLERANCE);
-        }
-      }
-      if (name !== 'opzoo') expect(results.some((r) => r.layerGradRelErr !== undefined)).toBe(true);
-    });
-  }
+  parityTests('cpu');
 });
