@@ -5,8 +5,8 @@
 // cross-origin isolated page).
 //
 // Control block (int32 at `control`): generation, stop, job count, next chunk, chunk count, threads done,
-// then per job: params address, rows, rows per chunk, first chunk, kind (which export runs it).
-const GEN = 0, STOP = 1, JOBS = 2, NEXT = 3, CHUNKS = 4, DONE = 5, JOB0 = 8, JOB_WORDS = 5;
+// a thread failed, then per job: params address, rows, rows per chunk, first chunk, kind (which export runs it).
+const GEN = 0, STOP = 1, JOBS = 2, NEXT = 3, CHUNKS = 4, DONE = 5, FAILED = 6, JOB0 = 8, JOB_WORDS = 5;
 export const MAX_JOBS = 64;
 export const CONTROL_BYTES = (JOB0 + MAX_JOBS * JOB_WORDS) * 4;
 
@@ -45,9 +45,14 @@ export async function threadMain(init: ThreadInit, ready: () => void): Promise<v
     Atomics.wait(ctrl, GEN, seen);
     seen = Atomics.load(ctrl, GEN);
     if (Atomics.load(ctrl, STOP)) return;
-    workShare(ctrl, runRows);
-    Atomics.add(ctrl, DONE, 1);
-    Atomics.notify(ctrl, DONE);
+    try {
+      workShare(ctrl, runRows);
+    } catch {
+      Atomics.store(ctrl, FAILED, 1); // the caller throws; it must not wait for this thread forever
+    } finally {
+      Atomics.add(ctrl, DONE, 1);
+      Atomics.notify(ctrl, DONE);
+    }
   }
 }
 
@@ -127,7 +132,13 @@ export async function startPool(module: WebAssembly.Module, memory: WebAssembly.
       Atomics.store(ctrl, DONE, 0);
       Atomics.add(ctrl, GEN, 1);
       Atomics.notify(ctrl, GEN);
-      workShare(ctrl, runRows);
+      let failed: unknown = null;
+      try {
+        workShare(ctrl, runRows);
+      } catch (e) {
+        failed = e; // thrown once the other threads are done with this memory
+        Atomics.store(ctrl, NEXT, ctrl[CHUNKS]);
+      }
       for (;;) {
         const done = Atomics.load(ctrl, DONE);
         if (done >= n) break;
@@ -135,6 +146,8 @@ export async function startPool(module: WebAssembly.Module, memory: WebAssembly.
           try { Atomics.wait(ctrl, DONE, done, 50); } catch { canWait = false; }
         }
       }
+      if (Atomics.exchange(ctrl, FAILED, 0) && !failed) failed = new Error('a WebAssembly kernel thread failed');
+      if (failed) throw failed;
     },
     stop() {
       Atomics.store(ctrl, STOP, 1);
