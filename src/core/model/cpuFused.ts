@@ -140,33 +140,30 @@ export function fusedConvAvailable(group: number): boolean {
 const runConv = (x: tf.Tensor, filter: tf.Tensor, bias: tf.Tensor | undefined, attrs: ConvAttrs) =>
   tf.engine().runKernel(CONV, (bias ? { x, filter, bias } : { x, filter }) as never, attrs as never) as tf.Tensor;
 
-/** Conv3D with the same zero padding `pad` on every side, x [n, c, d, h, w], tfjs filter [kd, kh, kw, in, out],
- * bias [out] or none; returns [n, out, d', h', w']. Its input gradient is the adjoint kernel. */
-export function fusedConv(x: tf.Tensor, filter: tf.Tensor, bias: tf.Tensor | undefined, strides: [number, number, number], pad: number): tf.Tensor {
-  const [n, c, d, h, w] = x.shape;
-  const attrs: ConvAttrs = { strides, pad, adjoint: false, convInputShape: [n, d, h, w, c] };
+/** The kernel with `attrs`, whose input gradient is the same kernel with `adjoint` flipped (a convolution's
+ * is the transposed convolution, and the reverse), without the bias. */
+function withAdjoint(x: tf.Tensor, filter: tf.Tensor, bias: tf.Tensor | undefined, attrs: ConvAttrs): tf.Tensor {
   const op = tf.customGrad(((xi: tf.Tensor, save: (t: tf.Tensor[]) => void) => {
     save([filter]); // kept for the gradient, even if made inside the caller's tidy
     return {
       value: runConv(xi, filter, bias, attrs),
-      gradFunc: (dy: tf.Tensor, [f]: tf.Tensor[]) => runConv(dy, f, undefined, { ...attrs, adjoint: true }),
+      gradFunc: (dy: tf.Tensor, [f]: tf.Tensor[]) => runConv(dy, f, undefined, { ...attrs, adjoint: !attrs.adjoint }),
     };
   }) as unknown as Parameters<typeof tf.customGrad>[0]);
   return op(x);
 }
 
+/** Conv3D with the same zero padding `pad` on every side, x [n, c, d, h, w], tfjs filter [kd, kh, kw, in, out],
+ * bias [out] or none; returns [n, out, d', h', w']. */
+export function fusedConv(x: tf.Tensor, filter: tf.Tensor, bias: tf.Tensor | undefined, strides: [number, number, number], pad: number): tf.Tensor {
+  const [n, c, d, h, w] = x.shape;
+  return withAdjoint(x, filter, bias, { strides, pad, adjoint: false, convInputShape: [n, d, h, w, c] });
+}
+
 /** ConvTranspose with padding `pad` on every side and output padding `outPad` (< stride), x [n, c, d, h, w],
- * tfjs conv3dTranspose filter [kd, kh, kw, out, in], bias [out] or none. Its input gradient is the convolution. */
+ * tfjs conv3dTranspose filter [kd, kh, kw, out, in], bias [out] or none. */
 export function fusedConvTranspose(x: tf.Tensor, filter: tf.Tensor, bias: tf.Tensor | undefined, strides: [number, number, number], pad: number, outPad: number[]): tf.Tensor {
   const [n, , d, h, w] = x.shape;
   const size = (len: number, i: number) => (len - 1) * strides[i] - 2 * pad + filter.shape[i] + outPad[i];
-  const attrs: ConvAttrs = { strides, pad, adjoint: true, convInputShape: [n, size(d, 0), size(h, 1), size(w, 2), filter.shape[3] as number] };
-  const op = tf.customGrad(((xi: tf.Tensor, save: (t: tf.Tensor[]) => void) => {
-    save([filter]);
-    return {
-      value: runConv(xi, filter, bias, attrs),
-      gradFunc: (dy: tf.Tensor, [f]: tf.Tensor[]) => runConv(dy, f, undefined, { ...attrs, adjoint: false }),
-    };
-  }) as unknown as Parameters<typeof tf.customGrad>[0]);
-  return op(x);
+  return withAdjoint(x, filter, bias, { strides, pad, adjoint: true, convInputShape: [n, size(d, 0), size(h, 1), size(w, 2), filter.shape[3] as number] });
 }

@@ -48,7 +48,6 @@ export function stridedCopy(src: ArrayLike<number>, shapeIn: readonly number[], 
   }
 }
 
-
 /** A few channels moved last (a model's input, channels first -> last, and its gradient): rows of a short last
  * axis would make the odometer step every few elements; here each channel is one long contiguous read. */
 function interleave(src: ArrayLike<number>, shape: readonly number[], strides: readonly number[], offset: number, dst: Float32Array | Int32Array | Uint8Array): void {

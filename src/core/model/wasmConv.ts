@@ -8,6 +8,7 @@
 // row mask, one parameter block per output grid, the output. A strided input gradient is one grid per
 // stride phase (dx voxels i with the same i mod stride receive from the same taps).
 import type { backend_util } from '@tensorflow/tfjs';
+import { stridedCopy } from './cpuStrided.ts';
 import { CONV3D_WASM_PLAIN, CONV3D_WASM_SHARED } from './wasm/kernels.generated.ts';
 import { CONTROL_BYTES, type Job, type KernelExports, type KernelPool, rowRunner, startPool } from './wasmThreads.ts';
 
@@ -252,6 +253,13 @@ function gradientAxis(inLen: number, outLen: number, k: number, s: number, pad: 
 
 const turned = new WeakMap<Float32Array, Float32Array>();
 
+/** Each of `blocks` consecutive [rows][cols] matrices of x as [cols][rows]. */
+function turnBlocks(x: Float32Array, blocks: number, rows: number, cols: number): Float32Array {
+  const out = new Float32Array(x.length);
+  stridedCopy(x, [blocks, cols, rows], [rows * cols, 1, cols], 0, out);
+  return out;
+}
+
 /** dx of conv3d (also a transposed convolution's output): dy NDHWC, filter [kd, kh, kw, in, out]. */
 export function conv3dInputGradientWasm(dy: Float32Array, filter: Float32Array, info: Conv3DInfo, layout: ConvLayout = {}): Float32Array | null {
   if (!enabled || !state) return null;
@@ -266,11 +274,7 @@ export function conv3dInputGradientWasm(dy: Float32Array, filter: Float32Array, 
   // filters are constants, so each is turned once
   let wT = turned.get(filter);
   if (!wT) {
-    wT = new Float32Array(filter.length);
-    for (let t = 0; t < nTaps; t++) {
-      const base = t * ci * co;
-      for (let i = 0; i < ci; i++) for (let o = 0; o < co; o++) wT[base + o * ci + i] = filter[base + i * co + o];
-    }
+    wT = turnBlocks(filter, nTaps, ci, co);
     turned.set(filter, wT);
   }
   const grids: Grid[] = [];
@@ -301,14 +305,8 @@ export function batchMatMulWasm(a: Float32Array, aShape: readonly number[], b: F
   const [ar, ac] = aShape.slice(-2), [br, bc] = bShape.slice(-2);
   const M = transposeA ? ac : ar, K = transposeA ? ar : ac, N = transposeB ? br : bc;
   if ((transposeB ? bc : br) !== K) return null;
-  const turn = (x: Float32Array, rows: number, cols: number) => { // each item's [rows][cols] -> [cols][rows]
-    const out = new Float32Array(x.length);
-    for (let i = 0, base = 0; i < items; i++, base += rows * cols)
-      for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[base + c * rows + r] = x[base + r * cols + c];
-    return out;
-  };
-  const src = transposeA ? turn(a, ar, ac) : a;
-  const weights = transposeB ? turn(b, br, bc) : b;
+  const src = transposeA ? turnBlocks(a, items, ar, ac) : a;
+  const weights = transposeB ? turnBlocks(b, items, br, bc) : b;
   const values = run({
     batch: items, srcDims: [1, 1, M], srcChannels: K, srcOffset: [0, 0, 0], srcInDims: [1, 1, M],
     outDims: [1, 1, M], outChannels: N, weights, weightsPerItem: K * N,

@@ -41,14 +41,17 @@ function makeFilters(w: HostTensor, group: number, dil: number[], transposed: bo
   return filters;
 }
 
-/** pad: the same zero padding on every side, done by the convolution kernel itself (tfjs's conv3d takes a
- * number there, though its types say 'valid' | 'same'): no padded copy, and no concatenation whose
- * gradient is a split. */
+/** The same zero padding on every side as tfjs's `pad`: the kernel pads itself (tfjs's convolutions take a
+ * number there, though their types say 'valid' | 'same'), so there is no padded copy, and no concatenation
+ * whose gradient is a split. */
+const kernelPad = (pad: number) => (pad === 0 ? 'valid' : pad) as 'valid';
+
+/** pad: see kernelPad. */
 function groupedConv(x: tf.Tensor5D, filters: tf.Tensor[], strides: number[], group: number, pad = 0): tf.Tensor5D {
   const channels = x.shape[4] / group;
   const parts = filters.map((f, g) => {
     const xg = group === 1 ? x : slice(x, [0, 0, 0, 0, g * channels], [-1, -1, -1, -1, channels]) as tf.Tensor5D;
-    return tf.conv3d(xg, f as tf.Tensor5D, strides as [number, number, number], (pad === 0 ? 'valid' : pad) as 'valid');
+    return tf.conv3d(xg, f as tf.Tensor5D, strides as [number, number, number], kernelPad(pad));
   });
   return (parts.length === 1 ? parts[0] : tf.concat(parts, 4)) as tf.Tensor5D;
 }
@@ -135,7 +138,7 @@ function convTranspose(x: tf.Tensor5D, f: tf.Tensor5D, strides: [number, number,
   const [kd, kh, kw, out] = f.shape;
   const outShape: [number, number, number, number, number] = [b, (d - 1) * strides[0] - 2 * pad + kd + outPad[0],
     (h - 1) * strides[1] - 2 * pad + kh + outPad[1], (w - 1) * strides[2] - 2 * pad + kw + outPad[2], out];
-  const padding = (pad === 0 ? 'valid' : pad) as 'valid'; // a number works, though the types say 'valid' | 'same'
+  const padding = kernelPad(pad);
   const op = tf.customGrad(((xi: tf.Tensor) => ({
     value: tf.conv3dTranspose(xi as tf.Tensor5D, f, outShape, strides, padding),
     gradFunc: (dy: tf.Tensor) => tf.conv3d(dy as tf.Tensor5D, f, strides, padding),
