@@ -11,7 +11,7 @@ const executablePath = process.env.CHROMIUM_PATH ?? (existsSync('/usr/bin/chromi
 interface Report {
   backend: { name: string; adapter: string; kernels?: { threads: number; note?: string } };
   leakedTensors: number;
-  results: { model: string; sizeZyx: number[]; logitsRelErr: number; gradRelErr: number; layerRelErr?: number; layerGradRelErr?: number; forwardMs: number; gradMs: number }[];
+  results: { model: string; sizeZyx: number[]; logitsRelErr: number; gradRelErr: number; linearizedGradRelErr?: number; layerRelErr?: number; layerGradRelErr?: number; forwardMs: number; gradMs: number }[];
 }
 
 // WebGPU runs with Dawn's robustness ON, as in users' browsers: with the config's test-only
@@ -36,6 +36,7 @@ for (const backend of ['webgpu', 'webgl', 'cpu'] as const) {
       console.log(`[parity ${backend}] adapter: ${report.backend.adapter}`);
       for (const r of report.results) {
         console.log(`[parity ${backend}] ${r.model} ${r.sizeZyx.join('x')}: logits ${r.logitsRelErr.toExponential(2)} grad ${r.gradRelErr.toExponential(2)}`
+          + ` linearized ${r.linearizedGradRelErr?.toExponential(2)}`
           + (r.layerGradRelErr !== undefined ? ` layer ${r.layerRelErr!.toExponential(2)} layerGrad ${r.layerGradRelErr.toExponential(2)}` : '')
           + ` (${r.forwardMs.toFixed(0)} / ${r.gradMs.toFixed(0)} ms)`);
       }
@@ -43,6 +44,7 @@ for (const backend of ['webgpu', 'webgl', 'cpu'] as const) {
       for (const r of report.results) {
         expect(r.logitsRelErr, `${r.model} ${r.sizeZyx} logits`).toBeLessThan(TOLERANCE);
         expect(r.gradRelErr, `${r.model} ${r.sizeZyx} gradient`).toBeLessThan(TOLERANCE);
+        expect(r.linearizedGradRelErr, `${r.model} ${r.sizeZyx} gradient from one kept forward pass`).toBeLessThan(TOLERANCE);
         if (r.layerGradRelErr !== undefined) {
           expect(r.layerRelErr!, `${r.model} layer activations`).toBeLessThan(TOLERANCE);
           expect(r.layerGradRelErr, `${r.model} layer gradient`).toBeLessThan(TOLERANCE);

@@ -153,6 +153,14 @@ function withAdjoint(x: tf.Tensor, filter: tf.Tensor, bias: tf.Tensor | undefine
   return op(x);
 }
 
+/** The input gradient of fusedConv (`transposed` false) or fusedConvTranspose (true) from the output's cotangent
+ * dy alone, [n, c, d, h, w] of x's shape `xShape` (for a backward pass that keeps no x: Dag.linearize). */
+export function fusedConvInputGradient(dy: tf.Tensor, filter: tf.Tensor, strides: [number, number, number], pad: number, transposed: boolean, xShape: number[]): tf.Tensor {
+  // the plain convolution's input is x (Conv) or the output (ConvTranspose), channels last
+  const [n, c, d, h, w] = transposed ? dy.shape : xShape;
+  return runConv(dy, filter, undefined, { strides, pad, adjoint: !transposed, convInputShape: [n, d, h, w, c] });
+}
+
 /** Conv3D with the same zero padding `pad` on every side, x [n, c, d, h, w], tfjs filter [kd, kh, kw, in, out],
  * bias [out] or none; returns [n, out, d', h', w']. */
 export function fusedConv(x: tf.Tensor, filter: tf.Tensor, bias: tf.Tensor | undefined, strides: [number, number, number], pad: number): tf.Tensor {

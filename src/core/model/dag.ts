@@ -13,6 +13,43 @@ export interface DagNode {
   inputs: string[];   // '' = omitted optional input
   outputs: string[];
   run(inputs: (DagValue | undefined)[]): DagValue[];
+  /** For a node linear in its inputs that depend on wrt (a convolution with constant weights, a concat): their
+   * cotangents from the output's without the input values (only the shapes of all inputs, with the backward
+   * pass's batch), so a backward pass keeps and recomputes nothing. Absent: Dag.linearize's other ways. */
+  linearVjp?(dys: (tf.Tensor | undefined)[], inputShapes: (number[] | undefined)[]): (tf.Tensor | undefined)[];
+  /** Treats every batch item apart (axis 0 is the batch, for any attributes of this node): a forward pass at
+   * batch 1 then serves a backward pass of a whole batch of cotangents (Dag.linearize). */
+  perSample?: boolean;
+  /** Each output element depends only on the same element of each input (activations, inference batch norm,
+   * sums and products): the derivative is one value per element (Dag.linearize). */
+  elementwise?: boolean;
+}
+
+/** One forward pass at batch 1 kept for many backward passes (vector-Jacobian products) of one output. */
+export interface Linearized {
+  /** the output value of the forward pass (batch 1); owned by this object */
+  output: tf.Tensor;
+  /** per batch row b of dy (the output's shape but for batch B): d(sum(output * dy[b])) / d(wrt), batch B;
+   * a new tensor, the caller's to dispose */
+  backward(dy: tf.Tensor): tf.Tensor;
+  dispose(): void;
+}
+
+/** A node's input cotangents by tfjs's own gradients of its `run` (its forward runs again, once). */
+function vjpByGrads(n: DagNode, inputs: (DagValue | undefined)[], dys: (tf.Tensor | undefined)[], wanted: boolean[]): (tf.Tensor | undefined)[] {
+  const idx = wanted.flatMap((w, j) => (w ? [j] : []));
+  const f = (...xs: tf.Tensor[]) => {
+    const ins = inputs.slice();
+    xs.forEach((x, k) => (ins[idx[k]] = x));
+    const outs = n.run(ins);
+    let s: tf.Tensor = tf.scalar(0);
+    outs.forEach((o, j) => { const d = dys[j]; if (d && !isHost(o)) s = tf.add(s, tf.sum(tf.mul(o, d))); });
+    return s;
+  };
+  const gs = tf.grads(f)(idx.map((j) => inputs[j] as tf.Tensor));
+  const out: (tf.Tensor | undefined)[] = inputs.map(() => undefined);
+  idx.forEach((j, k) => (out[j] = gs[k]));
+  return out;
 }
 
 export class Dag {
@@ -66,6 +103,102 @@ export class Dag {
       if (v && v !== exclude && !inside.has(v) && !this.constants.has(v)) out.add(v);
     }));
     return [...out];
+  }
+
+  /**
+   * Forward once from `feeds` (batch 1) to `output`, keeping what a backward pass needs; then `backward(dy)` as
+   * often as wanted, for a batch of cotangents at once, each with respect to the fed value `wrt`. tf.grad would
+   * re-run the forward pass for every batch. Per node between wrt and output:
+   * - `linearVjp` (convolutions, concat): the cotangent from the output's alone, nothing kept;
+   * - `elementwise` (activations, norms with fixed statistics, sums): the derivative at the kept point, one value
+   *   per element, made once here; a backward pass multiplies by it (broadcast over the batch);
+   * - anything else: tf.grads of the node on its kept inputs repeated to the batch.
+   * Null where such a node is not `perSample` (e.g. a reshape that folds the batch into another axis).
+   */
+  linearize(feeds: Map<string, DagValue>, output: string, wrt: string): Linearized | null {
+    const order = this.needed(new Set(feeds.keys()), [output]);
+    const reached = new Set<string>([wrt]); // tensor values that depend on wrt
+    const active: number[] = [];
+    const keep = new Set<string>([output]);
+    const shapes = new Map<string, number[]>();
+    for (const i of order) {
+      const n = this.nodes[i];
+      if (!n.inputs.some((v) => reached.has(v))) continue;
+      if (!n.perSample) return null;
+      active.push(i);
+      n.outputs.forEach((o) => o && reached.add(o));
+      if (!n.linearVjp) n.inputs.forEach((v) => v && keep.add(v));
+    }
+    const values = this.run(feeds, [...keep].filter((v) => !feeds.has(v) && !this.constants.has(v)), (name, value) => {
+      shapes.set(name, [...value.shape]);
+      if (!reached.has(name)) return;
+      // a shape computed on the host, a mask or an index carries no cotangent
+      if (isHost(value) || value.dtype !== 'float32') reached.delete(name);
+    });
+    const valueOf = (v: string) => (v === '' ? undefined : values.get(v) ?? feeds.get(v) ?? this.constants.get(v));
+    shapes.set(wrt, [...feeds.get(wrt)!.shape]);
+    const same = (a?: number[], b?: number[]) => !!a && !!b && a.length === b.length && a.every((d, i) => d === b[i]);
+    // elementwise nodes: d output / d input per element (no input broadcast against the output), then their
+    // inputs are dropped unless a generic node needs them
+    const diagonal = new Map<number, (tf.Tensor | undefined)[]>();
+    for (const i of active) {
+      const n = this.nodes[i];
+      const wanted = n.inputs.map((v) => reached.has(v));
+      if (n.linearVjp || !n.elementwise || n.outputs.length !== 1 || !reached.has(n.outputs[0])) continue;
+      if (!n.inputs.every((v, j) => !wanted[j] || same(shapes.get(v), shapes.get(n.outputs[0])))) continue;
+      const ones = tf.ones(shapes.get(n.outputs[0])!);
+      diagonal.set(i, vjpByGrads(n, n.inputs.map(valueOf), [ones], wanted).map((g) => g && tf.keep(g)));
+      ones.dispose();
+    }
+    const stillNeeded = new Set<string>([output]);
+    active.forEach((i) => !this.nodes[i].linearVjp && !diagonal.has(i) && this.nodes[i].inputs.forEach((v) => stillNeeded.add(v)));
+    for (const [name, v] of values) if (!stillNeeded.has(name) && !isHost(v)) { v.dispose(); values.delete(name); }
+    const out = valueOf(output);
+    if (!out || isHost(out)) throw new Error(`value '${output}' is not a tensor`);
+    return {
+      output: out,
+      backward: (dy) => tf.tidy(() => {
+        const batch = dy.shape[0];
+        // shapes in the backward pass: the batch for values that depend on wrt, as kept for the others
+        const batchShape = (v: string) => {
+          const sh = shapes.get(v) ?? this.constants.get(v)?.shape;
+          return sh && (reached.has(v) ? [batch, ...sh.slice(1)] : [...sh]);
+        };
+        // batch copies of a kept batch-1 input (tf.concat: tfjs-cpu's tile is an index computation per element)
+        const repeated = (v: DagValue | undefined, reachedValue: boolean) =>
+          (reachedValue && batch > 1 ? tf.concat(new Array(batch).fill(v as tf.Tensor), 0) : v);
+        const cot = new Map<string, tf.Tensor>([[output, dy]]);
+        for (let k = active.length - 1; k >= 0; k--) {
+          const i = active[k];
+          const n = this.nodes[i];
+          const dys = n.outputs.map((o) => (o ? cot.get(o) : undefined));
+          if (dys.every((d) => d === undefined)) continue;
+          const wanted = n.inputs.map((v) => reached.has(v));
+          const diag = diagonal.get(i);
+          const grads = !wanted.some(Boolean) ? []
+            : n.linearVjp ? n.linearVjp(dys, n.inputs.map((v) => (v ? batchShape(v) : undefined)))
+              : diag ? diag.map((d) => d && tf.mul(dys[0]!, d))
+                : vjpByGrads(n, n.inputs.map((v, j) => repeated(valueOf(v), wanted[j])), dys, wanted);
+          n.outputs.forEach((o) => {
+            const d = cot.get(o);
+            if (o && d && d !== dy) d.dispose();
+            cot.delete(o);
+          });
+          n.inputs.forEach((v, j) => {
+            const g = grads[j];
+            if (!g || !reached.has(v)) return;
+            const prev = cot.get(v);
+            cot.set(v, prev ? tf.add(prev, g) : g);
+            if (prev) { prev.dispose(); g.dispose(); }
+          });
+        }
+        return cot.get(wrt) ?? tf.zeros(batchShape(wrt)!);
+      }),
+      dispose: () => {
+        values.forEach((v, name) => !isHost(v) && !feeds.has(name) && v.dispose());
+        diagonal.forEach((ds) => ds.forEach((d) => d?.dispose()));
+      },
+    };
   }
 
   /** Compute `wanted` values. Fed tensors and returned tensors are the caller's to dispose. */

@@ -2,18 +2,19 @@
 // only say how the app's channels-last [b, z, y, x, c] layout maps to the model's native layout.
 import * as tf from '@tensorflow/tfjs';
 import { slice } from './safeOps.ts';
-import type { Dag, DagValue } from './dag.ts';
+import type { Dag, DagValue, Linearized } from './dag.ts';
 import type { ModelManifest } from './manifest.ts';
 import { isHost } from './onnx/hostTensor.ts';
-import type { ActivationsAndHead, LayerInfo, SegmentationModel } from './segmentationModel.ts';
+import type { ActivationsAndHead, LayerInfo, LinearizedLesion, SegmentationModel } from './segmentationModel.ts';
 import type { OpShape } from './cost.ts';
 
-/** Maps between the app layout [b, z, y, x, c] and a model's native layout. Each returns a new tensor. */
+/** Maps between the app layout [b, z, y, x, c] and a model's native layout. Each returns a new tensor. The two
+ * are inverse axis permutations of 5D tensors, so the adjoint of each is the other (linearizeLesion uses that). */
 export interface LayoutAdapter {
   toModel(x: tf.Tensor): tf.Tensor;
   fromModel(y: tf.Tensor): tf.Tensor5D;
-  /** Spatial sizes [z, y, x] of a native 5D feature map, and its channel count. */
-  spatialOf(native: readonly number[]): { zyx: number[]; channels: number };
+  /** Spatial sizes [z, y, x] of a native 5D feature map, its channel count and channel axis. */
+  spatialOf(native: readonly number[]): { zyx: number[]; channels: number; channelAxis: number };
 }
 
 export abstract class DagSegmentationModel implements SegmentationModel {
@@ -39,12 +40,48 @@ export abstract class DagSegmentationModel implements SegmentationModel {
   }
 
   lesionLogits(x: tf.Tensor5D): tf.Tensor4D {
-    return tf.tidy(() => {
-      const logits = this.logits(x);
-      const [b, z, y, xx] = logits.shape;
-      const c = this.manifest.output.lesionChannel;
-      return tf.reshape(slice(logits, [0, 0, 0, 0, c], [b, z, y, xx, 1]), [b, z, y, xx]) as tf.Tensor4D;
-    });
+    return tf.tidy(() => this.lesionOf(this.logits(x)));
+  }
+
+  private lesionOf(logits: tf.Tensor5D): tf.Tensor4D {
+    const [b, z, y, xx] = logits.shape;
+    const c = this.manifest.output.lesionChannel;
+    return tf.reshape(slice(logits, [0, 0, 0, 0, c], [b, z, y, xx, 1]), [b, z, y, xx]) as tf.Tensor4D;
+  }
+
+  linearizeLesion(x: tf.Tensor5D): LinearizedLesion | null {
+    this.checkInput(x.shape);
+    if (x.shape[0] !== 1) throw new Error('linearizeLesion: batch 1 only');
+    const native = this.layout.toModel(x);
+    let lin: Linearized | null;
+    try {
+      lin = this.dag.linearize(new Map([[this.inputName, native]]), this.outputName, this.inputName);
+    } catch (e) {
+      native.dispose();
+      throw e;
+    }
+    if (!lin) {
+      native.dispose();
+      return null;
+    }
+    const kept = lin;
+    const k = this.manifest.output.lesionChannel;
+    return {
+      backward: (target) => tf.tidy(() => {
+        const [b, z, y, xx] = target.shape;
+        // the cotangent of the app-layout logits: the target in the lesion channel, zero in the others
+        const classes = kept.output.shape[this.layout.spatialOf(kept.output.shape).channelAxis];
+        const parts = Array.from({ length: classes }, (_, c) => (c === k ? tf.reshape(target, [b, z, y, xx, 1]) : tf.zeros([b, z, y, xx, 1])));
+        const dLogits = parts.length === 1 ? parts[0] : tf.concat(parts, 4);
+        // the layout maps are inverse axis permutations, so each one's adjoint is the other
+        const dNative = kept.backward(this.layout.toModel(dLogits));
+        return this.layout.fromModel(dNative);
+      }),
+      dispose: () => {
+        kept.dispose();
+        native.dispose();
+      },
+    };
   }
 
   /** Probe once with a small non-cubic input; keep 5D maps whose three axes scale alike. */

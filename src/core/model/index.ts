@@ -1,5 +1,5 @@
 // Public API of the model runtime. See README.md for the tensor layout.
-export type { SegmentationModel, LayerInfo, ActivationsAndHead } from './segmentationModel.ts';
+export type { SegmentationModel, LayerInfo, ActivationsAndHead, LinearizedLesion } from './segmentationModel.ts';
 export { validateManifest, ManifestError, type ModelManifest, type ModelFormat, type OutputKind } from './manifest.ts';
 export { loadSegmentationModel, loadManifest, httpModelFolder, ModelLoadError, type ReadModelFile } from './loadModel.ts';
 export { OnnxSegmentationModel } from './onnx/onnxModel.ts';

@@ -27,6 +27,13 @@ export interface ActivationsAndHead {
   dispose(): void;
 }
 
+export interface LinearizedLesion {
+  /** a new tensor [B, z, y, x, C], the caller's to dispose */
+  backward(target: tf.Tensor4D): tf.Tensor5D;
+  /** frees the kept forward pass (not x) */
+  dispose(): void;
+}
+
 export interface SegmentationModel {
   readonly manifest: ModelManifest;
   /** logits(x): [b, z, y, x, C] -> [b, z, y, x, k]. Differentiable; allocates only its output. */
@@ -36,6 +43,11 @@ export interface SegmentationModel {
   /** Named intermediate feature maps usable for Grad-CAM++ (spatial, channels-last after adaptation). */
   layers(): LayerInfo[];
   activationsAndHead(x: tf.Tensor5D, layer: string): ActivationsAndHead;
+  /** One forward pass of x (batch 1) kept for many input gradients of its lesion logits: row b of
+   * `backward(targets)` = d sum(lesionLogits(x) * targets[b]) / dx, targets [B, z, y, x]. tf.grad re-runs the
+   * forward for every batch; this does not (max SmoothGrad: one forward per noise sample, then backward passes
+   * of many lesion voxels). Absent, or null for a graph that mixes batch items (Dag.linearize): use tf.grad. */
+  linearizeLesion?(x: tf.Tensor5D): LinearizedLesion | null;
   /** Throws a message naming the problem when x does not fit the model's declared input. */
   checkInput(shape: readonly number[]): void;
   /** Ops of the graph that pool over the whole spatial window (instance norm, global pooling): any output

@@ -3,9 +3,10 @@
 // mean: A = 1/|L| dS_L/dx (one backward row per sample).
 // max:  A(i) = dz_v*/dx_i with v* the lesion voxel of largest |.| at element i (sign kept). Batched:
 //       each batch row is one (sample, lesion voxel) pair whose target is that voxel's logit alone, so
-//       one backward pass gives `batchSize` per-voxel gradients.
+//       one backward pass gives `batchSize` per-voxel gradients. Where the model can (linearizeLesion), each
+//       sample's forward pass runs once and is kept for all its rows: a batch then costs one backward pass.
 import * as tf from '@tensorflow/tfjs';
-import type { SegmentationModel } from '../model/index.ts';
+import type { LinearizedLesion, SegmentationModel } from '../model/index.ts';
 import { Cancelled } from '../segment/segmentVolume.ts';
 import type { Crop } from './crop.ts';
 import { batchInput, type PreparedInstance, targetGradient } from './instance.ts';
@@ -117,6 +118,44 @@ export async function smoothGrad(
   const { sigma, seed, noise } = noiseOf(p, o);
   const total = samples * a.rowsPerSample;
   const inputs = new Map<number, Float32Array[]>(); // noisy input of each open sample
+  // several rows per sample (max): one forward pass per sample, kept for the backward passes of its rows
+  const kept = new Map<number, { x: tf.Tensor5D; lin: LinearizedLesion }>();
+  let linearizable = a.rowsPerSample > 1 && model.linearizeLesion !== undefined;
+  const release = (sample: number) => {
+    inputs.delete(sample);
+    const k = kept.get(sample);
+    if (k) { k.lin.dispose(); k.x.dispose(); kept.delete(sample); }
+  };
+  const linearized = (sample: number): LinearizedLesion | null => {
+    if (!linearizable) return null;
+    if (!kept.has(sample)) {
+      const x = batchInput([inputs.get(sample)!], p.crop);
+      let lin: LinearizedLesion | null;
+      try {
+        lin = model.linearizeLesion!(x);
+      } catch (e) {
+        x.dispose();
+        throw e;
+      }
+      if (!lin) { x.dispose(); linearizable = false; return null; }
+      kept.set(sample, { x, lin });
+    }
+    return kept.get(sample)!.lin;
+  };
+  const gradients = (rows: NoiseRow[]): tf.Tensor5D => {
+    const groups: NoiseRow[][] = []; // rows are sample-major
+    for (const r of rows) {
+      const last = groups[groups.length - 1];
+      if (last && last[0].sample === r.sample) last.push(r);
+      else groups.push([r]);
+    }
+    const lins = groups.map((g) => linearized(g[0].sample));
+    if (lins.some((l) => !l)) return tf.tidy(() => targetGradient(model, batchInput(rows.map((r) => inputs.get(r.sample)!), p.crop), a.targets(rows)));
+    return tf.tidy(() => {
+      const parts = groups.map((g, k) => lins[k]!.backward(a.targets(g)));
+      return (parts.length === 1 ? parts[0] : tf.concat(parts, 0)) as tf.Tensor5D;
+    });
+  };
   let sum: tf.Tensor = tf.zeros([nz * ny * nx * channels]);
   let finished = 0;
   try {
@@ -125,7 +164,7 @@ export async function smoothGrad(
       const count = Math.min(batch, total - start);
       const rows = Array.from({ length: count }, (_, b) => ({ sample: Math.floor((start + b) / a.rowsPerSample), row: (start + b) % a.rowsPerSample }));
       for (const r of rows) if (!inputs.has(r.sample)) inputs.set(r.sample, noisyInput(p, noise, r.sample));
-      const g = tf.tidy(() => targetGradient(model, batchInput(rows.map((r) => inputs.get(r.sample)!), p.crop), a.targets(rows)));
+      const g = gradients(rows);
       try {
         for (const { add, samples: n } of a.fold(g, rows)) {
           const next = tf.add(sum, add);
@@ -137,7 +176,7 @@ export async function smoothGrad(
       } finally {
         g.dispose();
       }
-      for (const r of rows) if (r.row === a.rowsPerSample - 1) inputs.delete(r.sample);
+      for (const r of rows) if (r.row === a.rowsPerSample - 1) release(r.sample);
       if (o.onProgress) o.onProgress(start + count, total, finished ? await toMaps(sum, channels, 1 / (finished * a.normaliser)) : null);
       await yieldToEvents();
     }
@@ -149,6 +188,7 @@ export async function smoothGrad(
   } finally {
     sum.dispose();
     a.dispose();
+    [...kept.keys()].forEach(release);
   }
 }
 
@@ -193,11 +233,14 @@ export function maxVoxelGradient(p: PreparedInstance): GradientAttribution {
         while (b1 < count && rows[b1].sample === sample) b1++;
         const previous = best.get(sample) ?? tf.zeros([size]);
         const next = tf.tidy(() => {
-          const group = tf.slice(g, [b0, 0], [b1 - b0, size]);
-          // first max wins, as torch.argmax (oneHot needs depth >= 2)
-          const picked = b1 - b0 === 1 ? tf.reshape(group, [size])
-            : tf.sum(tf.mul(group, tf.transpose(tf.oneHot(tf.argMax(tf.abs(group), 0), b1 - b0))), 0);
-          return tf.where(tf.greater(tf.abs(picked), tf.abs(previous)), picked, previous);
+          // rows in voxel order, a row replacing the running value only where strictly larger: the first
+          // voxel of largest |g| wins ties, as torch.argmax (cheaper than argMax + oneHot over the rows)
+          let running = previous;
+          for (let b = b0; b < b1; b++) {
+            const row = tf.reshape(tf.slice(g, [b, 0], [1, size]), [size]);
+            running = tf.where(tf.greater(tf.abs(row), tf.abs(running)), row, running);
+          }
+          return running === previous ? tf.clone(previous) : running;
         });
         previous.dispose();
         best.set(sample, next);

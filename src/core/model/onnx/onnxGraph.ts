@@ -52,6 +52,14 @@ class Context implements OpContext {
   }
 }
 
+/** Ops that treat every batch item apart whatever their attributes (DagNode.perSample); Concat when its axis is
+ * not the batch. Reshapes, transposes and matmuls may fold the batch into other axes, so they are not listed. */
+const PER_SAMPLE = new Set(['Conv', 'ConvTranspose', 'Relu', 'LeakyRelu', 'PRelu', 'Elu', 'Sigmoid', 'Tanh', 'Erf',
+  'Identity', 'BatchNormalization', 'InstanceNormalization', 'Add', 'Sub', 'Mul', 'Div']);
+
+/** Ops whose every output element depends on the same element of each input (DagNode.elementwise). */
+const ELEMENTWISE = new Set(['Relu', 'LeakyRelu', 'PRelu', 'Elu', 'Sigmoid', 'Tanh', 'Erf', 'Identity', 'BatchNormalization', 'Add', 'Sub', 'Mul', 'Div']);
+
 /** Refuses unsupported ops (all of them listed) and unsupported attributes. */
 function checkOps(graph: OnnxGraph): void {
   const problems: string[] = [];
@@ -115,7 +123,16 @@ export function loadOnnxGraph(bytes: Uint8Array): LoadedOnnx {
       }
       outs.forEach((t) => !isHost(t) && t.dispose());
     }
-    nodes.push({ name: node.name, opType: node.opType, inputs: node.inputs, outputs: node.outputs, run });
+    const op = OPS[node.opType];
+    const linear = op.linear?.applies(node, graph.initializers) ? op.linear : undefined;
+    const attrs = new Attrs(node);
+    const linearVjp = linear && ((dys: (tf.Tensor | undefined)[], shapes: (number[] | undefined)[]) => {
+      const given = node.inputs.map((v) => (v === '' ? undefined : constants.get(v)));
+      return dys[0] ? linear.vjp(dys[0], shapes, given, attrs, ctx) : [];
+    });
+    const perSample = PER_SAMPLE.has(node.opType) || (node.opType === 'Concat' && attrs.int('axis', 0) >= 1);
+    const elementwise = ELEMENTWISE.has(node.opType);
+    nodes.push({ name: node.name, opType: node.opType, inputs: node.inputs, outputs: node.outputs, run, perSample, elementwise, ...(linearVjp ? { linearVjp } : {}) });
     opCounts.set(node.opType, (opCounts.get(node.opType) ?? 0) + 1);
   }
 

@@ -22,6 +22,8 @@ export interface ParityResult {
   /** max |ours - PyTorch| / max |PyTorch| */
   logitsRelErr: number;
   gradRelErr: number;
+  /** the same input gradient from one kept forward pass (linearizeLesion: max SmoothGrad's path) */
+  linearizedGradRelErr?: number;
   layerRelErr?: number;
   layerGradRelErr?: number;
   forwardMs: number;
@@ -83,7 +85,21 @@ export async function runParity(name: string, read: ReadModelFile, onlyCases?: n
         gradRelErr: relativeError(gradData, f32(await read(c.grad))),
         forwardMs, gradMs,
       };
-
+      const lin = model.linearizeLesion?.(x) ?? null; // null: a graph that folds the batch into other axes
+      if (lin) {
+        try {
+          // a batch of two targets from one forward pass: the mask, and nothing (its row must stay zero)
+          const targets = tf.tidy(() => tf.concat([mask, tf.zerosLike(mask)], 0)) as tf.Tensor4D;
+          const g = lin.backward(targets);
+          const [first, second] = tf.split(g, 2, 0);
+          result.linearizedGradRelErr = relativeError(await channelsFirstData(first), f32(await read(c.grad)));
+          const leak = tf.tidy(() => tf.max(tf.abs(second)));
+          if ((await leak.data())[0] !== 0) result.linearizedGradRelErr = Infinity;
+          tf.dispose([targets, g, first, second, leak]);
+        } finally {
+          lin.dispose();
+        }
+      }
       if (c.layer && c.layer_grad) {
         const ah = model.activationsAndHead(x, model.manifest.gradCamLayer);
         const lesion = model.manifest.output.lesionChannel;

@@ -2,9 +2,10 @@
 // Dilations and flips are baked into the constant filters once, so only tf.conv3d (whose input
 // gradient is correct on cpu, webgl and webgpu) runs; tfjs has no gradient for conv3dTranspose.
 import * as tf from '@tensorflow/tfjs';
-import { fusedConv, fusedConvAvailable, fusedConvTranspose } from '../../cpuFused.ts';
+import { fusedConv, fusedConvAvailable, fusedConvInputGradient, fusedConvTranspose } from '../../cpuFused.ts';
 import { isHost, type HostTensor } from '../hostTensor.ts';
 import { toChannelsFirst, toChannelsLast } from '../layout.ts';
+import type { OnnxNode } from '../proto.ts';
 import type { Attrs, OpContext, OpDef, Value } from './types.ts';
 import { binaryAligned, need, padConstant, padOrCrop, slice } from './util.ts';
 
@@ -77,8 +78,36 @@ function autoPads(attrs: Attrs, inSize: number[], kernel: number[], strides: num
   return pads;
 }
 
+/** One group, one padding on every side given as pads (no auto_pad, no output_shape): the cases whose input
+ * gradient is one kernel call (the others are differentiated through `run`). */
+function evenLinear(node: OnnxNode, constants: Map<string, HostTensor>, transposed: boolean): boolean {
+  const a = node.attributes;
+  const pads = (a.get('pads') as number[] | undefined) ?? [0];
+  const outPad = (a.get('output_padding') as number[] | undefined) ?? [0, 0, 0];
+  const strides = (a.get('strides') as number[] | undefined) ?? [1, 1, 1];
+  const dil = (a.get('dilations') as number[] | undefined) ?? [1, 1, 1];
+  return checkConv(node, constants) === null && ((a.get('group') as number | undefined) ?? 1) === 1
+    && ((a.get('auto_pad') as string | undefined) ?? 'NOTSET') === 'NOTSET' && pads.every((p) => p === pads[0])
+    && (!transposed || (!a.has('output_shape') && dil.every((d) => d === 1) && outPad.every((p, i) => p < strides[i])));
+}
+
 export const Conv: OpDef = {
   check: checkConv,
+  linear: {
+    applies: (node, constants) => evenLinear(node, constants, false),
+    vjp(dy, [xShape], [, wv], attrs, ctx) {
+      const w = wv as HostTensor;
+      const dil = attrs.ints('dilations', [1, 1, 1]);
+      const strides = attrs.ints('strides', [1, 1, 1]) as [number, number, number];
+      const pad = attrs.ints('pads', [0])[0];
+      const [filter] = ctx.cached(w, `conv g1 d${dil}`, () => makeFilters(w, 1, dil, false));
+      if (fusedConvAvailable(1)) return [fusedConvInputGradient(dy, filter, strides, pad, false, xShape!)];
+      const [n, c, d, h, ww] = xShape!;
+      // what tf.conv3d's own gradient computes (conv3DBackpropInput), called directly
+      const g = tf.conv3dTranspose(toChannelsLast(dy) as tf.Tensor5D, filter as tf.Tensor5D, [n, d, h, ww, c], strides, kernelPad(pad));
+      return [toChannelsFirst(g)];
+    },
+  },
   run([xv, wv, bv], attrs, ctx) {
     const w = need(wv, 'W') as HostTensor;
     const group = attrs.int('group', 1);
@@ -148,6 +177,18 @@ function convTranspose(x: tf.Tensor5D, f: tf.Tensor5D, strides: [number, number,
 
 export const ConvTranspose: OpDef = {
   check: checkConv,
+  linear: {
+    applies: (node, constants) => evenLinear(node, constants, true),
+    vjp(dy, [xShape], [, wv], attrs, ctx) {
+      const w = wv as HostTensor;
+      const strides = attrs.ints('strides', [1, 1, 1]) as [number, number, number];
+      const pad = attrs.ints('pads', [0])[0];
+      const [filter] = ctx.cached(w, 'convT-direct g1', () => transposeFilters(w, 1));
+      if (fusedConvAvailable(1)) return [fusedConvInputGradient(dy, filter, strides, pad, true, xShape!)];
+      // the adjoint of a transposed convolution: the forward convolution with the same padding (convTranspose)
+      return [toChannelsFirst(tf.conv3d(toChannelsLast(dy) as tf.Tensor5D, filter as tf.Tensor5D, strides, kernelPad(pad)))];
+    },
+  },
   run([xv, wv, bv], attrs, ctx) {
     const w = need(wv, 'W') as HostTensor;
     if (!isHost(w)) throw new Error('weights must be constant');

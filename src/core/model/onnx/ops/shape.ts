@@ -131,6 +131,15 @@ export const Concat: OpDef = {
     }
     return [tf.concat(values.map((v) => ctx.tensor(v)), axis)];
   },
+  // linear: each input's cotangent is its part of the output's
+  linear: {
+    applies: (node) => node.inputs.every((v) => v !== ''),
+    vjp(dy, shapes, _constants, attrs) {
+      const axis = normAxis(attrs.int('axis', 0), dy.rank);
+      if (shapes.some((sh) => !sh)) throw new Error('Concat: an input shape is unknown');
+      return tf.split(dy, shapes.map((sh) => sh![axis]), axis);
+    },
+  },
 };
 
 export const Gather: OpDef = {

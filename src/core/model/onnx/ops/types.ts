@@ -31,4 +31,11 @@ export interface OpDef {
   run: OpRun;
   /** Load-time check of attributes / constant inputs; returns why the node is refused, or null. */
   check?: (node: OnnxNode, constants: Map<string, HostTensor>) => string | null;
+  /** For ops linear in their non-constant inputs (a convolution, a concat): the inputs' cotangents from the
+   * output's and the inputs' shapes alone, so a backward pass keeps no input and runs no forward again
+   * (DagNode.linearVjp). `applies` is asked once at load time; where it says no, Dag.linearize's other ways. */
+  linear?: {
+    applies(node: OnnxNode, constants: Map<string, HostTensor>): boolean;
+    vjp(dy: tf.Tensor, inputShapes: (number[] | undefined)[], constants: (Value | undefined)[], attrs: Attrs, ctx: OpContext): (tf.Tensor | undefined)[];
+  };
 }
