@@ -7,7 +7,8 @@
 //   fast (effective receptive field), window (the model's 96^3 window around the lesion) and whole
 //   (the whole volume as one window, as the paper's code did).
 // A gradient budget keeps CPU runs to minutes: at most that many gradient passes are timed per
-// explanation and the time is extrapolated linearly to the full count (flagged in every row).
+// explanation (per-voxel methods: whole noise samples, at least one) and the time is extrapolated
+// linearly to the full count (flagged in every row).
 import * as tf from '@tensorflow/tfjs';
 import { type BackendInfo, type ReadModelFile, type SegmentationModel, explanationCost, graphCost, loadSegmentationModel } from '../core/model/index.ts';
 import type { DagSegmentationModel } from '../core/model/dagModel.ts';
@@ -171,19 +172,17 @@ async function timeExplanation(model: SegmentationModel, request: InstanceReques
   const gradients = m.usesNoise ? m.progressTotal(c.samples, lesion) : 1;
   let timed = gradients;
   const batchSize = batchOf(m, c);
-  let part = p;
   let samples = c.samples;
   if (m.gradientPerVoxel) {
-    // time k lesion voxels of s samples: the cost of a gradient does not depend on which voxel
-    const k = Math.min(lesion, Math.max(1, c.gradientBudget));
-    samples = k < lesion ? 1 : Math.min(c.samples, Math.max(1, Math.floor(c.gradientBudget / lesion)));
-    timed = k * samples;
-    if (k < lesion) part = { ...p, lesionCrop: p.lesionCrop.slice(0, k) };
+    // whole samples, at least one whatever the budget: a sample's one forward pass serves all its lesion voxels
+    // (linearizeLesion), so part of a sample would count that forward pass too often
+    samples = Math.min(c.samples, Math.max(1, Math.floor(c.gradientBudget / lesion)));
+    timed = lesion * samples;
   } else if (m.usesNoise) {
     samples = timed = Math.min(c.samples, Math.max(1, c.gradientBudget));
   }
-  const r = await m.run(model, part, { samples, seed: 1, batchSize, onProgress });
-  if (m.quantities) lesionSaliency(r, part);
+  const r = await m.run(model, p, { samples, seed: 1, batchSize, onProgress });
+  if (m.quantities) lesionSaliency(r, p);
   const cropDims = r.crop.dims; // CAMs widen exact crops
   const tDone = performance.now();
   const seconds = ((tPrepared - t0) + (tDone - tPrepared) * (gradients / timed)) / 1000;

@@ -23,8 +23,12 @@ export interface SmoothGradOptions {
   noise?: NoiseSource;
   /** rows per backward pass: noise samples (mean) or (sample, voxel) pairs (max); default: the attribution's (4 / 8) */
   batchSize?: number;
-  /** after each batch: work done, work total, running mean of the finished samples (null: none yet) */
+  /** after each batch: work done, work total, running mean of the finished samples (null: none yet, or not read
+   * back this time: see partialEveryMs) */
   onProgress?: (done: number, total: number, partialMaps: Float32Array[] | null) => void;
+  /** the running mean is read back (on a GPU, a wait for the device) at most this often; default 250 ms, 0 = every
+   * batch. The first finished sample is always read back. */
+  partialEveryMs?: number;
   signal?: AbortSignal;
 }
 
@@ -158,6 +162,7 @@ export async function smoothGrad(
   };
   let sum: tf.Tensor = tf.zeros([nz * ny * nx * channels]);
   let finished = 0;
+  let lastReadback = -Infinity;
   try {
     for (let start = 0; start < total; start += batch) {
       if (o.signal?.aborted) throw new Cancelled();
@@ -177,7 +182,11 @@ export async function smoothGrad(
         g.dispose();
       }
       for (const r of rows) if (r.row === a.rowsPerSample - 1) release(r.sample);
-      if (o.onProgress) o.onProgress(start + count, total, finished ? await toMaps(sum, channels, 1 / (finished * a.normaliser)) : null);
+      if (o.onProgress) {
+        const due = finished > 0 && performance.now() - lastReadback >= (o.partialEveryMs ?? 250);
+        o.onProgress(start + count, total, due ? await toMaps(sum, channels, 1 / (finished * a.normaliser)) : null);
+        if (due) lastReadback = performance.now();
+      }
       await yieldToEvents();
     }
     const maps = await toMaps(sum, channels, 1 / (samples * a.normaliser));

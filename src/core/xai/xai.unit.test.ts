@@ -179,8 +179,12 @@ describe('box model: exact receptive field, quantities, context, progress, cance
     const model = new BoxModel(1);
     const p = await prepareInstance(model, request, { cropMode: 'whole' });
     const seen: [number, number, boolean][] = [];
-    await smoothGradMax(model, p, { samples: 2, batchSize: 20, seed: 1, onProgress: (d, t, m) => seen.push([d, t, m !== null]) });
+    await smoothGradMax(model, p, { samples: 2, batchSize: 20, seed: 1, partialEveryMs: 0, onProgress: (d, t, m) => seen.push([d, t, m !== null]) });
     expect(seen).toEqual([[20, 54, false], [40, 54, true], [54, 54, true]]);
+    // read back at most every so often: the first finished sample, then not again within the interval
+    seen.length = 0;
+    await smoothGradMax(model, p, { samples: 3, batchSize: 10, seed: 1, partialEveryMs: 1e9, onProgress: (d, t, m) => seen.push([d, t, m !== null]) });
+    expect(seen.map((s) => s[2])).toEqual([false, false, true, false, false, false, false, false, false]);
     const controller = new AbortController();
     const before = tf.memory().numTensors;
     await expect(smoothGradMax(model, p, { samples: 3, batchSize: 10, signal: controller.signal, onProgress: (d) => d >= 20 && controller.abort() })).rejects.toBeInstanceOf(Cancelled);
