@@ -44,7 +44,10 @@ for (const backend of ['webgpu', 'webgl', 'cpu'] as const) {
       for (const r of report.results) {
         expect(r.logitsRelErr, `${r.model} ${r.sizeZyx} logits`).toBeLessThan(TOLERANCE);
         expect(r.gradRelErr, `${r.model} ${r.sizeZyx} gradient`).toBeLessThan(TOLERANCE);
-        expect(r.linearizedGradRelErr, `${r.model} ${r.sizeZyx} gradient from one kept forward pass`).toBeLessThan(TOLERANCE);
+        // one kept forward pass for a batch of targets (Dag.linearize): the convolutional nets; Swin UNETR's
+        // windows fold the batch into other axes and the op zoo has reshapes, so those use tf.grad only
+        if (['unet3d', 'dynunet'].includes(r.model)) expect(r.linearizedGradRelErr, `${r.model} ${r.sizeZyx} gradient from one kept forward pass`).toBeLessThan(TOLERANCE);
+        else expect(r.linearizedGradRelErr, `${r.model}: no kept forward pass`).toBeUndefined();
         if (r.layerGradRelErr !== undefined) {
           expect(r.layerRelErr!, `${r.model} layer activations`).toBeLessThan(TOLERANCE);
           expect(r.layerGradRelErr, `${r.model} layer gradient`).toBeLessThan(TOLERANCE);
@@ -54,3 +57,19 @@ for (const backend of ['webgpu', 'webgl', 'cpu'] as const) {
     });
   });
 }
+
+test('the tiled WebGPU convolutions match the cpu backend (strides, padding, dilation, odd channel counts)', async ({ page }) => {
+  test.setTimeout(240_000);
+  await page.goto('/test-pages/runtime.html');
+  await expect(page.locator('body')).toHaveAttribute('data-ready', 'true');
+  type Check = { adapter: string; tiled: boolean; results: { conv: string; forward: number; inputGradient: number | null }[] };
+  const r = await page.evaluate(() => (window as unknown as { tiledConvCheck(): Promise<Check> }).tiledConvCheck());
+  console.log(`[tiled conv] ${r.adapter}`);
+  for (const c of r.results) console.log(`[tiled conv] ${c.conv}: forward ${c.forward.toExponential(2)} input gradient ${c.inputGradient?.toExponential(2) ?? '-'}`);
+  expect(r.tiled).toBe(true);
+  expect(r.results.length).toBe(6);
+  for (const c of r.results) {
+    expect(c.forward, c.conv).toBeLessThan(1e-5);
+    if (c.inputGradient !== null) expect(c.inputGradient, c.conv).toBeLessThan(1e-5);
+  }
+});

@@ -51,3 +51,49 @@ async function firstNonFinite(backend: string, name: string, caseIndex: number) 
   return found;
 }
 (window as unknown as { firstNonFinite: typeof firstNonFinite }).firstNonFinite = firstNonFinite;
+
+/** The tiled WebGPU convolutions (webgpuConv.ts) against the cpu backend on awkward shapes: strides, padding,
+ * dilation, batches, channel counts that fill no tile; forward and input gradient (= transposed convolution). */
+async function tiledConvCheck() {
+  const cases: { x: number[]; f: number[]; s: number; p: number | 'valid' | 'same'; d?: number }[] = [
+    { x: [1, 8, 9, 10, 3], f: [3, 3, 3, 3, 5], s: 1, p: 1 },
+    { x: [2, 7, 8, 9, 4], f: [3, 3, 3, 4, 16], s: 2, p: 1 },
+    { x: [1, 6, 6, 6, 17], f: [2, 2, 2, 17, 33], s: 2, p: 'valid' },
+    { x: [1, 9, 9, 9, 2], f: [3, 3, 3, 2, 8], s: 1, p: 'same', d: 2 },
+    { x: [1, 5, 6, 7, 16], f: [1, 1, 1, 16, 2], s: 1, p: 0 },
+    { x: [1, 11, 13, 12, 8], f: [3, 3, 3, 8, 24], s: 2, p: 1 },
+  ];
+  const run = async (i: number) => {
+    const c = cases[i];
+    const t = tf.tidy(() => {
+      // seeds from 1: tfjs treats seed 0 as none
+      const x = tf.randomNormal(c.x, 0, 1, 'float32', 3 * i + 1) as tf.Tensor5D;
+      const f = tf.randomNormal(c.f, 0, 1, 'float32', 3 * i + 2) as tf.Tensor5D;
+      const y = tf.conv3d(x, f, c.s, c.p as 'same', 'NDHWC', c.d ?? 1);
+      const dy = tf.randomNormal(y.shape, 0, 1, 'float32', 3 * i + 3) as tf.Tensor5D;
+      // the input gradient (tfjs has it for dilation 1 only)
+      const dx = (c.d ?? 1) === 1 ? tf.conv3dTranspose(dy, f, c.x as [number, number, number, number, number], c.s, c.p as 'same') : null;
+      return dx ? [y, dx] : [y];
+    });
+    // data(), not dataSync(): a browser's WebGPU cannot read back synchronously
+    const out = { y: (await t[0].data()) as Float32Array, dx: t[1] ? ((await t[1].data()) as Float32Array) : null };
+    tf.dispose(t);
+    return out;
+  };
+  await initBackend(['cpu']);
+  const reference = [];
+  for (let i = 0; i < cases.length; i++) reference.push(await run(i));
+  const info = await initBackend(['webgpu']);
+  const relErr = (a: Float32Array, b: Float32Array) => {
+    let m = 0, r = 0;
+    for (let i = 0; i < b.length; i++) { m = Math.max(m, Math.abs(a[i] - b[i])); r = Math.max(r, Math.abs(b[i])); }
+    return Number.isFinite(m) ? m / r : Infinity;
+  };
+  const results = [];
+  for (let i = 0; i < cases.length; i++) {
+    const got = await run(i);
+    results.push({ conv: JSON.stringify(cases[i]), forward: relErr(got.y, reference[i].y), inputGradient: got.dx ? relErr(got.dx, reference[i].dx!) : null });
+  }
+  return { adapter: info.adapter, tiled: (tf.getKernel('Conv3D', 'webgpu') as { lesionLens?: boolean }).lesionLens === true, results };
+}
+(window as unknown as { tiledConvCheck: typeof tiledConvCheck }).tiledConvCheck = tiledConvCheck;

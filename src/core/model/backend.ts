@@ -2,6 +2,7 @@
 // returns wrong input gradients, and every explanation here is a gradient. The cpu backend runs our own
 // WebAssembly convolutions instead (wasmConv.ts), on one thread per core where memory can be shared.
 import * as tf from '@tensorflow/tfjs';
+import { setTiledWebGpuConv } from './webgpuConv.ts';
 import { setFastCpuKernels } from './cpuKernels.ts';
 import { coreCount, initWasmKernels, type WasmKernelInfo } from './wasmConv.ts';
 import { isSoftwareRendererName, webglRendererName } from './adapters.ts';
@@ -90,6 +91,7 @@ export async function initBackend(preference: readonly string[] = DEFAULT_BACKEN
       }
       if (!(await tf.setBackend(name))) throw new Error('initialisation failed');
       await tf.ready();
+      if (name === 'webgpu') setTiledWebGpuConv(true); // tiled Conv3D and its input gradient
       let kernels: WasmKernelInfo | undefined;
       if (name === 'cpu') {
         setFastCpuKernels(true); // row copies instead of per-element index math
