@@ -11,6 +11,7 @@ import { Cancelled } from '../segment/segmentVolume.ts';
 import type { Crop } from './crop.ts';
 import { batchInput, type PreparedInstance, targetGradient } from './instance.ts';
 import { type NoiseSource, seededNoise } from './noise.ts';
+import { type NoiseAhead, noiseAhead } from './noiseThread.ts';
 
 export interface SmoothGradOptions {
   /** N, default 50 */
@@ -21,6 +22,8 @@ export interface SmoothGradOptions {
   seed?: number;
   /** supply the noise instead (e.g. the noise a PyTorch reference used) */
   noise?: NoiseSource;
+  /** the seeded noise made ahead on a thread of its own (default true; the same values either way) */
+  noiseThread?: boolean;
   /** rows per backward pass: noise samples (mean) or (sample, voxel) pairs (max); default: the attribution's (4 / 8) */
   batchSize?: number;
   /** after each batch: work done, work total, running mean of the finished samples (null: none yet, or not read
@@ -63,11 +66,13 @@ function noiseOf(p: PreparedInstance, o: SmoothGradOptions) {
   return { sigma, seed, noise: o.noise ?? seededNoise(seed!, sigma) };
 }
 
-function noisyInput(p: PreparedInstance, noise: NoiseSource, sample: number): Float32Array[] {
+/** x + eps_n per channel; the seeded noise comes from the noise thread where there is one (made ahead). */
+async function noisyInput(p: PreparedInstance, noise: NoiseSource, ahead: NoiseAhead | null, sample: number): Promise<Float32Array[]> {
+  const here = () => p.input.map((_, c) => noise(sample, c, p.crop));
+  const eps = ahead ? await ahead.take(sample).catch(here) : here(); // a failed thread: the same values drawn here
   return p.input.map((channel, c) => {
-    const eps = noise(sample, c, p.crop);
     const out = new Float32Array(channel.length);
-    for (let i = 0; i < out.length; i++) out[i] = channel[i] + eps[i];
+    for (let i = 0; i < out.length; i++) out[i] = channel[i] + eps[c][i];
     return out;
   });
 }
@@ -120,6 +125,7 @@ export async function smoothGrad(
   const a = attribution(p);
   const batch = Math.max(1, o.batchSize ?? a.defaultBatch);
   const { sigma, seed, noise } = noiseOf(p, o);
+  const ahead = seed !== null && (o.noiseThread ?? true) ? await noiseAhead(seed, sigma, p.crop, channels, samples) : null;
   const total = samples * a.rowsPerSample;
   const inputs = new Map<number, Float32Array[]>(); // noisy input of each open sample
   // several rows per sample (max): one forward pass per sample, kept for the backward passes of its rows
@@ -168,7 +174,7 @@ export async function smoothGrad(
       if (o.signal?.aborted) throw new Cancelled();
       const count = Math.min(batch, total - start);
       const rows = Array.from({ length: count }, (_, b) => ({ sample: Math.floor((start + b) / a.rowsPerSample), row: (start + b) % a.rowsPerSample }));
-      for (const r of rows) if (!inputs.has(r.sample)) inputs.set(r.sample, noisyInput(p, noise, r.sample));
+      for (const r of rows) if (!inputs.has(r.sample)) inputs.set(r.sample, await noisyInput(p, noise, ahead, r.sample));
       const g = gradients(rows);
       try {
         for (const { add, samples: n } of a.fold(g, rows)) {
@@ -198,6 +204,7 @@ export async function smoothGrad(
     sum.dispose();
     a.dispose();
     [...kept.keys()].forEach(release);
+    ahead?.close();
   }
 }
 

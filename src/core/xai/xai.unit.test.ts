@@ -175,6 +175,21 @@ describe('box model: exact receptive field, quantities, context, progress, cance
     expect(r.minimalContextMm).toBe(radii[expected.lastIndexOf(false) + 1]);
   });
 
+  it('the noise made ahead on its own thread is the noise drawn in the loop, bit for bit', async () => {
+    const model = new BoxModel(1);
+    const p = await prepareInstance(model, request, { cropMode: 'whole' });
+    const ahead = new Float32Array(seededNoise(4, 0.3)(5, 1, p.crop)); // the reference: the function itself
+    const { noiseAhead } = await import('./noiseThread.ts');
+    const thread = await noiseAhead(4, 0.3, p.crop, 2, 8);
+    expect(thread).not.toBeNull();
+    for (let s = 0; s < 5; s++) await thread!.take(s);
+    expect(Array.from((await thread!.take(5))[1])).toEqual(Array.from(ahead));
+    thread!.close();
+    const a = await smoothGradMean(model, p, { samples: 6, batchSize: 4, seed: 2, noiseThread: true });
+    const b = await smoothGradMean(model, p, { samples: 6, batchSize: 4, seed: 2, noiseThread: false });
+    expect(a.maps.map((m) => Array.from(m))).toEqual(b.maps.map((m) => Array.from(m)));
+  });
+
   it('max variant reports progress with running means and stops on abort', async () => {
     const model = new BoxModel(1);
     const p = await prepareInstance(model, request, { cropMode: 'whole' });
