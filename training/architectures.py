@@ -311,3 +311,76 @@ class OpZoo(nn.Module):
         y = torch.cat([up[:, :4] * t - near[:, 4:] / (1.5 + near[:, :4] ** 2).sqrt(), up[:, 4:]], 1)
         y = torch.where(y > 0, y, 0.2 * y)
         return self.out(torch.softmax(y, 1) + y)
+
+
+# ---------------------------------------------------------------- parity-only architectures (issue 18)
+# Not shipped and not trained: small nets with random weights whose ONNX exports carry the patterns of models
+# researchers bring (MONAI SegResNet, nnU-Net v2), for the runtime's PyTorch parity fixtures.
+class GNResBlock(nn.Module):
+    """SegResNet's pre-activation block: GroupNorm -> ReLU -> conv, twice, plus the input."""
+
+    def __init__(self, c, groups=4):
+        super().__init__()
+        self.norm1, self.conv1 = nn.GroupNorm(groups, c), nn.Conv3d(c, c, 3, padding=1)
+        self.norm2, self.conv2 = nn.GroupNorm(groups, c), nn.Conv3d(c, c, 3, padding=1)
+
+    def forward(self, x):
+        y = self.conv1(F.relu(self.norm1(x)))
+        return x + self.conv2(F.relu(self.norm2(y)))
+
+
+class SegResNetLite(nn.Module):
+    """MONAI SegResNet in small: GroupNorm residual blocks, strided-conv encoder, 1x1 conv + trilinear
+    upsampling + addition decoder. Input sizes: multiples of 4."""
+
+    stride = 4
+
+    def __init__(self, width=8, in_channels=2, out_channels=2):
+        super().__init__()
+        w = width
+        self.stem = nn.Conv3d(in_channels, w, 3, padding=1)
+        self.enc0 = GNResBlock(w)
+        self.down1, self.enc1 = nn.Conv3d(w, 2 * w, 3, stride=2, padding=1), GNResBlock(2 * w)
+        self.down2, self.enc2 = nn.Conv3d(2 * w, 4 * w, 3, stride=2, padding=1), GNResBlock(4 * w)
+        self.up1, self.dec1 = nn.Conv3d(4 * w, 2 * w, 1), GNResBlock(2 * w)
+        self.up0, self.dec0 = nn.Conv3d(2 * w, w, 1), GNResBlock(w)
+        self.head = nn.Sequential(nn.GroupNorm(4, w), nn.ReLU(), nn.Conv3d(w, out_channels, 1))
+
+    def forward(self, x):
+        a = self.enc0(self.stem(x))
+        b = self.enc1(self.down1(a))
+        c = self.enc2(self.down2(b))
+        up = lambda t: F.interpolate(t, scale_factor=2, mode='trilinear', align_corners=False)  # noqa: E731
+        d = self.dec1(up(self.up1(c)) + b)
+        return self.head(self.dec0(up(self.up0(d)) + a))
+
+
+def conv_in_lrelu(cin, cout, stride=1):
+    """nnU-Net v2's ConvDropoutNormReLU without dropout: conv -> InstanceNorm (affine) -> LeakyReLU(0.01)."""
+    return nn.Sequential(nn.Conv3d(cin, cout, 3, stride=stride, padding=1), nn.InstanceNorm3d(cout, affine=True),
+                         nn.LeakyReLU(0.01, inplace=True))
+
+
+class PlainUNetDeepSupervision(nn.Module):
+    """nnU-Net v2's PlainConvUNet in small, with deep supervision: two conv-IN-LReLU per stage, strided convs
+    down, transposed convs (kernel = stride = 2) up, a 1x1 head at every decoder stage. forward returns the
+    half-resolution head FIRST, then the full-resolution one (the ONNX outputs in that order), so the runtime
+    must pick the full-resolution output, not the first. Input sizes: multiples of 4."""
+
+    stride = 4
+    output_names = ['logits_half', 'logits']   # the order of forward's outputs; 'logits' is full resolution
+
+    def __init__(self, in_channels=2, out_channels=2):
+        super().__init__()
+        self.stage0 = nn.Sequential(conv_in_lrelu(in_channels, 8), conv_in_lrelu(8, 8))
+        self.stage1 = nn.Sequential(conv_in_lrelu(8, 16, 2), conv_in_lrelu(16, 16))
+        self.stage2 = nn.Sequential(conv_in_lrelu(16, 32, 2), conv_in_lrelu(32, 32))
+        self.up1, self.dec1, self.seg1 = nn.ConvTranspose3d(32, 16, 2, stride=2), nn.Sequential(conv_in_lrelu(32, 16), conv_in_lrelu(16, 16)), nn.Conv3d(16, out_channels, 1)
+        self.up0, self.dec0, self.seg0 = nn.ConvTranspose3d(16, 8, 2, stride=2), nn.Sequential(conv_in_lrelu(16, 8), conv_in_lrelu(8, 8)), nn.Conv3d(8, out_channels, 1)
+
+    def forward(self, x):
+        s0 = self.stage0(x)
+        s1 = self.stage1(s0)
+        d1 = self.dec1(torch.cat([self.up1(self.stage2(s1)), s1], 1))
+        d0 = self.dec0(torch.cat([self.up0(d1), s0], 1))
+        return self.seg1(d1), self.seg0(d0)

@@ -20,7 +20,7 @@ import numpy as np
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from architectures import DynUNet, OpZoo, SwinUNETR, UNet3D  # noqa: E402
+from architectures import DynUNet, OpZoo, PlainUNetDeepSupervision, SegResNetLite, SwinUNETR, UNet3D  # noqa: E402
 
 OUT = os.path.join('public', 'test-fixtures', 'model')
 LESION_CHANNEL = 1
@@ -32,13 +32,17 @@ MODELS = {
     'swin_unetr': (SwinUNETR, [[16, 16, 32], [32, 32, 32]], 'dec2', 17),
     # opset 13: LayerNorm and GELU come out decomposed (ReduceMean/Sub/Pow/Sqrt/Div, Erf)
     'opzoo': (OpZoo, [[8, 8, 8], [8, 12, 16]], None, 13),
+    # not shipped: the patterns of models researchers bring (issue 18). GroupNorm exports as
+    # Reshape -> InstanceNormalization -> Reshape; deep supervision as a second, half-resolution output.
+    'segresnet': (SegResNetLite, [[16, 16, 16], [16, 24, 32]], 'dec1', 17),
+    'plainunet_ds': (PlainUNetDeepSupervision, [[16, 16, 16], [16, 24, 32]], 'dec0', 17),
 }
 
 
 def randomise_norms(model, gen):
     """Default init leaves norms as identity; give them values so the parity test sees them."""
     for m in model.modules():
-        if isinstance(m, (torch.nn.BatchNorm3d, torch.nn.InstanceNorm3d, torch.nn.LayerNorm)):
+        if isinstance(m, (torch.nn.BatchNorm3d, torch.nn.InstanceNorm3d, torch.nn.LayerNorm, torch.nn.GroupNorm)):
             if getattr(m, 'weight', None) is not None:
                 m.weight.data = 0.5 + torch.rand(m.weight.shape, generator=gen)
                 m.bias.data = 0.1 * torch.randn(m.bias.shape, generator=gen)
@@ -71,15 +75,22 @@ def export(name, cls, sizes, layer_module, opset):
     folder = os.path.join(OUT, name)
     os.makedirs(folder, exist_ok=True)
 
+    # Several outputs (deep supervision): the fixtures are of the full-resolution one, named 'logits'
+    names = getattr(cls, 'output_names', ['logits'])
+    full = names.index('logits')
+    logits_of = (lambda out: out[full]) if len(names) > 1 else (lambda out: out)
+
     # Check that tracing did not bake one input size in: trace at one size, run at the other.
     traced = torch.jit.trace(model, torch.randn(1, 2, *sizes[0]))
     probe = torch.randn(2, 2, *sizes[1])
-    assert torch.allclose(traced(probe), model(probe), atol=1e-5), f'{name}: trace is size-bound'
+    assert torch.allclose(logits_of(traced(probe)), logits_of(model(probe)), atol=1e-5), f'{name}: trace is size-bound'
 
     axes = {0: 'batch', 2: 'z', 3: 'y', 4: 'x'}
+    # other outputs get their own spatial symbols, as an exporter gives a lower-resolution head
+    out_axes = {n: (axes if n == 'logits' else {0: 'batch', 2: f'{n}_z', 3: f'{n}_y', 4: f'{n}_x'}) for n in names}
     torch.onnx.export(model, torch.randn(1, 2, *sizes[0]), os.path.join(folder, 'model.onnx'),
-                      input_names=['input'], output_names=['logits'], opset_version=opset,
-                      dynamic_axes={'input': axes, 'logits': axes}, do_constant_folding=True)
+                      input_names=['input'], output_names=names, opset_version=opset,
+                      dynamic_axes={'input': axes, **out_axes}, do_constant_folding=True)
 
     # Gradients come from a float64 copy: in this PyTorch build the float32 backward of the op zoo
     # disagreed with finite differences (and with itself between runs), float64 passes gradcheck.
@@ -96,9 +107,9 @@ def export(name, cls, sizes, layer_module, opset):
         x = torch.randn(1, 2, *size, generator=gen).half().float()
         mask = sphere_mask(size, gen)
         with torch.no_grad():
-            logits = model(x)
+            logits = logits_of(model(x))
         x64 = x.double().requires_grad_(True)
-        score = (model64(x64)[0, LESION_CHANNEL] * torch.from_numpy(mask).double()).sum()
+        score = (logits_of(model64(x64))[0, LESION_CHANNEL] * torch.from_numpy(mask).double()).sum()
         score.backward()
         x.grad = x64.grad.float()
         tag = 'x'.join(str(s) for s in size)

@@ -60,6 +60,18 @@ const PER_SAMPLE = new Set(['Conv', 'ConvTranspose', 'Relu', 'LeakyRelu', 'PRelu
 /** Ops whose every output element depends on the same element of each input (DagNode.elementwise). */
 const ELEMENTWISE = new Set(['Relu', 'LeakyRelu', 'PRelu', 'Elu', 'Sigmoid', 'Tanh', 'Erf', 'Identity', 'BatchNormalization', 'Add', 'Sub', 'Mul', 'Div']);
 
+/** The output to segment with: of several (deep supervision: one head per decoder level), the one whose spatial
+ * dimensions are the input's (the same sizes, or the same named dynamic dimensions), else the first. */
+function segmentationOutput(input: OnnxValueInfo, outputs: OnnxValueInfo[]): OnnxValueInfo {
+  if (outputs.length === 1 || !input.dims) return outputs[0];
+  const spatial = (v: OnnxValueInfo) => v.dims?.slice(2);
+  const same = (v: OnnxValueInfo) => {
+    const a = spatial(v), b = spatial(input)!;
+    return !!a && a.length === b.length && a.every((d, i) => d !== null && d === b[i]);
+  };
+  return outputs.find(same) ?? outputs[0];
+}
+
 /** Refuses unsupported ops (all of them listed) and unsupported attributes. */
 function checkOps(graph: OnnxGraph): void {
   const problems: string[] = [];
@@ -139,7 +151,7 @@ export function loadOnnxGraph(bytes: Uint8Array): LoadedOnnx {
   return {
     dag: new Dag(nodes, constants),
     input: graph.inputs[0],
-    output: graph.outputs[0],
+    output: segmentationOutput(graph.inputs[0], graph.outputs),
     opset: graph.opset,
     producer: graph.producer,
     opCounts,

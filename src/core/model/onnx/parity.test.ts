@@ -13,8 +13,9 @@ export const readFixture = (name: string) => async (path: string) => new Uint8Ar
 
 // Twice: on tfjs's own cpu kernels (the importer's ops as every backend runs them), and as the app runs the
 // cpu backend (initBackend: WebAssembly convolutions on threads, channels-first fused convolutions, fused PReLU).
-/** The convolutional nets; Swin UNETR's windows fold the batch into other axes, and the op zoo has reshapes. */
-const PER_SAMPLE_GRAPHS: string[] = ['unet3d', 'dynunet'];
+/** The convolutional nets; Swin UNETR's windows fold the batch into other axes, the op zoo and GroupNorm
+ * (SegResNet) have reshapes. */
+const PER_SAMPLE_GRAPHS: string[] = ['unet3d', 'dynunet', 'plainunet_ds'];
 
 /** One test per architecture; `label` names the run in the log. */
 function parityTests(label: string) {
