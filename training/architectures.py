@@ -384,3 +384,42 @@ class PlainUNetDeepSupervision(nn.Module):
         d1 = self.dec1(torch.cat([self.up1(self.stage2(s1)), s1], 1))
         d0 = self.dec0(torch.cat([self.up0(d1), s0], 1))
         return self.seg1(d1), self.seg0(d0)
+
+
+class AttentionGate(nn.Module):
+    """Attention U-Net's additive gate: psi = sigmoid(1x1(relu(Wg g + Wx x))), then x * psi (one channel of psi
+    over all of x's: a broadcast multiply)."""
+
+    def __init__(self, cx, cg, ci):
+        super().__init__()
+        self.wx, self.wg, self.psi = nn.Conv3d(cx, ci, 1), nn.Conv3d(cg, ci, 1), nn.Conv3d(ci, 1, 1)
+
+    def forward(self, x, g):
+        return x * torch.sigmoid(self.psi(F.relu(self.wx(x) + self.wg(g))))
+
+
+def conv_bn_relu(cin, cout, stride=1):
+    return nn.Sequential(nn.Conv3d(cin, cout, 3, stride=stride, padding=1), nn.BatchNorm3d(cout), nn.ReLU())
+
+
+class AttentionUNet(nn.Module):
+    """Attention U-Net in small (Oktay et al.'s gates on the skips): max-pool encoder, transposed-conv decoder,
+    each skip gated by the decoder signal before the concatenation. Input sizes: multiples of 4."""
+
+    stride = 4
+
+    def __init__(self, in_channels=2, out_channels=2):
+        super().__init__()
+        self.enc0, self.enc1, self.enc2 = conv_bn_relu(in_channels, 8), conv_bn_relu(8, 16), conv_bn_relu(16, 32)
+        self.up1, self.gate1, self.dec1 = nn.ConvTranspose3d(32, 16, 2, stride=2), AttentionGate(16, 16, 8), conv_bn_relu(32, 16)
+        self.up0, self.gate0, self.dec0 = nn.ConvTranspose3d(16, 8, 2, stride=2), AttentionGate(8, 8, 4), conv_bn_relu(16, 8)
+        self.out = nn.Conv3d(8, out_channels, 1)
+
+    def forward(self, x):
+        e0 = self.enc0(x)
+        e1 = self.enc1(F.max_pool3d(e0, 2))
+        e2 = self.enc2(F.max_pool3d(e1, 2))
+        u1 = self.up1(e2)
+        d1 = self.dec1(torch.cat([u1, self.gate1(e1, u1)], 1))
+        u0 = self.up0(d1)
+        return self.out(self.dec0(torch.cat([u0, self.gate0(e0, u0)], 1)))

@@ -20,7 +20,7 @@ import numpy as np
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from architectures import DynUNet, OpZoo, PlainUNetDeepSupervision, SegResNetLite, SwinUNETR, UNet3D  # noqa: E402
+from architectures import AttentionUNet, DynUNet, OpZoo, PlainUNetDeepSupervision, SegResNetLite, SwinUNETR, UNet3D  # noqa: E402
 
 OUT = os.path.join('public', 'test-fixtures', 'model')
 LESION_CHANNEL = 1
@@ -36,6 +36,7 @@ MODELS = {
     # Reshape -> InstanceNormalization -> Reshape; deep supervision as a second, half-resolution output.
     'segresnet': (SegResNetLite, [[16, 16, 16], [16, 24, 32]], 'dec1', 17),
     'plainunet_ds': (PlainUNetDeepSupervision, [[16, 16, 16], [16, 24, 32]], 'dec0', 17),
+    'attention_unet': (AttentionUNet, [[16, 16, 16], [16, 24, 32]], 'dec1', 17),
 }
 
 

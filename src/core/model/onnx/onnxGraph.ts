@@ -55,7 +55,7 @@ class Context implements OpContext {
 /** Ops that treat every batch item apart whatever their attributes (DagNode.perSample); Concat when its axis is
  * not the batch. Reshapes, transposes and matmuls may fold the batch into other axes, so they are not listed. */
 const PER_SAMPLE = new Set(['Conv', 'ConvTranspose', 'Relu', 'LeakyRelu', 'PRelu', 'Elu', 'Sigmoid', 'Tanh', 'Erf',
-  'Identity', 'BatchNormalization', 'InstanceNormalization', 'Add', 'Sub', 'Mul', 'Div']);
+  'Identity', 'BatchNormalization', 'InstanceNormalization', 'Add', 'Sub', 'Mul', 'Div', 'MaxPool', 'AveragePool', 'GlobalAveragePool']);
 
 /** Ops whose every output element depends on the same element of each input (DagNode.elementwise). */
 const ELEMENTWISE = new Set(['Relu', 'LeakyRelu', 'PRelu', 'Elu', 'Sigmoid', 'Tanh', 'Erf', 'Identity', 'BatchNormalization', 'Add', 'Sub', 'Mul', 'Div']);
