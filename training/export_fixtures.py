@@ -1,7 +1,10 @@
-"""Export the three compact architectures (random weights, fixed seed) to ONNX and write the
-parity fixtures that the TypeScript runtime is tested against.
+"""Export the three compact architectures, the op zoo and three architectures we do not ship (SegResNet-,
+nnU-Net v2- and attention U-Net-style; random weights, fixed seed) to ONNX and write the parity fixtures that
+the TypeScript runtime is tested against.
 
-Run from the repository root:  python3 training/export_fixtures.py
+Run from the repository root:  python3 training/export_fixtures.py [name ...]   (no names: all)
+A new fixture folder also needs a manifest.json (copy one of the others; gradCamLayer = the ONNX name of the
+layer module's output).
 Writes public/test-fixtures/model/<name>/ : model.onnx, fixtures.json and per input size
   input.f16   input x, [1, 2, z, y, x] float16 (values are float16-exact; the model ran on them)
   logits.f32  model(x), [1, 2, z, y, x] float32
