@@ -423,3 +423,46 @@ class AttentionUNet(nn.Module):
         d1 = self.dec1(torch.cat([u1, self.gate1(e1, u1)], 1))
         u0 = self.up0(d1)
         return self.out(self.dec0(torch.cat([u0, self.gate0(e0, u0)], 1)))
+
+
+class ViTBlock(nn.Module):
+    """Pre-norm transformer block: LayerNorm -> multi-head self-attention (written out: Linear, MatMul,
+    Softmax) -> LayerNorm -> GELU MLP, each with a residual."""
+
+    def __init__(self, dim, heads):
+        super().__init__()
+        self.heads = heads
+        self.norm1, self.qkv, self.proj = nn.LayerNorm(dim), nn.Linear(dim, 3 * dim), nn.Linear(dim, dim)
+        self.norm2, self.mlp = nn.LayerNorm(dim), nn.Sequential(nn.Linear(dim, 2 * dim), nn.GELU(), nn.Linear(2 * dim, dim))
+
+    def forward(self, t):
+        b, n, c = t.shape
+        q, k, v = self.qkv(self.norm1(t)).reshape(b, n, 3, self.heads, c // self.heads).permute(2, 0, 3, 1, 4)
+        a = torch.softmax(q @ k.transpose(-2, -1) * (c // self.heads) ** -0.5, dim=-1)
+        t = t + self.proj((a @ v).transpose(1, 2).reshape(b, n, c))
+        return t + self.mlp(self.norm2(t))
+
+
+class UNETRLite(nn.Module):
+    """UNETR in small: a ViT over 4^3 patches (no positional embedding, so any input size works), its tokens
+    folded back to a grid and decoded by transposed convolutions with a convolutional skip from the input.
+    Input sizes: multiples of 4."""
+
+    stride = 4
+
+    def __init__(self, in_channels=2, out_channels=2, dim=16):
+        super().__init__()
+        self.embed = nn.Conv3d(in_channels, dim, 4, stride=4)
+        self.blocks = nn.Sequential(ViTBlock(dim, 2), ViTBlock(dim, 2))
+        self.skip = conv_bn_relu(in_channels, 8)
+        self.up1 = nn.ConvTranspose3d(dim, 16, 2, stride=2)
+        self.up0 = nn.ConvTranspose3d(16, 8, 2, stride=2)
+        self.dec0 = conv_bn_relu(16, 8)
+        self.out = nn.Conv3d(8, out_channels, 1)
+
+    def forward(self, x):
+        e = self.embed(x)
+        b, c, d, h, w = e.shape
+        t = self.blocks(e.flatten(2).transpose(1, 2))
+        g = t.transpose(1, 2).reshape(b, c, d, h, w)
+        return self.out(self.dec0(torch.cat([self.up0(F.relu(self.up1(g))), self.skip(x)], 1)))

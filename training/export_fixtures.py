@@ -1,5 +1,5 @@
-"""Export the three compact architectures, the op zoo and three architectures we do not ship (SegResNet-,
-nnU-Net v2- and attention U-Net-style; random weights, fixed seed) to ONNX and write the parity fixtures that
+"""Export the three compact architectures, the op zoo and four architectures we do not ship (SegResNet-,
+nnU-Net v2-, attention U-Net- and UNETR-style; random weights, fixed seed) to ONNX and write the parity fixtures that
 the TypeScript runtime is tested against.
 
 Run from the repository root:  python3 training/export_fixtures.py [name ...]   (no names: all)
@@ -23,7 +23,7 @@ import numpy as np
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from architectures import AttentionUNet, DynUNet, OpZoo, PlainUNetDeepSupervision, SegResNetLite, SwinUNETR, UNet3D  # noqa: E402
+from architectures import AttentionUNet, DynUNet, OpZoo, PlainUNetDeepSupervision, SegResNetLite, SwinUNETR, UNet3D, UNETRLite  # noqa: E402
 
 OUT = os.path.join('public', 'test-fixtures', 'model')
 LESION_CHANNEL = 1
@@ -40,6 +40,7 @@ MODELS = {
     'segresnet': (SegResNetLite, [[16, 16, 16], [16, 24, 32]], 'dec1', 17),
     'plainunet_ds': (PlainUNetDeepSupervision, [[16, 16, 16], [16, 24, 32]], 'dec0', 17),
     'attention_unet': (AttentionUNet, [[16, 16, 16], [16, 24, 32]], 'dec1', 17),
+    'unetr': (UNETRLite, [[16, 16, 16], [16, 24, 32]], 'dec0', 17),
 }
 
 

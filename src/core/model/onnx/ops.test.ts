@@ -65,6 +65,18 @@ describe('ONNX ops, hand-worked', () => {
     expect(Array.from(y.dataSync())).toEqual([4, 5, 0, 1, 4, 5, 0, 1, 4, 5, 0, 1]);
   });
 
+  it('Split by given sizes and into equal parts, then joined in another order', () => {
+    // x = [[0, 1, 2, 3, 4], [5, 6, 7, 8, 9]]: sizes [2, 3] along axis 1 -> [[0,1],[5,6]] and [[2,3,4],[7,8,9]]
+    const bytes = model([2, 5], [
+      { op: 'Split', inputs: ['x', 'sizes'], outputs: ['a', 'b'], attrs: { axis: 1 } },
+      { op: 'Concat', inputs: ['b', 'a'], attrs: { axis: 1 } },
+    ], { sizes: [2, 3] });
+    expect(Array.from(run(bytes, tf.range(0, 10).reshape([2, 5])).dataSync())).toEqual([2, 3, 4, 0, 1, 7, 8, 9, 5, 6]);
+    // no sizes: one equal part per output, along axis 0
+    const halves = model([4], [{ op: 'Split', inputs: ['x'], outputs: ['a', 'b'] }, { op: 'Sub', inputs: ['b', 'a'] }]);
+    expect(Array.from(run(halves, tf.tensor1d([1, 2, 10, 20])).dataSync())).toEqual([9, 18]);
+  });
+
   it('Identity and Dropout pass values through', () => {
     const y = run(model([3], [{ op: 'Dropout', inputs: ['x'] }, { op: 'Identity', inputs: ['t0'] }]), tf.tensor1d([1, -2, 3]));
     expect(Array.from(y.dataSync())).toEqual([1, -2, 3]);

@@ -7,7 +7,7 @@ import { loadSegmentationModel, type ReadModelFile } from '../loadModel.ts';
 import { decodeFloat16 } from '../onnx/proto.ts';
 
 // the shipped architectures, the op zoo, and (issue 18) architectures we do not ship
-export const PARITY_MODELS = ['unet3d', 'dynunet', 'swin_unetr', 'opzoo', 'segresnet', 'plainunet_ds', 'attention_unet'] as const;
+export const PARITY_MODELS = ['unet3d', 'dynunet', 'swin_unetr', 'opzoo', 'segresnet', 'plainunet_ds', 'attention_unet', 'unetr'] as const;
 export const PARITY_TOLERANCE = 1e-4;
 
 interface FixtureCase {

@@ -142,6 +142,31 @@ export const Concat: OpDef = {
   },
 };
 
+/** Split along `axis`: sizes from the `split` input (opset >= 13) or attribute, else `num_outputs` parts of
+ * ceil(n / parts) (opset 18: the last may be smaller), else equal parts, one per output. */
+export const Split: OpDef = {
+  run(inputs, attrs, ctx, node) {
+    const x = need(inputs[0], 'input');
+    const shape = shapeOf(x);
+    const axis = normAxis(attrs.int('axis', 0), shape.length);
+    const n = shape[axis];
+    const given = ctx.opset >= 13 ? (inputs[1] !== undefined ? constInts(inputs[1], 'split') : null) : (attrs.has('split') ? attrs.ints('split', []) : null);
+    const parts = attrs.int('num_outputs', node.outputs.length);
+    const each = Math.ceil(n / parts);
+    const sizes = given ?? Array.from({ length: parts }, (_, i) => Math.max(0, Math.min(each, n - i * each)));
+    if (sizes.reduce((a, b) => a + b, 0) !== n) throw new Error(`split sizes ${sizes.join(', ')} do not add up to ${n}`);
+    if (!isHost(x)) return tf.split(ctx.tensor(x), sizes, axis);
+    const outer = sizeOf(shape.slice(0, axis)), inner = sizeOf(shape.slice(axis + 1));
+    let start = 0;
+    return sizes.map((size) => {
+      const out: number[] = [];
+      for (let o = 0; o < outer; o++) for (let i = (o * n + start) * inner; i < (o * n + start + size) * inner; i++) out.push(x.data[i]);
+      start += size;
+      return hostTensor(x.dtype, shape.map((d, a) => (a === axis ? size : d)), out);
+    });
+  },
+};
+
 export const Gather: OpDef = {
   run([dv, iv], attrs, ctx) {
     const data = need(dv, 'data');
