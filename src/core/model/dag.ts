@@ -137,7 +137,7 @@ export class Dag {
     });
     const valueOf = (v: string) => (v === '' ? undefined : values.get(v) ?? feeds.get(v) ?? this.constants.get(v));
     shapes.set(wrt, [...feeds.get(wrt)!.shape]);
-    const same = (a?: number[], b?: number[]) => !!a && !!b && a.length === b.length && a.every((d, i) => d === b[i]);
+    const same = (a?: number[], b?: number[]) => !!a && !!b && tf.util.arraysEqual(a, b);
     // elementwise nodes: d output / d input per element (no input broadcast against the output), then their
     // inputs are dropped unless a generic node needs them
     const diagonal = new Map<number, (tf.Tensor | undefined)[]>();

@@ -13,8 +13,8 @@ import type { OpShape } from './cost.ts';
 export interface LayoutAdapter {
   toModel(x: tf.Tensor): tf.Tensor;
   fromModel(y: tf.Tensor): tf.Tensor5D;
-  /** Spatial sizes [z, y, x] of a native 5D feature map, its channel count and channel axis. */
-  spatialOf(native: readonly number[]): { zyx: number[]; channels: number; channelAxis: number };
+  /** Spatial sizes [z, y, x] of a native 5D feature map, and its channel count. */
+  spatialOf(native: readonly number[]): { zyx: number[]; channels: number };
 }
 
 export abstract class DagSegmentationModel implements SegmentationModel {
@@ -70,7 +70,7 @@ export abstract class DagSegmentationModel implements SegmentationModel {
       backward: (target) => tf.tidy(() => {
         const [b, z, y, xx] = target.shape;
         // the cotangent of the app-layout logits: the target in the lesion channel, zero in the others
-        const classes = kept.output.shape[this.layout.spatialOf(kept.output.shape).channelAxis];
+        const classes = this.layout.spatialOf(kept.output.shape).channels;
         const parts = Array.from({ length: classes }, (_, c) => (c === k ? tf.reshape(target, [b, z, y, xx, 1]) : tf.zeros([b, z, y, xx, 1])));
         const dLogits = parts.length === 1 ? parts[0] : tf.concat(parts, 4);
         // the layout maps are inverse axis permutations, so each one's adjoint is the other

@@ -13,7 +13,7 @@ function channelsLastLayout(spatialAxes: 'zyx' | 'xyz'): LayoutAdapter {
   return {
     toModel: swap,
     fromModel: (y) => swap(y) as tf.Tensor5D,
-    spatialOf: (s) => ({ zyx: spatialAxes === 'xyz' ? [s[3], s[2], s[1]] : s.slice(1, 4), channels: s[4], channelAxis: 4 }),
+    spatialOf: (s) => ({ zyx: spatialAxes === 'xyz' ? [s[3], s[2], s[1]] : s.slice(1, 4), channels: s[4] }),
   };
 }
 

@@ -6,6 +6,7 @@
 //
 // Control block (int32 at `control`): generation, stop, job count, next chunk, chunk count, threads done,
 // a thread failed, then per job: params address, rows, rows per chunk, first chunk, kind (which export runs it).
+import { inNode, startNodeThread } from '../threads.ts';
 const GEN = 0, STOP = 1, JOBS = 2, NEXT = 3, CHUNKS = 4, DONE = 5, FAILED = 6, JOB0 = 8, JOB_WORDS = 5;
 export const MAX_JOBS = 64;
 export const CONTROL_BYTES = (JOB0 + MAX_JOBS * JOB_WORDS) * 4;
@@ -89,18 +90,11 @@ export async function startPool(module: WebAssembly.Module, memory: WebAssembly.
   ctrl.fill(0);
   const workers: AnyWorker[] = [];
   const started: Promise<void>[] = [];
-  const isNode = typeof (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node === 'string'
-    && typeof (globalThis as { window?: unknown }).window === 'undefined' && typeof (globalThis as { importScripts?: unknown }).importScripts === 'undefined'
-    && typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope === 'undefined';
+  const isNode = inNode();
   for (let t = 1; t <= n; t++) {
     const init: ThreadInit = { module, memory, control, scratch: scratch(t) };
     if (isNode) {
-      // Node: the worker runs TypeScript through tsx, as the command line does (bin/lesionlens.mjs)
-      const { Worker } = await import(/* @vite-ignore */ 'node:worker_threads' as string) as typeof import('node:worker_threads');
-      const entry = new URL('./wasmThread.node.ts', import.meta.url).href;
-      const w = new Worker(`import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(entry)}); });`,
-        { eval: true, workerData: init });
-      w.unref();
+      const w = await startNodeThread(new URL('./wasmThread.node.ts', import.meta.url).href, init);
       started.push(new Promise((ok, fail) => { w.once('message', () => ok()); w.once('error', fail); }));
       workers.push(w as unknown as AnyWorker);
     } else {

@@ -3,6 +3,7 @@
 // GPU one), and on a cpu the thread runs while the kernel threads wait for the JavaScript between kernels.
 // The values are seededNoise's, computed by the same code (bit-identical: xai.unit.test.ts). One thread serves
 // every explanation of the process (started once: a Node thread takes a while to load TypeScript).
+import { inNode, startNodeThread } from '../threads.ts';
 import { type Crop } from './crop.ts';
 import { seededNoise } from './noise.ts';
 
@@ -18,10 +19,6 @@ export interface NoiseAhead {
   /** stops waiting for what was asked (the thread stays for the next explanation) */
   close(): void;
 }
-
-const isNode = () => typeof (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node === 'string'
-  && typeof (globalThis as { window?: unknown }).window === 'undefined'
-  && typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope === 'undefined';
 
 const pending = new Map<number, { ok: (m: Float32Array[]) => void; fail: (e: unknown) => void }>();
 const early = new Map<number, Float32Array[]>(); // answers not yet taken
@@ -46,12 +43,8 @@ function answered(a: NoiseAnswer) {
 
 async function start(): Promise<AnyWorker | null> {
   try {
-    if (isNode()) {
-      // Node: the thread runs TypeScript through tsx, as the kernel threads do (model/wasmThreads.ts)
-      const { Worker } = await import(/* @vite-ignore */ 'node:worker_threads' as string) as typeof import('node:worker_threads');
-      const entry = new URL('./noiseThread.node.ts', import.meta.url).href;
-      const w = new Worker(`import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(entry)}); });`, { eval: true });
-      w.unref();
+    if (inNode()) {
+      const w = await startNodeThread(new URL('./noiseThread.node.ts', import.meta.url).href);
       w.on('message', answered);
       w.on('error', fail);
       return w as unknown as AnyWorker;

@@ -96,6 +96,18 @@ export interface NoiseRow {
   row: number;
 }
 
+/** The runs of one noise sample's rows in a batch, as [first, end) indices (the loop's rows are sample-major). */
+function sampleRuns(rows: readonly NoiseRow[]): [number, number][] {
+  const runs: [number, number][] = [];
+  for (let b0 = 0; b0 < rows.length;) {
+    let b1 = b0 + 1;
+    while (b1 < rows.length && rows[b1].sample === rows[b0].sample) b1++;
+    runs.push([b0, b1]);
+    b0 = b1;
+  }
+  return runs;
+}
+
 /** A gradient-type attribution as the noise loop runs it, one instance (it may hold tensors). */
 export interface GradientAttribution {
   /** backward-pass rows one noise sample needs */
@@ -153,16 +165,11 @@ export async function smoothGrad(
     return kept.get(sample)!.lin;
   };
   const gradients = (rows: NoiseRow[]): tf.Tensor5D => {
-    const groups: NoiseRow[][] = []; // rows are sample-major
-    for (const r of rows) {
-      const last = groups[groups.length - 1];
-      if (last && last[0].sample === r.sample) last.push(r);
-      else groups.push([r]);
-    }
-    const lins = groups.map((g) => linearized(g[0].sample));
+    const runs = sampleRuns(rows);
+    const lins = runs.map(([b0]) => linearized(rows[b0].sample));
     if (lins.some((l) => !l)) return tf.tidy(() => targetGradient(model, batchInput(rows.map((r) => inputs.get(r.sample)!), p.crop), a.targets(rows)));
     return tf.tidy(() => {
-      const parts = groups.map((g, k) => lins[k]!.backward(a.targets(g)));
+      const parts = runs.map(([b0, b1], k) => lins[k]!.backward(a.targets(rows.slice(b0, b1))));
       return (parts.length === 1 ? parts[0] : tf.concat(parts, 0)) as tf.Tensor5D;
     });
   };
@@ -242,11 +249,9 @@ export function maxVoxelGradient(p: PreparedInstance): GradientAttribution {
       const count = rows.length;
       const g = tf.reshape(g5, [count, size]);
       const done: { add: tf.Tensor; samples: number }[] = [];
-      // rows are sample-major: per sample, the batch's signed max-|g| row in one argMax, then merged
-      for (let b0 = 0; b0 < count; ) {
+      // per sample, the batch's rows merged into that sample's running signed max-|g|
+      for (const [b0, b1] of sampleRuns(rows)) {
         const sample = rows[b0].sample;
-        let b1 = b0;
-        while (b1 < count && rows[b1].sample === sample) b1++;
         const previous = best.get(sample) ?? tf.zeros([size]);
         const next = tf.tidy(() => {
           // rows in voxel order, a row replacing the running value only where strictly larger: the first
@@ -256,7 +261,7 @@ export function maxVoxelGradient(p: PreparedInstance): GradientAttribution {
             const row = tf.reshape(tf.slice(g, [b, 0], [1, size]), [size]);
             running = tf.where(tf.greater(tf.abs(row), tf.abs(running)), row, running);
           }
-          return running === previous ? tf.clone(previous) : running;
+          return running; // a new tensor: every group has at least one row
         });
         previous.dispose();
         best.set(sample, next);
@@ -264,7 +269,6 @@ export function maxVoxelGradient(p: PreparedInstance): GradientAttribution {
           best.delete(sample);
           done.push({ add: next, samples: 1 });
         }
-        b0 = b1;
       }
       g.dispose();
       return done;

@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { Dag, type DagNode, type DagValue } from '../dag.ts';
 import { isHost, toTf, type HostTensor } from './hostTensor.ts';
 import { OPS, Attrs, type OpContext } from './ops/index.ts';
-import { decodeOnnx, type OnnxGraph, type OnnxNode, type OnnxValueInfo } from './proto.ts';
+import { decodeOnnx, type OnnxGraph, type OnnxValueInfo } from './proto.ts';
 
 export interface LoadedOnnx {
   dag: Dag;
@@ -108,14 +108,10 @@ export function loadOnnxGraph(bytes: Uint8Array): LoadedOnnx {
   const ctx = new Context(graph.opset, constantSet);
   const nodes: DagNode[] = [];
   const opCounts = new Map<string, number>();
-  const makeRun = (node: OnnxNode) => {
+  for (const node of graph.nodes) {
     const op = OPS[node.opType];
     const attrs = new Attrs(node);
-    return (inputs: (DagValue | undefined)[]) => op.run(inputs, attrs, ctx, node);
-  };
-
-  for (const node of graph.nodes) {
-    const run = makeRun(node);
+    const run = (inputs: (DagValue | undefined)[]) => op.run(inputs, attrs, ctx, node);
     const inputs = node.inputs.filter((v) => v !== '');
     // Fold: all inputs constant and the op computes on the host (shape arithmetic, constants).
     if (inputs.every((v) => constants.has(v)) && node.opType !== 'Resize') {
@@ -135,9 +131,7 @@ export function loadOnnxGraph(bytes: Uint8Array): LoadedOnnx {
       }
       outs.forEach((t) => !isHost(t) && t.dispose());
     }
-    const op = OPS[node.opType];
     const linear = op.linear?.applies(node, graph.initializers) ? op.linear : undefined;
-    const attrs = new Attrs(node);
     const linearVjp = linear && ((dys: (tf.Tensor | undefined)[], shapes: (number[] | undefined)[]) => {
       const given = node.inputs.map((v) => (v === '' ? undefined : constants.get(v)));
       return dys[0] ? linear.vjp(dys[0], shapes, given, attrs, ctx) : [];

@@ -12,7 +12,7 @@ function onnxLayout(spatialAxes: 'zyx' | 'xyz'): LayoutAdapter {
   return {
     toModel: (x) => tf.tidy(() => toChannelsFirst(swap(x))),
     fromModel: (y) => tf.tidy(() => swap(toChannelsLast(y)) as tf.Tensor5D),
-    spatialOf: (s) => ({ zyx: spatialAxes === 'xyz' ? [s[4], s[3], s[2]] : s.slice(2), channels: s[1], channelAxis: 1 }),
+    spatialOf: (s) => ({ zyx: spatialAxes === 'xyz' ? [s[4], s[3], s[2]] : s.slice(2), channels: s[1] }),
   };
 }
 

@@ -6,7 +6,7 @@ import { fusedConv, fusedConvAvailable, fusedConvInputGradient, fusedConvTranspo
 import { isHost, type HostTensor } from '../hostTensor.ts';
 import { toChannelsFirst, toChannelsLast } from '../layout.ts';
 import type { OnnxNode } from '../proto.ts';
-import type { Attrs, OpContext, OpDef, Value } from './types.ts';
+import { Attrs, type OpContext, type OpDef, type Value } from './types.ts';
 import { binaryAligned, need, padConstant, padOrCrop, slice } from './util.ts';
 
 function checkConv(node: { inputs: string[]; attributes: Map<string, unknown> }, constants: Map<string, HostTensor>): string | null {
@@ -81,14 +81,13 @@ function autoPads(attrs: Attrs, inSize: number[], kernel: number[], strides: num
 /** One group, one padding on every side given as pads (no auto_pad, no output_shape): the cases whose input
  * gradient is one kernel call (the others are differentiated through `run`). */
 function evenLinear(node: OnnxNode, constants: Map<string, HostTensor>, transposed: boolean): boolean {
-  const a = node.attributes;
-  const pads = (a.get('pads') as number[] | undefined) ?? [0];
-  const outPad = (a.get('output_padding') as number[] | undefined) ?? [0, 0, 0];
-  const strides = (a.get('strides') as number[] | undefined) ?? [1, 1, 1];
-  const dil = (a.get('dilations') as number[] | undefined) ?? [1, 1, 1];
-  return checkConv(node, constants) === null && ((a.get('group') as number | undefined) ?? 1) === 1
-    && ((a.get('auto_pad') as string | undefined) ?? 'NOTSET') === 'NOTSET' && pads.every((p) => p === pads[0])
-    && (!transposed || (!a.has('output_shape') && dil.every((d) => d === 1) && outPad.every((p, i) => p < strides[i])));
+  const a = new Attrs(node);
+  const pads = a.ints('pads', [0]);
+  const strides = a.ints('strides', [1, 1, 1]);
+  return checkConv(node, constants) === null && a.int('group', 1) === 1
+    && a.string('auto_pad', 'NOTSET') === 'NOTSET' && pads.every((p) => p === pads[0])
+    && (!transposed || (!a.has('output_shape') && a.ints('dilations', [1, 1, 1]).every((d) => d === 1)
+      && a.ints('output_padding', [0, 0, 0]).every((p, i) => p < strides[i])));
 }
 
 export const Conv: OpDef = {
