@@ -40,13 +40,13 @@ for (const backend of ['webgpu', 'webgl', 'cpu'] as const) {
           + (r.layerGradRelErr !== undefined ? ` layer ${r.layerRelErr!.toExponential(2)} layerGrad ${r.layerGradRelErr.toExponential(2)}` : '')
           + ` (${r.forwardMs.toFixed(0)} / ${r.gradMs.toFixed(0)} ms)`);
       }
-      expect(report.results.length).toBe(16); // eight architectures (three shipped, the op zoo, four we do not ship) x two sizes
+      expect(report.results.length).toBe(22); // eleven models (three shipped, the op zoo, four architectures we do not ship, FLAIR-only, three-class, hand-set FLAIR contrast) x two sizes
       for (const r of report.results) {
         expect(r.logitsRelErr, `${r.model} ${r.sizeZyx} logits`).toBeLessThan(TOLERANCE);
         expect(r.gradRelErr, `${r.model} ${r.sizeZyx} gradient`).toBeLessThan(TOLERANCE);
         // one kept forward pass for a batch of targets (Dag.linearize): the convolutional nets; Swin UNETR's
         // windows fold the batch into other axes, the op zoo and GroupNorm (SegResNet) have reshapes: tf.grad only
-        if (['unet3d', 'dynunet', 'plainunet_ds', 'attention_unet'].includes(r.model)) expect(r.linearizedGradRelErr, `${r.model} ${r.sizeZyx} gradient from one kept forward pass`).toBeLessThan(TOLERANCE);
+        if (['unet3d', 'dynunet', 'plainunet_ds', 'attention_unet', 'unet_flair', 'unet_3class', 'flair_contrast'].includes(r.model)) expect(r.linearizedGradRelErr, `${r.model} ${r.sizeZyx} gradient from one kept forward pass`).toBeLessThan(TOLERANCE);
         else expect(r.linearizedGradRelErr, `${r.model}: no kept forward pass`).toBeUndefined();
         if (r.layerGradRelErr !== undefined) {
           expect(r.layerRelErr!, `${r.model} layer activations`).toBeLessThan(TOLERANCE);

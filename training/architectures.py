@@ -466,3 +466,60 @@ class UNETRLite(nn.Module):
         t = self.blocks(e.flatten(2).transpose(1, 2))
         g = t.transpose(1, 2).reshape(b, c, d, h, w)
         return self.out(self.dec0(torch.cat([self.up0(F.relu(self.up1(g))), self.skip(x)], 1)))
+
+
+# ---------------------------------------------------------------- other channel and class counts (issue 18)
+class FlairOnlyUNet(UNet3D):
+    """The 3D U-Net with one input channel (FLAIR) and one output logit (sigmoid): a FLAIR-only model."""
+
+    in_channels, out_channels, lesion_channel = 1, 1, 0
+
+    def __init__(self):
+        super().__init__(in_channels=1, out_channels=1)
+
+
+class ThreeClassUNet(UNet3D):
+    """The 3D U-Net with three softmax classes (background, lesion, other), the lesion class in the middle."""
+
+    out_channels, lesion_channel = 3, 1
+
+    def __init__(self):
+        super().__init__(out_channels=3)
+
+
+class FlairContrast(nn.Module):
+    """Not trained: weights set by hand. logit = gain * (mean of the z-scored FLAIR over 3^3 voxels - level), written
+    as two ReLU halves (the Grad-CAM++ layer `halves`) recombined by a 1^3 convolution. On our synthetic demo the
+    lesion voxels' 3^3 mean has median 1.61 and the rest of the brain's 99.99th percentile is 1.43, so a level
+    of 1.45 finds lesion cores: a transparent baseline (bright FLAIR = lesion) to test a user-added model with."""
+
+    stride = 1
+    in_channels, out_channels, lesion_channel = 1, 1, 0
+
+    def __init__(self, level=1.45, gain=10.0):
+        super().__init__()
+        self.box = nn.Conv3d(1, 2, 3, padding=1)
+        self.halves = nn.ReLU()
+        self.head = nn.Conv3d(2, 1, 1)
+        with torch.no_grad():
+            self.box.weight[0].fill_(1 / 27)
+            self.box.weight[1].fill_(-1 / 27)
+            self.box.bias.copy_(torch.tensor([-level, level]))
+            self.head.weight.copy_(torch.tensor([gain, -gain]).reshape(1, 2, 1, 1, 1))
+            self.head.bias.zero_()
+
+    def forward(self, x):
+        return self.head(self.halves(self.box(x)))
+
+
+class CumulativeSum(nn.Module):
+    """A model with an op the runtime does not have (ONNX CumSum): the app must refuse it by the op's name."""
+
+    stride = 1
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv3d(2, 2, 1)
+
+    def forward(self, x):
+        return torch.cumsum(self.conv(x), dim=2)

@@ -6,7 +6,7 @@ Run from the repository root:  python3 training/export_fixtures.py [name ...]   
 A new fixture folder also needs a manifest.json (copy one of the others; gradCamLayer = the ONNX name of the
 layer module's output).
 Writes public/test-fixtures/model/<name>/ : model.onnx, fixtures.json and per input size
-  input.f16   input x, [1, 2, z, y, x] float16 (values are float16-exact; the model ran on them)
+  input.f16   input x, [1, C, z, y, x] float16 (C = 2, or the class's in_channels) (values are float16-exact; the model ran on them)
   logits.f32  model(x), [1, 2, z, y, x] float32
   mask.u8     voxel mask M, [z, y, x] uint8
   grad.f32    d/dx of sum over M of the lesion-class logits, [1, 2, z, y, x] float32
@@ -23,10 +23,11 @@ import numpy as np
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from architectures import AttentionUNet, DynUNet, OpZoo, PlainUNetDeepSupervision, SegResNetLite, SwinUNETR, UNet3D, UNETRLite  # noqa: E402
+from architectures import (AttentionUNet, CumulativeSum, DynUNet, FlairContrast, FlairOnlyUNet, OpZoo, PlainUNetDeepSupervision,  # noqa: E402
+                           SegResNetLite, SwinUNETR, ThreeClassUNet, UNet3D, UNETRLite)
 
 OUT = os.path.join('public', 'test-fixtures', 'model')
-LESION_CHANNEL = 1
+LESION_CHANNEL = 1  # unless the class says otherwise (lesion_channel)
 
 # name: (class, spatial sizes [z, y, x], module whose output is the Grad-CAM++ layer, opset)
 MODELS = {
@@ -41,7 +42,14 @@ MODELS = {
     'plainunet_ds': (PlainUNetDeepSupervision, [[16, 16, 16], [16, 24, 32]], 'dec0', 17),
     'attention_unet': (AttentionUNet, [[16, 16, 16], [16, 24, 32]], 'dec1', 17),
     'unetr': (UNETRLite, [[16, 16, 16], [16, 24, 32]], 'dec0', 17),
+    # other channel and class counts: FLAIR only with one sigmoid logit, three softmax classes, and a
+    # hand-set FLAIR-contrast model that finds the demo's lesions (the e2e's user-added model)
+    'unet_flair': (FlairOnlyUNet, [[16, 16, 16], [16, 24, 32]], 'up1', 17),
+    'unet_3class': (ThreeClassUNet, [[16, 16, 16], [16, 24, 32]], 'up1', 17),
+    'flair_contrast': (FlairContrast, [[8, 8, 8], [8, 12, 16]], 'halves', 17),
 }
+# exported as model.onnx only: models the runtime must refuse (no fixtures)
+REFUSED = {'unsupported_op': (CumulativeSum, 17)}
 
 
 def randomise_norms(model, gen):
@@ -82,18 +90,20 @@ def export(name, cls, sizes, layer_module, opset):
 
     # Several outputs (deep supervision): the fixtures are of the full-resolution one, named 'logits'
     names = getattr(cls, 'output_names', ['logits'])
+    cin = getattr(cls, 'in_channels', 2)
+    lesion_channel = getattr(cls, 'lesion_channel', LESION_CHANNEL)
     full = names.index('logits')
     logits_of = (lambda out: out[full]) if len(names) > 1 else (lambda out: out)
 
     # Check that tracing did not bake one input size in: trace at one size, run at the other.
-    traced = torch.jit.trace(model, torch.randn(1, 2, *sizes[0]))
-    probe = torch.randn(2, 2, *sizes[1])
+    traced = torch.jit.trace(model, torch.randn(1, cin, *sizes[0]))
+    probe = torch.randn(2, cin, *sizes[1])
     assert torch.allclose(logits_of(traced(probe)), logits_of(model(probe)), atol=1e-5), f'{name}: trace is size-bound'
 
     axes = {0: 'batch', 2: 'z', 3: 'y', 4: 'x'}
     # other outputs get their own spatial symbols, as an exporter gives a lower-resolution head
     out_axes = {n: (axes if n == 'logits' else {0: 'batch', 2: f'{n}_z', 3: f'{n}_y', 4: f'{n}_x'}) for n in names}
-    torch.onnx.export(model, torch.randn(1, 2, *sizes[0]), os.path.join(folder, 'model.onnx'),
+    torch.onnx.export(model, torch.randn(1, cin, *sizes[0]), os.path.join(folder, 'model.onnx'),
                       input_names=['input'], output_names=names, opset_version=opset,
                       dynamic_axes={'input': axes, **out_axes}, do_constant_folding=True)
 
@@ -109,12 +119,12 @@ def export(name, cls, sizes, layer_module, opset):
 
     cases = []
     for i, size in enumerate(sizes):
-        x = torch.randn(1, 2, *size, generator=gen).half().float()
+        x = torch.randn(1, cin, *size, generator=gen).half().float()
         mask = sphere_mask(size, gen)
         with torch.no_grad():
             logits = logits_of(model(x))
         x64 = x.double().requires_grad_(True)
-        score = (logits_of(model64(x64))[0, LESION_CHANNEL] * torch.from_numpy(mask).double()).sum()
+        score = (logits_of(model64(x64))[0, lesion_channel] * torch.from_numpy(mask).double()).sum()
         score.backward()
         x.grad = x64.grad.float()
         tag = 'x'.join(str(s) for s in size)
@@ -136,12 +146,22 @@ def export(name, cls, sizes, layer_module, opset):
         print(f'{name} {tag}: |logits|max {logits.abs().max():.3g} |grad|max {x.grad.abs().max():.3g}')
 
     meta = {'model': 'model.onnx', 'opset': opset, 'stride': cls.stride,
-            'lesion_channel': LESION_CHANNEL, 'layer_module': layer_module,
+            'lesion_channel': lesion_channel, 'in_channels': cin, 'layer_module': layer_module,
             'layout': 'NCDHW = [batch, channel, z, y, x], C order', 'torch': torch.__version__,
             'gradients': 'float64 copy of the model, cast to float32',
             'cases': cases}
     with open(os.path.join(folder, 'fixtures.json'), 'w') as f:
         json.dump(meta, f, indent=1)
+
+
+def export_refused(name, cls, opset):
+    torch.manual_seed(1234)
+    folder = os.path.join(OUT, name)
+    os.makedirs(folder, exist_ok=True)
+    axes = {0: 'batch', 2: 'z', 3: 'y', 4: 'x'}
+    torch.onnx.export(cls().eval(), torch.randn(1, 2, 8, 8, 8), os.path.join(folder, 'model.onnx'), input_names=['input'],
+                      output_names=['logits'], opset_version=opset, dynamic_axes={'input': axes, 'logits': axes})
+    print(f'{name}: model.onnx (to be refused)')
 
 
 if __name__ == '__main__':
@@ -150,3 +170,7 @@ if __name__ == '__main__':
         if len(sys.argv) > 1 and model_name not in sys.argv[1:]:
             continue
         export(model_name, *spec)
+    for model_name, spec in REFUSED.items():
+        if len(sys.argv) > 1 and model_name not in sys.argv[1:]:
+            continue
+        export_refused(model_name, *spec)

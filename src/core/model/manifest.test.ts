@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { validateManifest } from './manifest.ts';
+import { channelRoles, scanRoleOf, validateManifest } from './manifest.ts';
 
 const good = {
   name: 'm', format: 'onnx', file: 'model.onnx', inputChannels: ['FLAIR', 'MPRAGE'], normalisation: 'zscore-brain',
@@ -11,7 +11,22 @@ describe('validateManifest', () => {
   it('accepts a complete manifest and fills defaults', () => {
     const m = validateManifest(good);
     expect(m.spatialAxes).toBe('zyx');
-    expect(m.output).toEqual({ kind: 'softmax2', lesionChannel: 1 });
+    expect(m.output).toEqual({ kind: 'softmax2', lesionChannel: 1, classes: 2 });
+  });
+
+  it('takes K-class softmax models with the lesion class among them, and one sigmoid logit', () => {
+    expect(validateManifest({ ...good, output: { kind: 'softmax', classes: 3, lesionChannel: 2 } }).output).toEqual({ kind: 'softmax', classes: 3, lesionChannel: 2 });
+    expect(validateManifest({ ...good, output: { kind: 'sigmoid1', lesionChannel: 0 } }).output.classes).toBe(1);
+    expect(() => validateManifest({ ...good, output: { kind: 'softmax', classes: 3, lesionChannel: 3 } })).toThrow("field 'output.lesionChannel' must be an integer in [0, 2]");
+    expect(() => validateManifest({ ...good, output: { kind: 'softmax', lesionChannel: 1 } })).toThrow("field 'output.classes'");
+  });
+
+  it('maps every channel to an opened scan, in the model order; a name it cannot place is refused', () => {
+    expect(channelRoles(validateManifest({ ...good, inputChannels: ['T1w', 'FLAIR'] }))).toEqual(['t1', 'flair']);
+    expect(channelRoles(validateManifest({ ...good, inputChannels: ['flair'] }))).toEqual(['flair']);
+    expect(['MPRAGE', 'T1', 't1_se', 'MP2RAGE', 'FLAIR_3D', 'T2'].map(scanRoleOf)).toEqual(['t1', 't1', 't1', 't1', 'flair', null]);
+    expect(() => validateManifest({ ...good, inputChannels: ['FLAIR', 'T2'] })).toThrow(/field 'inputChannels' names 'T2'/);
+    expect(() => validateManifest({ ...good, inputChannels: ['FLAIR', 'FLAIR'] })).toThrow(/same scan twice/);
   });
 
   it.each([
@@ -24,6 +39,7 @@ describe('validateManifest', () => {
     ['inputChannels', { inputChannels: 'FLAIR' }],
     ['gradCamLayer', { gradCamLayer: '' }],
     ['intendedUse', { intendedUse: undefined }],
+    ['normalisation', { normalisation: 'minmax' }],
   ])('names the bad field %s', (field, patch) => {
     expect(() => validateManifest({ ...good, ...patch })).toThrow(`field '${field}'`);
   });

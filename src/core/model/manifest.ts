@@ -2,17 +2,23 @@
 // Validated on load; a bad manifest is refused with a message naming the field.
 
 export type ModelFormat = 'onnx' | 'tfjs-layers' | 'tfjs-graph';
-export type OutputKind = 'softmax2' | 'sigmoid1';
+/** softmax2: [background, lesion] logits; softmax: K class logits (\`classes\`), one of them the lesion class;
+ * sigmoid1: one lesion logit. */
+export type OutputKind = 'softmax2' | 'softmax' | 'sigmoid1';
+/** How each input channel is scaled over the brain before the model sees it (segmentScan.ts normaliseBrain). */
+export type Normalisation = 'zscore-brain' | 'percentile-brain' | 'none';
+/** The scans the app opens: every model channel is one of them (scan order: FLAIR, then the T1). */
+export type ScanRole = 'flair' | 't1';
 
 export interface ModelManifest {
   name: string;
   format: ModelFormat;
   /** Model file relative to the manifest (.onnx, or model.json for tfjs). */
   file: string;
-  /** Input channel order; this app feeds FLAIR then MPRAGE. */
+  /** Input channel order, by name (e.g. ["FLAIR", "MPRAGE"], ["T1", "FLAIR"], ["FLAIR"]); each is a ScanRole (channelRoles). */
   inputChannels: string[];
-  /** How each channel was normalised in training, e.g. 'zscore-brain' (z-score over non-zero voxels). */
-  normalisation: string;
+  /** How each channel was normalised in training: z-score over the brain, 1st-99th percentile of the brain to [0, 1], or none. */
+  normalisation: Normalisation;
   /** Voxel size the model was trained at, mm, in the model's axis order (spatialAxes). */
   spacingMm: [number, number, number];
   /** Sliding-window size in voxels, in the model's axis order (spatialAxes; [z, y, x] by default). */
@@ -24,7 +30,8 @@ export interface ModelManifest {
   sizeMultiple: number;
   /** Which volume axes the model's three spatial axes are: 'zyx' (default) or 'xyz'. */
   spatialAxes: 'zyx' | 'xyz';
-  output: { kind: OutputKind; lesionChannel: number };
+  /** classes: the number of logits (2 for softmax2, 1 for sigmoid1) */
+  output: { kind: OutputKind; lesionChannel: number; classes: number };
   /** Lesion-probability threshold. */
   threshold: number;
   /** Intermediate tensor used by Grad-CAM++ unless the user picks another. */
@@ -36,7 +43,15 @@ export interface ModelManifest {
 }
 
 const FORMATS: ModelFormat[] = ['onnx', 'tfjs-layers', 'tfjs-graph'];
-const KINDS: OutputKind[] = ['softmax2', 'sigmoid1'];
+const KINDS: OutputKind[] = ['softmax2', 'softmax', 'sigmoid1'];
+const NORMALISATIONS: Normalisation[] = ['zscore-brain', 'percentile-brain', 'none'];
+
+/** Which opened scan feeds a channel named so: FLAIR, or any T1-weighted image (MPRAGE, spin echo, ...). */
+export function scanRoleOf(channelName: string): ScanRole | null {
+  if (/flair/i.test(channelName)) return 'flair';
+  if (/^t1|mprage|mp-rage|mp2rage|spgr|tfl|bravo/i.test(channelName)) return 't1';
+  return null;
+}
 
 export class ManifestError extends Error {
   constructor(readonly field: string, message: string) {
@@ -60,6 +75,11 @@ function positiveTriple(m: Json, field: string, integer: boolean): [number, numb
   return v as [number, number, number];
 }
 
+/** The scan role of each model channel, in the model's order (validateManifest checked that each has one). */
+export function channelRoles(m: Pick<ModelManifest, 'inputChannels'>): ScanRole[] {
+  return m.inputChannels.map((c) => scanRoleOf(c)!);
+}
+
 export function validateManifest(raw: unknown): ModelManifest {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new ManifestError('(root)', 'must be a JSON object');
@@ -71,14 +91,21 @@ export function validateManifest(raw: unknown): ModelManifest {
   if (!Array.isArray(inputChannels) || inputChannels.length < 1 || !inputChannels.every((c) => typeof c === 'string')) {
     throw new ManifestError('inputChannels', 'must be a list of channel names, e.g. ["FLAIR", "MPRAGE"]');
   }
+  const roles = (inputChannels as string[]).map(scanRoleOf);
+  const unknown = (inputChannels as string[]).filter((_, i) => !roles[i]);
+  if (unknown.length) throw new ManifestError('inputChannels', `names ${unknown.map((c) => `'${c}'`).join(', ')}: this app opens a FLAIR and a T1-weighted scan, so each channel must be FLAIR or a T1 (T1, MPRAGE, ...)`);
+  if (new Set(roles).size !== roles.length) throw new ManifestError('inputChannels', 'names the same scan twice');
+  const normalisation = str(m, 'normalisation') as Normalisation;
+  if (!NORMALISATIONS.includes(normalisation)) throw new ManifestError('normalisation', `must be one of ${NORMALISATIONS.join(', ')}`);
   const output = m.output as Json | undefined;
   if (typeof output !== 'object' || output === null) throw new ManifestError('output', 'must be an object {kind, lesionChannel}');
   const kind = output.kind as OutputKind;
   if (!KINDS.includes(kind)) throw new ManifestError('output.kind', `must be one of ${KINDS.join(', ')}`);
   const lesionChannel = output.lesionChannel;
-  const channels = kind === 'softmax2' ? 2 : 1;
+  const channels = (kind === 'softmax2' ? 2 : kind === 'sigmoid1' ? 1 : output.classes) as number;
+  if (kind === 'softmax' && !(Number.isInteger(channels) && channels >= 2)) throw new ManifestError('output.classes', 'must be an integer of at least 2 for softmax');
   if (!Number.isInteger(lesionChannel) || (lesionChannel as number) < 0 || (lesionChannel as number) >= channels) {
-    throw new ManifestError('output.lesionChannel', `must be an integer in [0, ${channels - 1}] for ${kind}`);
+    throw new ManifestError('output.lesionChannel', `must be an integer in [0, ${(channels as number) - 1}] for ${kind}`);
   }
   const threshold = m.threshold;
   if (typeof threshold !== 'number' || !(threshold > 0 && threshold < 1)) {
@@ -103,14 +130,14 @@ export function validateManifest(raw: unknown): ModelManifest {
     format,
     file: str(m, 'file'),
     inputChannels: inputChannels as string[],
-    normalisation: str(m, 'normalisation'),
+    normalisation,
     spacingMm,
     windowSizeVoxels,
     spacingMmXyz: toXyz(spacingMm),
     windowXyz: toXyz(windowSizeVoxels),
     sizeMultiple: sizeMultiple as number,
     spatialAxes,
-    output: { kind, lesionChannel: lesionChannel as number },
+    output: { kind, lesionChannel: lesionChannel as number, classes: channels as number },
     threshold,
     gradCamLayer: str(m, 'gradCamLayer'),
     receptiveFieldVoxels: rf as number | null,

@@ -60,8 +60,28 @@ describe('segmentScan on an anisotropic scan', () => {
     expect(worst).toBeLessThan(1e-4);
   });
 
-  it('refuses a model with another number of channels, naming both counts', () => {
-    return expect(segmentScan([flair], scanGrid, manifest, async (c) => c[0])).rejects.toThrow(/takes 2 channels; this app gives 1/);
+  it('refuses a model whose channel has no open scan, naming it', () => {
+    return expect(segmentScan([flair], scanGrid, manifest, async (c) => c[0])).rejects.toThrow(/takes a T1 channel, and no such scan is open/);
+  });
+
+  // the prepared input is read (the scan grid is the model grid here: no resampling in between)
+  it("feeds each model the scans its manifest names, in its order, normalised as it says", async () => {
+    const sameGrid = { ...manifest, spacingMmXyz: [0.8, 0.8, 3] as [number, number, number], windowXyz: [8, 8, 4] as [number, number, number] };
+    const { input: t1First } = await segmentScan([flair, t1], scanGrid, { ...sameGrid, inputChannels: ['T1', 'FLAIR'], normalisation: 'none' }, async (c) => c[0].slice());
+    expect(t1First.channels.length).toBe(2);
+    expect(t1First.channels[0][5]).toBe(t1[5]);
+    expect(t1First.channels[1][5]).toBe(flair[5]);
+    const { input: flairOnly } = await segmentScan([flair, t1], scanGrid, { ...sameGrid, inputChannels: ['FLAIR'], normalisation: 'none' }, async (c) => c[0].slice());
+    expect(flairOnly.channels).toEqual([flair]);
+    // percentile scaling, by hand: t1 = 300 - x over x in {-16, -15.2, ..., 15.2}: the 1st and 99th percentiles of
+    // its 19,200 values by nearest rank
+    const { input: scaled } = await segmentScan([flair, t1], scanGrid, { ...sameGrid, inputChannels: ['MPRAGE'], normalisation: 'percentile-brain' }, async (c) => c[0].slice());
+    const sorted = Float32Array.from(t1).sort();
+    const low = sorted[Math.round(0.01 * (n - 1))];
+    const high = sorted[Math.round(0.99 * (n - 1))];
+    expect(low).toBeCloseTo(300 - 15.2, 4);
+    expect(high).toBeCloseTo(300 + 16, 4);
+    expect(scaled.channels[0][0]).toBeCloseTo((t1[0] - low) / (high - low), 6);
   });
 });
 

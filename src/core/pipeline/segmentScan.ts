@@ -3,8 +3,8 @@
 // scan grid, nothing outside the brain. The worker, the scripts and the benches all
 // segment through here, so a figure measured by a script is what a user's scan gets.
 import { effectiveWindowSize, modelGridFor, modelGridNotice, segmentVolume, type WindowPredictor } from '../segment';
-import { resampleToGrid, zscoreNonZero, type Grid } from '../volume';
-import type { ModelManifest } from '../model';
+import { percentileNonZero, resampleToGrid, zscoreNonZero, type Grid } from '../volume';
+import { channelRoles, type ModelManifest, type Normalisation, type ScanRole } from '../model';
 import { brainMask, type BrainMask } from '../brain';
 
 /** Changes whenever the preprocessing does (results cached by scripts are recomputed). */
@@ -15,7 +15,7 @@ export interface ModelInput {
   scanGrid: Grid;
   /** the model's grid (the scan grid itself when the spacing already matches) */
   modelGrid: Grid;
-  /** z-scored channels on modelGrid, x fastest, in the manifest's channel order */
+  /** normalised channels on modelGrid, x fastest, in the manifest's channel order */
   channels: Float32Array[];
   /** sliding-window size on modelGrid, x, y, z voxels */
   windowSizeXyz: [number, number, number];
@@ -26,13 +26,28 @@ export interface ModelInput {
   brain: BrainMask;
 }
 
-type InputManifest = Pick<ModelManifest, 'spacingMmXyz' | 'windowXyz' | 'sizeMultiple' | 'spatialAxes' | 'inputChannels'>;
+type InputManifest = Pick<ModelManifest, 'spacingMmXyz' | 'windowXyz' | 'sizeMultiple' | 'spatialAxes' | 'inputChannels'> & { normalisation?: Normalisation };
 
-/** `brain`: the scan's brain when it is known already (it depends on the scan only, not on the model). */
-export function prepareModelInput(rawChannels: Float32Array[], scanGrid: Grid, m: InputManifest, brain: BrainMask = brainMask({ ...scanGrid, data: rawChannels[0] })): ModelInput {
+/** The opened scans in scan order (FLAIR first): which one feeds each role. */
+const SCAN_INDEX: Record<ScanRole, number> = { flair: 0, t1: 1 };
+
+function normalise(data: Float32Array, how: Normalisation): Float32Array {
+  if (how === 'percentile-brain') return percentileNonZero(data).data;
+  return how === 'none' ? data : zscoreNonZero(data).data;
+}
+
+/**
+ * `scanChannels`: the opened scans, FLAIR then the T1, on one grid; the model gets those its manifest names, in its
+ * order (a FLAIR-only model the FLAIR alone, a T1-first model the T1 first). `brain`: the scan's brain when it is
+ * known already (it depends on the scan only, not on the model).
+ */
+export function prepareModelInput(scanChannels: Float32Array[], scanGrid: Grid, m: InputManifest, brain: BrainMask = brainMask({ ...scanGrid, data: scanChannels[0] })): ModelInput {
   if (m.spatialAxes !== 'zyx') throw new Error(`this app feeds models in z, y, x order; the manifest says '${m.spatialAxes}'`);
-  if (m.inputChannels.length !== rawChannels.length)
-    throw new Error(`the model takes ${m.inputChannels.length} channels; this app gives ${rawChannels.length} (FLAIR and MPRAGE)`);
+  const rawChannels = channelRoles(m).map((role) => {
+    const c = scanChannels[SCAN_INDEX[role]];
+    if (!c) throw new Error(`the model takes a ${role === 'flair' ? 'FLAIR' : 'T1'} channel, and no such scan is open`);
+    return c;
+  });
   const modelGrid = modelGridFor(scanGrid, m.spacingMmXyz);
   const notices: string[] = [];
   // the brain comes from the first channel (FLAIR); a skull-stripped scan is recognised and left as it is
@@ -45,7 +60,7 @@ export function prepareModelInput(rawChannels: Float32Array[], scanGrid: Grid, m
         : `The scan includes skull and scalp: the brain was extracted (${brain.volumeMl.toFixed(0)} ml) before segmentation, as the model was trained on brains only; nothing outside it is segmented. Check the brain outline (Overlays: Brain), and correct it there if needed.`,
     );
   }
-  let channels = inBrain.map((c) => zscoreNonZero(c).data);
+  let channels = inBrain.map((c) => normalise(c, m.normalisation ?? 'zscore-brain'));
   if (modelGrid !== scanGrid) {
     notices.push(modelGridNotice(scanGrid, modelGrid)!);
     channels = channels.map((c) => resampleToGrid({ ...scanGrid, data: c }, modelGrid, 'linear').data);

@@ -19,3 +19,22 @@ export function zscoreNonZero(data: Float32Array): { data: Float32Array; mean: n
   for (let i = 0; i < data.length; i++) out[i] = data[i] !== 0 ? (data[i] - mean) * scale : 0;
   return { data: out, mean, std };
 }
+
+/** The value at quantile q (0..1) of the non-zero voxels (nearest rank on the sorted values). */
+function quantileNonZero(sorted: Float32Array, q: number): number {
+  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.max(0, Math.round(q * (sorted.length - 1))))] : 0;
+}
+
+/**
+ * Percentile scaling over the brain (non-zero voxels): the 1st percentile -> 0, the 99th -> 1, linear between and
+ * beyond (not clipped, so bright lesions keep their contrast). Background stays 0. A new array.
+ */
+export function percentileNonZero(data: Float32Array, lowQ = 0.01, highQ = 0.99): { data: Float32Array; low: number; high: number } {
+  const sorted = data.filter((v) => v !== 0).sort();
+  const low = quantileNonZero(sorted, lowQ);
+  const high = quantileNonZero(sorted, highQ);
+  const scale = high > low ? 1 / (high - low) : 1;
+  const out = new Float32Array(data.length);
+  for (let i = 0; i < data.length; i++) out[i] = data[i] !== 0 ? (data[i] - low) * scale : 0;
+  return { data: out, low, high };
+}

@@ -6,7 +6,7 @@
 // instance that overlaps the lesion by at least one voxel (the paper's TP rule).
 import * as tf from '@tensorflow/tfjs';
 import { lesionInstances } from '../lesions/components.ts';
-import type { SegmentationModel } from '../model/index.ts';
+import { lesionProbability as probabilityOf, type SegmentationModel } from '../model/index.ts';
 import { Cancelled } from '../segment/segmentVolume.ts';
 import { signedDistanceMm } from '../volume/distance.ts';
 import { batchInput, type PreparedInstance } from './instance.ts';
@@ -25,13 +25,7 @@ export interface ContextResult {
 }
 
 export async function lesionProbability(model: SegmentationModel, p: PreparedInstance, input: Float32Array[]): Promise<Float32Array> {
-  const { kind, lesionChannel } = model.manifest.output;
-  const prob = tf.tidy(() => {
-    const logits = model.logits(batchInput([input], p.crop));
-    const probs = kind === 'softmax2' ? tf.softmax(logits, -1) : tf.sigmoid(logits);
-    const c = logits.shape[4];
-    return tf.reshape(probs, [-1, c]).slice([0, kind === 'softmax2' ? lesionChannel : 0], [-1, 1]);
-  });
+  const prob = tf.tidy(() => probabilityOf(model.logits(batchInput([input], p.crop)), model.manifest.output));
   const data = new Float32Array(await prob.data());
   prob.dispose();
   return data;

@@ -3,6 +3,7 @@
 import type { PreparedInstance } from './instance.ts';
 import { signedDistanceMm } from '../volume/distance.ts';
 import type { SaliencyResult } from './smoothGrad.ts';
+import { scanRoleOf } from '../model/manifest.ts';
 
 /** Shell of a signed distance (mm): k in 1..: inside |d| in (k-1, k] -> -k; outside d in (k-1, k] -> k.
  * The 1e-6 mm guard makes distances that are whole millimetres up to rounding land in one shell. */
@@ -20,12 +21,14 @@ export interface ShellMean {
 }
 
 export interface LesionSaliency {
-  /** max of the FLAIR map within the instance (method.md "peak saliency") */
+  /** max of the FLAIR map within the instance (method.md "peak saliency"); NaN for a model without FLAIR */
   flairPeak: number;
+  /** the same for the T1 channel (MPRAGE or other); NaN for a model without one */
   mpragePeak: number;
-  /** max |value| within the instance, both channels */
+  /** max |value| within the instance, all channels */
   maxAbs: number;
-  /** share of sum |saliency| per channel (sums to 1) within the lesion, and in the ring 0 < d <= radius */
+  /** share of sum |saliency| per channel, in the model's channel order (sums to 1), within the lesion, and in the
+   * ring 0 < d <= radius; [1] for a one-channel model */
   shareLesion: number[];
   shareNeighbourhood: number[];
   neighbourhoodMm: number;
@@ -56,20 +59,24 @@ function shares(maps: readonly Float32Array[], inside: (v: number) => boolean): 
   return sums.map((s) => (total > 0 ? s / total : NaN));
 }
 
-/** Quantities of a SmoothGrad result computed on `p`'s crop (FLAIR = maps[0], MPRAGE = maps[1]). */
+/** Max of a map over the lesion voxels; NaN without a map. */
+function peakOf(map: Float32Array | undefined, voxels: ArrayLike<number>): number {
+  if (!map) return NaN;
+  let peak = -Infinity;
+  for (let i = 0; i < voxels.length; i++) peak = Math.max(peak, map[voxels[i]]);
+  return peak;
+}
+
+/** Quantities of a SmoothGrad result computed on `p`'s crop; the FLAIR and T1 maps found by channel name. */
 export function lesionSaliency(result: SaliencyResult, p: PreparedInstance, neighbourhoodMm = 5): LesionSaliency {
   const distance = signedDistanceMm(p.lesionMask, p.crop.dims, p.request.spacingMm);
-  const [flair, mprage] = result.maps;
-  let flairPeak = -Infinity;
-  let mpragePeak = -Infinity;
+  const mapOf = (role: 'flair' | 't1') => result.maps[result.channels.findIndex((c) => scanRoleOf(c) === role)];
   let maxAbs = 0;
-  for (const v of p.lesionCrop) {
-    flairPeak = Math.max(flairPeak, flair[v]);
-    if (mprage) mpragePeak = Math.max(mpragePeak, mprage[v]);
-    for (const m of result.maps) maxAbs = Math.max(maxAbs, Math.abs(m[v]));
-  }
+  for (const v of p.lesionCrop) for (const m of result.maps) maxAbs = Math.max(maxAbs, Math.abs(m[v]));
   return {
-    flairPeak, mpragePeak, maxAbs,
+    flairPeak: peakOf(mapOf('flair'), p.lesionCrop),
+    mpragePeak: peakOf(mapOf('t1'), p.lesionCrop),
+    maxAbs,
     shareLesion: shares(result.maps, (v) => p.lesionMask[v] !== 0),
     shareNeighbourhood: shares(result.maps, (v) => distance[v] > 0 && distance[v] <= neighbourhoodMm + 1e-6),
     neighbourhoodMm,

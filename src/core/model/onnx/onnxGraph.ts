@@ -72,8 +72,9 @@ function segmentationOutput(input: OnnxValueInfo, outputs: OnnxValueInfo[]): Onn
   return outputs.find(same) ?? outputs[0];
 }
 
-/** Refuses unsupported ops (all of them listed) and unsupported attributes. */
-function checkOps(graph: OnnxGraph): void {
+/** What this runtime cannot run in the graph: every unsupported op (with its opset and a node name) and
+ * unsupported attribute; empty when it can run it all. */
+export function onnxProblems(graph: OnnxGraph): string[] {
   const problems: string[] = [];
   const unsupported = new Map<string, string[]>();
   for (const node of graph.nodes) {
@@ -90,8 +91,13 @@ function checkOps(graph: OnnxGraph): void {
     }
   }
   for (const [op, names] of unsupported) {
-    problems.unshift(`unsupported ONNX op '${op}' (${names.length} node${names.length > 1 ? 's' : ''}, e.g. '${names[0]}')`);
+    problems.unshift(`unsupported ONNX op '${op}' (opset ${graph.opset}; ${names.length} node${names.length > 1 ? 's' : ''}, e.g. '${names[0]}')`);
   }
+  return problems;
+}
+
+function checkOps(graph: OnnxGraph): void {
+  const problems = onnxProblems(graph);
   if (problems.length) throw new Error(`ONNX model refused: ${problems.join('; ')}`);
 }
 

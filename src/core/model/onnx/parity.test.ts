@@ -15,7 +15,7 @@ export const readFixture = (name: string) => async (path: string) => new Uint8Ar
 // cpu backend (initBackend: WebAssembly convolutions on threads, channels-first fused convolutions, fused PReLU).
 /** The convolutional nets; Swin UNETR's windows fold the batch into other axes, the op zoo and GroupNorm
  * (SegResNet) have reshapes. */
-const PER_SAMPLE_GRAPHS: string[] = ['unet3d', 'dynunet', 'plainunet_ds', 'attention_unet'];
+const PER_SAMPLE_GRAPHS: string[] = ['unet3d', 'dynunet', 'plainunet_ds', 'attention_unet', 'unet_flair', 'unet_3class', 'flair_contrast'];
 
 /** One test per architecture; `label` names the run in the log. */
 function parityTests(label: string) {

@@ -7,7 +7,7 @@ import { loadSegmentationModel, type ReadModelFile } from '../loadModel.ts';
 import { decodeFloat16 } from '../onnx/proto.ts';
 
 // the shipped architectures, the op zoo, and (issue 18) architectures we do not ship
-export const PARITY_MODELS = ['unet3d', 'dynunet', 'swin_unetr', 'opzoo', 'segresnet', 'plainunet_ds', 'attention_unet', 'unetr'] as const;
+export const PARITY_MODELS = ['unet3d', 'dynunet', 'swin_unetr', 'opzoo', 'segresnet', 'plainunet_ds', 'attention_unet', 'unetr', 'unet_flair', 'unet_3class', 'flair_contrast'] as const;
 export const PARITY_TOLERANCE = 1e-4;
 
 interface FixtureCase {
@@ -62,7 +62,7 @@ export async function runParity(name: string, read: ReadModelFile, onlyCases?: n
     for (const [index, c] of meta.cases.entries()) {
       if (onlyCases && !onlyCases.includes(index)) continue;
       const [z, y, xs] = c.size_zyx;
-      const xCf = tf.tensor5d(decodeFloat16(await read(c.input)), [1, 2, z, y, xs]);
+      const xCf = tf.tensor5d(decodeFloat16(await read(c.input)), [1, model.manifest.inputChannels.length, z, y, xs]);
       const x = tf.transpose(xCf, [0, 2, 3, 4, 1]) as tf.Tensor5D;
       xCf.dispose();
       const mask = tf.tensor4d(Float32Array.from(await read(c.mask)), [1, z, y, xs]);
