@@ -71,11 +71,12 @@ export class EngineClient {
     this.sentScanId = scan.scanId;
   }
 
-  /** Runs one job on the open scan (sent to the worker first if it is new): a promise of its result, progress by callback. */
-  run<K extends JobType>(type: K, scan: OpenScan, job: Omit<Jobs[K]['request'], 'scanId' | 'fault'>, cb: JobCallbacks = {}): { jobId: number; result: Promise<Jobs[K]['result']> } {
-    this.ensureScan(scan);
+  /** Runs one job on the open scan (sent to the worker first if it is new; null for a job without one, e.g. a model's
+   * dry run): a promise of its result, progress by callback. */
+  run<K extends JobType>(type: K, scan: OpenScan | null, job: Omit<Jobs[K]['request'], 'scanId' | 'fault'>, cb: JobCallbacks = {}): { jobId: number; result: Promise<Jobs[K]['result']> } {
+    if (scan) this.ensureScan(scan);
     const jobId = this.nextId++;
-    const request = { ...job, scanId: scan.scanId, fault: this.fault } as Jobs[K]['request'];
+    const request = { ...job, ...(scan ? { scanId: scan.scanId, fault: this.fault } : {}) } as Jobs[K]['request'];
     const result = new Promise<Jobs[K]['result']>((resolve, reject) => this.pending.set(jobId, { resolve: resolve as (r: unknown) => void, reject, cb }));
     this.worker.postMessage({ type, jobId, job: request } as Request);
     return { jobId, result };

@@ -1,7 +1,7 @@
 /** Messages between the page and the compute worker. Volumes travel as transferable Float32Arrays. */
 import type { ContextResult, CroppedMaps, ExplainMethod, ExplainSettings, LesionSaliency } from '../core/xai';
 import type { Grid } from '../core/volume';
-import type { BackendChoice, BackendPreference } from '../core/model';
+import type { BackendChoice, BackendPreference, ModelCheck } from '../core/model';
 import type { FaultSpec } from './faults';
 
 // the method ids and settings live with the method registry (core/xai/methods)
@@ -65,8 +65,16 @@ export interface ContextJob extends ScanJob {
   radiiMm: number[];
 }
 
+/** The dry run of a model the user brings (no scan needed): its files and the form's manifest. */
+export interface CheckModelJob {
+  files: Record<string, Uint8Array>;
+  manifest: Record<string, unknown>;
+  backend: BackendPreference;
+}
+
 /** Every kind of job: what it is asked and what it answers, together (the client needs no casts). */
 export interface Jobs {
+  checkModel: { request: CheckModelJob; result: ModelCheck };
   segment: { request: SegmentJob; result: SegmentResult };
   explain: { request: ExplainJob; result: ExplanationData };
   context: { request: ContextJob; result: ContextResult };

@@ -1,15 +1,16 @@
 /// <reference lib="webworker" />
 // The compute worker: model loading, backend choice and segmentation run here so the viewer never freezes.
 import * as tf from '@tensorflow/tfjs';
-import { DEFAULT_BACKENDS, httpModelFolder, initBackend, loadSegmentationModel, type BackendChoice, type BackendName, type BackendPreference, type SegmentationModel } from '../core/model';
+import { checkModelFiles, DEFAULT_BACKENDS, httpModelFolder, initBackend, loadSegmentationModel, type BackendChoice, type BackendName, type BackendPreference, type SegmentationModel } from '../core/model';
 import { Cancelled } from '../core/segment';
 import { methodById } from '../core/xai';
 import { describeGrid } from '../core/volume';
 import { explainLesion, lesionContext, prepareModelInput, probabilityOnModelGrid, toScanGrid, windowPredictor, type ModelInput } from '../core/pipeline';
 import { userBrainMask, type BrainMask } from '../core/brain';
-import type { ContextJob, ExplainJob, ExplanationData, Jobs, JobType, Reply, Request, ScanData, SegmentJob } from './protocol';
+import type { CheckModelJob, ContextJob, ExplainJob, ExplanationData, Jobs, JobType, Reply, Request, ScanData, SegmentJob } from './protocol';
 import { faultInjector } from './faults';
 import { breakDevice, lostBackends, watchDevice, withRecovery, type RecoveryOptions } from './resilient';
+import { isLocalModelUrl, localModelFolder } from './localModels';
 
 const post = (r: Reply, transfer: Transferable[] = []) => (self as unknown as DedicatedWorkerGlobalScope).postMessage(r, transfer);
 const aborts = new Map<number, AbortController>();
@@ -72,8 +73,9 @@ async function ensureModel(url: string): Promise<SegmentationModel> {
   if (loaded?.key === url) return loaded.model;
   loaded?.model.dispose();
   loaded = null;
-  const folder = url.slice(0, url.lastIndexOf('/') + 1);
-  const model = await loadSegmentationModel(httpModelFolder(folder));
+  // a model the user added lives in this browser's IndexedDB; a shipped one beside its manifest on the server
+  const folder = isLocalModelUrl(url) ? await localModelFolder(url) : httpModelFolder(url.slice(0, url.lastIndexOf('/') + 1));
+  const model = await loadSegmentationModel(folder);
   loaded = { key: url, model };
   return model;
 }
@@ -223,6 +225,14 @@ const explain = (jobId: number, req: ExplainJob) =>
     return { result: explanation, transfer: shown.map((map) => map.buffer) };
   });
 
+/** A user's model, dry-run on the chosen backend before it is kept (core/model/modelCheck.ts). */
+const checkModel = (jobId: number, req: CheckModelJob) =>
+  runJob(jobId, 'checkModel', async () => {
+    post({ type: 'backend', jobId, info: await ensureBackend(req.backend) });
+    post({ type: 'progress', jobId, stage: 'dry run on a small window', done: 0, total: 1 });
+    return { result: await checkModelFiles(new Map(Object.entries(req.files)), req.manifest) };
+  });
+
 self.onmessage = (e: MessageEvent<Request>) => {
   const req = e.data;
   if (req.type === 'scan') {
@@ -231,5 +241,6 @@ self.onmessage = (e: MessageEvent<Request>) => {
   } else if (req.type === 'segment') segment(req.jobId, req.job);
   else if (req.type === 'explain') explain(req.jobId, req.job);
   else if (req.type === 'context') context(req.jobId, req.job);
+  else if (req.type === 'checkModel') checkModel(req.jobId, req.job);
   else if (req.type === 'cancel') aborts.get(req.jobId)?.abort();
 };

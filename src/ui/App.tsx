@@ -5,6 +5,7 @@ import { Viewer } from './Viewer';
 import { StatusBar } from './StatusBar';
 import { RoleDialog } from './OpenFiles';
 import { filesFromDrop, openDemo, stageFiles } from './caseLoading';
+import { isModelFileName, stageModelFiles } from './modelActions';
 import { useKeyboard } from './keyboard';
 import { ModelPanel } from './ModelPanel';
 import { LesionPanel } from './LesionPanel';
@@ -49,7 +50,9 @@ export function App() {
         e.preventDefault();
         setDragging(false);
         void filesFromDrop(e.dataTransfer).then((files) => {
-          if (files.length) void stageFiles(files);
+          // a model (.onnx, or model.json with its weights) goes to the add-model form, scans to the case
+          if (files.some((f) => isModelFileName(f.name))) void stageModelFiles(files);
+          else if (files.length) void stageFiles(files);
         });
       }}
     >

@@ -5,6 +5,7 @@ import { selectedMeasures } from './segmentationActions';
 import { compareMaps, EXPLAIN_METHODS, methodById } from '../core/xai';
 import { ExplanationPlots } from './ExplanationPlots';
 import { Choice } from './Choice';
+import { scanRoleOf } from '../core/model';
 
 const METHODS = EXPLAIN_METHODS.map((m) => [m.id, m.title] as const);
 const CROPS: ['exact' | 'fast', string][] = [
@@ -20,6 +21,7 @@ export function ExplainPanel() {
   const e = currentExplanation(s);
   const settings = s.explainSettings;
   const q = e?.data.quantities;
+  const flairIndex = e ? e.data.channels.findIndex((c) => scanRoleOf(c) === 'flair') : -1;
   const lesion = selectedMeasures();
   const explaining = s.job?.kind === 'explain' ? s.job : null;
   return (
@@ -83,9 +85,9 @@ export function ExplainPanel() {
               <tbody>
                 <tr>
                   <th title="the largest signed SmoothGrad value inside the lesion, per channel: the strongest push towards 'lesion' (each channel has its own peak)">peak saliency FLAIR</th>
-                  <td data-testid="peak-flair">{f3(q.flairPeak)}</td>
-                  <th>MPRAGE</th>
-                  <td>{f3(q.mpragePeak)}</td>
+                  <td data-testid="peak-flair">{Number.isNaN(q.flairPeak) ? 'no FLAIR channel' : f3(q.flairPeak)}</td>
+                  <th>T1</th>
+                  <td>{Number.isNaN(q.mpragePeak) ? 'no T1 channel' : f3(q.mpragePeak)}</td>
                 </tr>
                 <tr>
                   <th title="the largest absolute value inside the lesion over both channels, positive or negative">max |saliency|</th>
@@ -93,12 +95,19 @@ export function ExplainPanel() {
                   <th></th>
                   <td></td>
                 </tr>
-                <tr>
-                  <th title="FLAIR's part of the summed |saliency| of both channels: a channel can hold the single highest peak and still the smaller share">FLAIR share, lesion</th>
-                  <td data-testid="flair-share">{pct(q.shareLesion[0])}</td>
-                  <th>within {q.neighbourhoodMm} mm</th>
-                  <td>{pct(q.shareNeighbourhood[0])}</td>
-                </tr>
+                {flairIndex >= 0 && e.data.channels.length > 1 ? (
+                  <tr>
+                    <th title="FLAIR's part of the summed |saliency| of both channels: a channel can hold the single highest peak and still the smaller share">FLAIR share, lesion</th>
+                    <td data-testid="flair-share">{pct(q.flairShareLesion)}</td>
+                    <th>within {q.neighbourhoodMm} mm</th>
+                    <td>{pct(q.flairShareNeighbourhood)}</td>
+                  </tr>
+                ) : (
+                  <tr>
+                    <th>channel share</th>
+                    <td data-testid="flair-share" colSpan={3}>one channel ({e.data.channels[0]}): no share to compare</td>
+                  </tr>
+                )}
               </tbody>
             </table>
           )}

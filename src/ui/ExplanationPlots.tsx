@@ -1,5 +1,6 @@
 import { useMemo } from 'react';
 import type uPlot from 'uplot';
+import { scanRoleOf } from '../core/model';
 import type { LesionSaliency } from '../core/xai';
 import { Chart } from './Chart';
 import { useApp } from './store';
@@ -33,7 +34,7 @@ function ShellPlot({ q, channels }: { q: LesionSaliency; channels: string[] }) {
     const x = q.shells.map((s) => s.shellMm);
     const series: uPlot.Series[] = [{ label: 'mm from border' }];
     const ys = channels.map((c, i) => {
-      series.push({ label: c, stroke: i === 0 ? FLAIR_COLOUR : MPRAGE_COLOUR, width: 2, points: { size: 4 } });
+      series.push({ label: c, stroke: scanRoleOf(c) === 'flair' ? FLAIR_COLOUR : MPRAGE_COLOUR, width: 2, points: { size: 4 } });
       return q.shells.map((s) => s.means[i]);
     });
     const options: Omit<uPlot.Options, 'width'> = {
@@ -79,14 +80,20 @@ function PeakRankPlot({ peaks, selectedId, reviewThreshold }: { peaks: { id: num
   return <Chart options={options} data={data} label="Peak FLAIR saliency of this lesion among all lesions" />;
 }
 
-/** FLAIR vs MPRAGE share of |saliency|, in the lesion and in its neighbourhood, as stacked bars. */
-function ShareBars({ q }: { q: LesionSaliency }) {
+/** Each channel's share of |saliency| (FLAIR vs the T1, in the model's channel order), in the lesion and in its
+ * neighbourhood, as stacked bars. */
+function ShareBars({ q, channels }: { q: LesionSaliency; channels: string[] }) {
+  const colour = (c: string) => (scanRoleOf(c) === 'flair' ? FLAIR_COLOUR : MPRAGE_COLOUR);
   const bar = (label: string, share: number[]) => (
     <div className="share-row" key={label}>
       <span className="share-label">{label}</span>
-      <div className="share-bar" role="img" aria-label={`${label}: FLAIR ${(100 * share[0]).toFixed(0)} %, MPRAGE ${(100 * share[1]).toFixed(0)} %`}>
-        <div style={{ width: `${100 * share[0]}%`, background: FLAIR_COLOUR }}>FLAIR {(100 * share[0]).toFixed(0)} %</div>
-        <div style={{ width: `${100 * share[1]}%`, background: MPRAGE_COLOUR }}>{(100 * share[1]).toFixed(0)} %</div>
+      <div className="share-bar" role="img" aria-label={`${label}: ${channels.map((c, i) => `${c} ${(100 * share[i]).toFixed(0)} %`).join(', ')}`}>
+        {channels.map((c, i) => (
+          <div key={c} style={{ width: `${100 * share[i]}%`, background: colour(c) }}>
+            {i === 0 ? `${c} ` : ''}
+            {(100 * share[i]).toFixed(0)} %
+          </div>
+        ))}
       </div>
     </div>
   );
@@ -114,7 +121,7 @@ export function ExplanationPlots({ q, channels }: { q: LesionSaliency; channels:
   );
   return (
     <div className="plots" data-testid="explanation-plots">
-      {channels.length > 1 && <ShareBars q={q} />}
+      {channels.length > 1 && <ShareBars q={q} channels={channels} />}
       <ShellPlot q={q} channels={channels} />
       {peaks.length > 1 && <PeakRankPlot peaks={peaks} selectedId={selectedId} reviewThreshold={reviewThreshold} />}
     </div>

@@ -171,7 +171,7 @@ function SaliencyCells({ lesionId, review }: { lesionId: number | null; review: 
   return (
     <>
       <td data-col="peak-flair">{q.flairPeak.toPrecision(2)}</td>
-      <td data-col="flair-share">{(100 * q.shareLesion[0]).toFixed(0)}</td>
+      <td data-col="flair-share" title={q.shareLesion.length === 1 ? 'a one-channel model: no share to compare' : ''}>{q.shareLesion.length === 1 ? '1 ch' : Number.isNaN(q.flairShareLesion) ? '–' : (100 * q.flairShareLesion).toFixed(0)}</td>
       <td className={flag ? 'review' : ''} data-testid={flag ? 'review-flag' : undefined}>
         {flag ? 'review' : review ? '' : '–'}
       </td>

@@ -2,6 +2,8 @@ import { chooseBackendPreference, useApp } from './store';
 import { cancelJob, runSegmentation, selectModel } from './segmentationActions';
 import type { BackendPreference } from '../core/model';
 import { Choice } from './Choice';
+import { AddModelButton, AddModelForm } from './AddModel';
+import { removeAddedModel } from './modelActions';
 
 const BACKENDS: [BackendPreference, string][] = [
   ['auto', 'Automatic (a GPU through WebGPU or WebGL, else the CPU)'],
@@ -15,6 +17,17 @@ const BACKENDS: [BackendPreference, string][] = [
 function ModelInfo() {
   const m = useApp((s) => s.models.find((x) => x.name === s.modelName));
   if (!m) return null;
+  if (m.local) {
+    return (
+      <p className="hint" data-testid="model-info">
+        Your model, added {m.local.addedAt.slice(0, 10)} from {m.local.file} (SHA-256 {m.local.sha256.slice(0, 12)}…, {(m.fileMB ?? 0).toFixed(1)} MB); kept in this
+        browser only; not evaluated by LesionLens · research use only{' '}
+        <button onClick={() => void removeAddedModel(m.name)} data-testid="remove-model">
+          Remove
+        </button>
+      </p>
+    );
+  }
   const cases = (n: number) => `${n} synthetic case${n === 1 ? '' : 's'}`;
   const real = m.realData
     ? `real MS patient${m.realData.cases === 1 ? '' : 's'} (${m.realData.cases}): nDSC ${m.realData.nDSC.toFixed(2)}, lesion F1 ${m.realData.F1.toFixed(2)}, false lesions ${Math.round(m.realData.FDR * 100)} % · `
@@ -51,6 +64,10 @@ export function ModelPanel() {
         />
       </div>
       <ModelInfo />
+      <div className="row">
+        <AddModelButton disabled={!!job || !!s.addingModel} />
+      </div>
+      <AddModelForm />
       <div className="row">
         <Choice
           label="Compute"

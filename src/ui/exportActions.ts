@@ -126,7 +126,9 @@ export async function currentProvenance(): Promise<ProvenanceRecord | null> {
   const s = useApp.getState();
   const model = s.models.find((m) => m.name === s.segmentation?.modelName);
   if (!s.scan || !s.caseInfo || !s.segmentation || !model) return null;
-  if (!modelHashes.has(model.name)) modelHashes.set(model.name, modelFileHash(model.manifestUrl).catch(() => ({ file: '', sha256: null })));
+  // an added model's hash was taken when it was added (its files are in IndexedDB, not on the server)
+  if (model.local) modelHashes.set(model.name, Promise.resolve({ file: model.local.file, sha256: model.local.sha256 }));
+  else if (!modelHashes.has(model.name)) modelHashes.set(model.name, modelFileHash(model.manifestUrl).catch(() => ({ file: '', sha256: null })));
   const hash = await modelHashes.get(model.name)!;
   const e = currentExplanation(s);
   return buildProvenance({
@@ -178,7 +180,7 @@ export async function openProvenance(file: File): Promise<void> {
   const notes: string[] = [];
   if (s.caseInfo.flairName !== r.case.flair || s.caseInfo.mprageName !== r.case.mprage || s.scan.flair.dims.some((d, a) => d !== r.case.dims[a]))
     notes.push(`${file.name} was made from ${r.case.flair} + ${r.case.mprage} (${r.case.dims.join(' x ')}); the open case is ${s.caseInfo.flairName} + ${s.caseInfo.mprageName}. The settings were applied anyway.`);
-  const hash = r.model.sha256 ? await (modelHashes.get(model.name) ?? modelFileHash(model.manifestUrl).catch(() => null)) : null;
+  const hash = r.model.sha256 ? await (modelHashes.get(model.name) ?? (model.local ? { sha256: model.local.sha256 } : modelFileHash(model.manifestUrl).catch(() => null))) : null;
   if (hash?.sha256 && hash.sha256 !== r.model.sha256) notes.push(`The model '${model.name}' has changed since ${file.name} was made (different SHA-256): the maps will differ.`);
   notes.push(`Applied ${file.name}: model ${model.name}, backend ${r.backend.requested}, threshold ${r.instanceSettings.threshold}, ${r.explainSettings.method}${methodById(r.explainSettings.method).usesNoise ? `, N ${r.explainSettings.samples}, seed ${r.explainSettings.seed}` : ''}, crop ${r.explainSettings.cropMode}.`);
   const sameSegmentation = s.segmentation?.modelName === model.name && s.backendPreference === r.backend.requested;

@@ -2,6 +2,7 @@ import { analyseCase, type CaseAnalysis, type InstanceSettings, type Lesion } fr
 import { getEngine, JobCancelled } from '../engine/client';
 import { openScan, useApp, type LesionSortKey, type ModelEntry, type Selection } from './store';
 import { cachedQuantities, explainSelected, resumePrecompute, stopPrecompute } from './explainActions';
+import { loadLocalModels } from './modelActions';
 
 const MODELS_INDEX = 'models/index.json';
 
@@ -13,12 +14,14 @@ export async function loadModelList(): Promise<void> {
     if (!res.ok) throw new Error(`HTTP ${res.status}`);
     const index = (await res.json()) as { models: Omit<ModelEntry, 'manifestUrl'>[] };
     const models = index.models.map((m) => ({ ...m, manifestUrl: `${import.meta.env.BASE_URL}models/${m.name}/manifest.json` }));
-    useApp.setState({ models, modelName: app.modelName ?? models[0]?.name ?? null });
-    const first = models.find((m) => m.name === (app.modelName ?? models[0]?.name));
-    if (first) useApp.setState((s) => ({ instanceSettings: { ...s.instanceSettings, threshold: first.defaultThreshold } }));
+    useApp.setState({ models: [...models, ...useApp.getState().models.filter((m) => m.local)], modelName: app.modelName ?? models[0]?.name ?? null });
   } catch (e) {
     app.setError(`The list of models could not be read (${(e as Error).message}).`);
   }
+  await loadLocalModels();
+  const s = useApp.getState();
+  const first = s.models.find((m) => m.name === s.modelName) ?? s.models[0];
+  if (first) useApp.setState((st) => ({ modelName: first.name, instanceSettings: { ...st.instanceSettings, threshold: first.defaultThreshold } }));
 }
 
 export function selectModel(name: string): void {

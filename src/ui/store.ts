@@ -2,7 +2,7 @@ import { create } from 'zustand';
 import type { LoadedCase } from '../core/pipeline/loadCase';
 import type { ScanRole } from '../core/volume/roles';
 import type { CaseAnalysis, InstanceSettings, ReviewCalibration } from '../core/lesions';
-import type { BackendChoice, BackendPreference } from '../core/model';
+import type { BackendChoice, BackendPreference, ModelCheck, ModelFileFacts, ModelFiles } from '../core/model';
 import type { ExplainSettings, ExplanationData } from '../engine/protocol';
 import type { CroppedMaps } from '../core/xai';
 import type { OpenScan } from '../engine/client';
@@ -78,6 +78,8 @@ export interface ModelEntry {
   crossCheck?: { nDSC: number; F1: number; cases: number } | null;
   /** size of the model file, MB */
   fileMB?: number;
+  /** a model the user added from files (kept in this browser): its model file, SHA-256 and when it was added */
+  local?: { file: string; sha256: string; addedAt: string; provenance: string };
 }
 
 export interface Segmentation {
@@ -176,6 +178,8 @@ export interface AppState {
   precomputeEnabled: boolean;
   /** context experiments by lesion key (model, lesion, instance settings) */
   contextResults: Record<string, ContextResult>;
+  /** a model being added from files: the form's state (modelActions.ts) */
+  addingModel: ModelDraft | null;
   setCase: (scan: LoadedCase, info: CaseInfo) => void;
   setBusy: (msg: string | null) => void;
   setError: (msg: string | null) => void;
@@ -188,7 +192,20 @@ export interface AppState {
   setCrosshair: (c: CrosshairReadout | null) => void;
 }
 
+/** A model the user is adding: its files, what the graph says, the form's manifest and the last dry run. */
+export interface ModelDraft {
+  files: ModelFiles;
+  facts: ModelFileFacts;
+  manifest: Record<string, unknown>;
+  /** the last dry run, and the manifest it checked (Add needs the form unchanged since) */
+  check: ModelCheck | null;
+  checkedJson: string | null;
+  error: string | null;
+  busy: boolean;
+}
+
 export const useApp = create<AppState>((set) => ({
+  addingModel: null,
   scan: null,
   scanId: 0,
   caseInfo: null,

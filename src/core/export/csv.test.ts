@@ -27,7 +27,7 @@ describe('CSV', () => {
   } as unknown as CaseAnalysis;
 
   it('lesion table: one row per lesion, predicted then missed, saliency where explained', () => {
-    const q = { flairPeak: 0.125, mpragePeak: -0.25, maxAbs: 0.5, shareLesion: [0.8, 0.2], shareNeighbourhood: [0.6, 0.4], neighbourhoodMm: 5, shells: [] } as LesionSaliency;
+    const q = { flairPeak: 0.125, mpragePeak: -0.25, maxAbs: 0.5, shareLesion: [0.8, 0.2], shareNeighbourhood: [0.6, 0.4], flairShareLesion: 0.8, flairShareNeighbourhood: 0.6, neighbourhoodMm: 5, shells: [] } as LesionSaliency;
     const text = lesionTableCsv(analysis, (kind, id) => (kind === 'predicted' && id === 2 ? { method: 'smoothgrad-mean', quantities: q } : undefined));
     const lines = text.trimEnd().split('\r\n');
     expect(lines).toHaveLength(1 + 3);
@@ -46,7 +46,7 @@ describe('CSV', () => {
       { shellMm: 2, voxels: 9, means: [-0.25, 0.0625] },
       { shellMm: 3, voxels: 0, means: [NaN, NaN] },
     ];
-    const q = { flairPeak: 1, mpragePeak: 0, maxAbs: 1, shareLesion: [0.8, 0.2], shareNeighbourhood: [0.6, 0.4], neighbourhoodMm: 5, shells } as LesionSaliency;
+    const q = { flairPeak: 1, mpragePeak: 0, maxAbs: 1, shareLesion: [0.8, 0.2], shareNeighbourhood: [0.6, 0.4], flairShareLesion: 0.8, flairShareNeighbourhood: 0.6, neighbourhoodMm: 5, shells } as LesionSaliency;
     const text = lesionTableTsv(analysis, (kind, id) => (kind === 'predicted' && id === 1 ? { method: 'smoothgrad-mean', quantities: q } : undefined));
     const lines = text.trimEnd().split('\n');
     const header = lines[0].split('\t');

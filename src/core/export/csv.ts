@@ -71,7 +71,7 @@ export function lesionTableRows(a: CaseAnalysis, saliencyOf: SaliencyOf = () => 
       ...m.centroidMm, ...m.bboxMin, ...m.bboxMax,
       // a missed lesion has no prediction: its probability columns stay empty
       predicted ? m.meanProbability : null, predicted ? m.maxProbability : null,
-      s?.method, q?.flairPeak, q?.mpragePeak, q?.maxAbs, q?.shareLesion[0], q?.shareNeighbourhood[0], q?.neighbourhoodMm,
+      s?.method, q?.flairPeak, q?.mpragePeak, q?.maxAbs, q?.flairShareLesion, q?.flairShareNeighbourhood, q?.neighbourhoodMm,
       ...[0, 1].flatMap((c) => SHELLS_MM.map((mm) => q?.shells.find((sh) => sh.shellMm === mm)?.means[c])),
     ];
   };

@@ -1,6 +1,6 @@
 // Public API of the model runtime. See README.md for the tensor layout.
 export type { SegmentationModel, LayerInfo, ActivationsAndHead, LinearizedLesion } from './segmentationModel.ts';
-export { validateManifest, ManifestError, channelRoles, scanRoleOf, type ModelManifest, type ModelFormat, type OutputKind, type Normalisation, type ScanRole } from './manifest.ts';
+export { validateManifest, ManifestError, channelRoles, scanRoleOf, type ModelManifest, type ModelFormat, type OutputKind, type Normalisation, type ImageRole } from './manifest.ts';
 export { lesionProbability } from './output.ts';
 export { loadSegmentationModel, loadManifest, httpModelFolder, ModelLoadError, type ReadModelFile } from './loadModel.ts';
 export { OnnxSegmentationModel } from './onnx/onnxModel.ts';

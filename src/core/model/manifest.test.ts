@@ -22,9 +22,9 @@ describe('validateManifest', () => {
   });
 
   it('maps every channel to an opened scan, in the model order; a name it cannot place is refused', () => {
-    expect(channelRoles(validateManifest({ ...good, inputChannels: ['T1w', 'FLAIR'] }))).toEqual(['t1', 'flair']);
+    expect(channelRoles(validateManifest({ ...good, inputChannels: ['T1w', 'FLAIR'] }))).toEqual(['mprage', 'flair']);
     expect(channelRoles(validateManifest({ ...good, inputChannels: ['flair'] }))).toEqual(['flair']);
-    expect(['MPRAGE', 'T1', 't1_se', 'MP2RAGE', 'FLAIR_3D', 'T2'].map(scanRoleOf)).toEqual(['t1', 't1', 't1', 't1', 'flair', null]);
+    expect(['MPRAGE', 'T1', 't1_se', 'MP2RAGE', 'FLAIR_3D', 'T2'].map(scanRoleOf)).toEqual(['mprage', 'mprage', 'mprage', 'mprage', 'flair', null]);
     expect(() => validateManifest({ ...good, inputChannels: ['FLAIR', 'T2'] })).toThrow(/field 'inputChannels' names 'T2'/);
     expect(() => validateManifest({ ...good, inputChannels: ['FLAIR', 'FLAIR'] })).toThrow(/same scan twice/);
   });

@@ -1,5 +1,6 @@
 // manifest.json, the description that sits beside every model in public/models/<name>/.
 // Validated on load; a bad manifest is refused with a message naming the field.
+import { guessRole, type ScanRole } from '../volume/roles.ts';
 
 export type ModelFormat = 'onnx' | 'tfjs-layers' | 'tfjs-graph';
 /** softmax2: [background, lesion] logits; softmax: K class logits (\`classes\`), one of them the lesion class;
@@ -7,8 +8,8 @@ export type ModelFormat = 'onnx' | 'tfjs-layers' | 'tfjs-graph';
 export type OutputKind = 'softmax2' | 'softmax' | 'sigmoid1';
 /** How each input channel is scaled over the brain before the model sees it (segmentScan.ts normaliseBrain). */
 export type Normalisation = 'zscore-brain' | 'percentile-brain' | 'none';
-/** The scans the app opens: every model channel is one of them (scan order: FLAIR, then the T1). */
-export type ScanRole = 'flair' | 't1';
+/** The image scans the app opens (FLAIR, and a T1: MPRAGE or other): every model channel is one of them. */
+export type ImageRole = Exclude<ScanRole, 'mask'>;
 
 export interface ModelManifest {
   name: string;
@@ -46,11 +47,11 @@ const FORMATS: ModelFormat[] = ['onnx', 'tfjs-layers', 'tfjs-graph'];
 const KINDS: OutputKind[] = ['softmax2', 'softmax', 'sigmoid1'];
 const NORMALISATIONS: Normalisation[] = ['zscore-brain', 'percentile-brain', 'none'];
 
-/** Which opened scan feeds a channel named so: FLAIR, or any T1-weighted image (MPRAGE, spin echo, ...). */
-export function scanRoleOf(channelName: string): ScanRole | null {
-  if (/flair/i.test(channelName)) return 'flair';
-  if (/^t1|mprage|mp-rage|mp2rage|spgr|tfl|bravo/i.test(channelName)) return 't1';
-  return null;
+/** Which opened scan feeds a channel named so (the same guess as for file names): FLAIR, or any T1-weighted image
+ * (T1, MPRAGE, spin echo, ...). */
+export function scanRoleOf(channelName: string): ImageRole | null {
+  const role = guessRole(channelName);
+  return role === 'flair' || role === 'mprage' ? role : null;
 }
 
 export class ManifestError extends Error {
@@ -76,7 +77,7 @@ function positiveTriple(m: Json, field: string, integer: boolean): [number, numb
 }
 
 /** The scan role of each model channel, in the model's order (validateManifest checked that each has one). */
-export function channelRoles(m: Pick<ModelManifest, 'inputChannels'>): ScanRole[] {
+export function channelRoles(m: Pick<ModelManifest, 'inputChannels'>): ImageRole[] {
   return m.inputChannels.map((c) => scanRoleOf(c)!);
 }
 

@@ -1,11 +1,14 @@
 // The dry run of a model the user brings: load it against the form's manifest, list its Grad-CAM++ layers,
 // and run it once on a small window, so that what does not fit is said before a whole scan is started.
 import * as tf from '@tensorflow/tfjs';
+import { sha256Hex } from '../export/sha256.ts';
 import { loadSegmentationModel } from './loadModel.ts';
 import { memoryModelFolder, modelFileFacts, type ModelFiles } from './modelFiles.ts';
 import type { LayerInfo, SegmentationModel } from './segmentationModel.ts';
 
 export interface ModelCheck {
+  /** SHA-256 of the model file (hex): provenance names it, and an export made with it */
+  sha256: string;
   /** the manifest as checked (the Grad-CAM++ layer filled in when the form left it empty) */
   manifest: Record<string, unknown>;
   /** feature maps Grad-CAM++ can use, with their resolution */
@@ -42,7 +45,10 @@ export async function checkModelFiles(files: ModelFiles, manifest: Record<string
   const facts = modelFileFacts(files);
   if (facts.problems.length) throw new Error(`${facts.file} cannot be run here: ${facts.problems.join('; ')}`);
   const started = performance.now();
+  const sha256 = await sha256Hex(files.get(facts.file)!);
   let checked = { ...manifest };
+  const provenance = typeof checked.provenance === 'string' ? checked.provenance.trim() : '';
+  if (!provenance.includes(sha256)) checked.provenance = `${provenance ? `${provenance}; ` : ''}model file ${facts.file}, SHA-256 ${sha256}`;
   if (!checked.gradCamLayer) {
     if (!facts.outputName) throw new Error("name the Grad-CAM++ layer (field 'gradCamLayer'): a TensorFlow.js model's layers are not listed here");
     // loaded once with the output as its layer, to list the real ones
@@ -76,7 +82,7 @@ export async function checkModelFiles(files: ModelFiles, manifest: Record<string
       lo = Math.min(lo, v);
       hi = Math.max(hi, v);
     }
-    return { manifest: checked, layers: model.layers(), dryRunZyx: zyx, logitRange: [lo, hi], seconds: (performance.now() - started) / 1000 };
+    return { sha256, manifest: checked, layers: model.layers(), dryRunZyx: zyx, logitRange: [lo, hi], seconds: (performance.now() - started) / 1000 };
   } finally {
     model.dispose();
   }

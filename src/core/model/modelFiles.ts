@@ -116,7 +116,7 @@ export function draftManifest(facts: ModelFileFacts, fileName: string): Record<s
     threshold: 0.5,
     gradCamLayer: '',
     receptiveFieldVoxels: null,
-    provenance: '',
+    provenance: `added by the user from ${facts.file}${facts.opset ? ` (ONNX opset ${facts.opset}${facts.producer ? `, made by ${facts.producer}` : ''})` : ''}`,
     metrics: {},
     intendedUse: 'Research use only: added by the user; not evaluated by LesionLens.',
   };

@@ -4,7 +4,7 @@
 // segment through here, so a figure measured by a script is what a user's scan gets.
 import { effectiveWindowSize, modelGridFor, modelGridNotice, segmentVolume, type WindowPredictor } from '../segment';
 import { percentileNonZero, resampleToGrid, zscoreNonZero, type Grid } from '../volume';
-import { channelRoles, type ModelManifest, type Normalisation, type ScanRole } from '../model';
+import { channelRoles, type ModelManifest, type Normalisation, type ImageRole } from '../model';
 import { brainMask, type BrainMask } from '../brain';
 
 /** Changes whenever the preprocessing does (results cached by scripts are recomputed). */
@@ -29,7 +29,7 @@ export interface ModelInput {
 type InputManifest = Pick<ModelManifest, 'spacingMmXyz' | 'windowXyz' | 'sizeMultiple' | 'spatialAxes' | 'inputChannels'> & { normalisation?: Normalisation };
 
 /** The opened scans in scan order (FLAIR first): which one feeds each role. */
-const SCAN_INDEX: Record<ScanRole, number> = { flair: 0, t1: 1 };
+const SCAN_INDEX: Record<ImageRole, number> = { flair: 0, mprage: 1 };
 
 function normalise(data: Float32Array, how: Normalisation): Float32Array {
   if (how === 'percentile-brain') return percentileNonZero(data).data;

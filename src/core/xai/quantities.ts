@@ -31,6 +31,9 @@ export interface LesionSaliency {
    * ring 0 < d <= radius; [1] for a one-channel model */
   shareLesion: number[];
   shareNeighbourhood: number[];
+  /** FLAIR's entries of the two shares (1 for a FLAIR-only model, NaN for a model without FLAIR) */
+  flairShareLesion: number;
+  flairShareNeighbourhood: number;
   neighbourhoodMm: number;
   shells: ShellMean[];
 }
@@ -70,15 +73,20 @@ function peakOf(map: Float32Array | undefined, voxels: ArrayLike<number>): numbe
 /** Quantities of a SmoothGrad result computed on `p`'s crop; the FLAIR and T1 maps found by channel name. */
 export function lesionSaliency(result: SaliencyResult, p: PreparedInstance, neighbourhoodMm = 5): LesionSaliency {
   const distance = signedDistanceMm(p.lesionMask, p.crop.dims, p.request.spacingMm);
-  const mapOf = (role: 'flair' | 't1') => result.maps[result.channels.findIndex((c) => scanRoleOf(c) === role)];
+  const mapOf = (role: 'flair' | 'mprage') => result.maps[result.channels.findIndex((c) => scanRoleOf(c) === role)];
+  const flair = result.channels.findIndex((c) => scanRoleOf(c) === 'flair');
   let maxAbs = 0;
   for (const v of p.lesionCrop) for (const m of result.maps) maxAbs = Math.max(maxAbs, Math.abs(m[v]));
+  const shareLesion = shares(result.maps, (v) => p.lesionMask[v] !== 0);
+  const shareNeighbourhood = shares(result.maps, (v) => distance[v] > 0 && distance[v] <= neighbourhoodMm + 1e-6);
   return {
-    flairPeak: peakOf(mapOf('flair'), p.lesionCrop),
-    mpragePeak: peakOf(mapOf('t1'), p.lesionCrop),
+    flairPeak: peakOf(result.maps[flair], p.lesionCrop),
+    mpragePeak: peakOf(mapOf('mprage'), p.lesionCrop),
     maxAbs,
-    shareLesion: shares(result.maps, (v) => p.lesionMask[v] !== 0),
-    shareNeighbourhood: shares(result.maps, (v) => distance[v] > 0 && distance[v] <= neighbourhoodMm + 1e-6),
+    shareLesion,
+    shareNeighbourhood,
+    flairShareLesion: shareLesion[flair] ?? NaN,
+    flairShareNeighbourhood: shareNeighbourhood[flair] ?? NaN,
     neighbourhoodMm,
     shells: shellProfile(result.maps, distance),
   };

@@ -111,6 +111,14 @@ describe('box model: exact receptive field, quantities, context, progress, cance
     const shell1 = q.shells.find((s) => s.shellMm === 1)!;
     expect(shell1.voxels).toBe(6 * 9); // face neighbours of the 3^3 cube at 1 mm
     expect(q.shells.find((s) => s.shellMm === 4)!.means[0]).toBe(0); // beyond the box reach
+    expect([q.flairShareLesion, q.flairShareNeighbourhood]).toEqual([1, 1]);
+    // the same maps from a model that takes the T1 first: FLAIR is found by its name, not its place
+    const swapped = lesionSaliency({ ...r, channels: ['T1', 'FLAIR'], maps: [r.maps[1], r.maps[0]] }, p);
+    expect([swapped.flairPeak, swapped.mpragePeak, swapped.flairShareLesion]).toEqual([q.flairPeak, 0, 1]);
+    expect(swapped.shareLesion).toEqual([0, 1]);
+    // and from a FLAIR-only model: no T1 peak, FLAIR all of the (one-channel) share
+    const one = lesionSaliency({ ...r, channels: ['FLAIR'], maps: [r.maps[0]] }, p);
+    expect([one.flairPeak, one.mpragePeak, one.flairShareLesion, one.shareLesion.length]).toEqual([q.flairPeak, NaN, 1, 1]);
   });
 
   it('explainInstance: one call, maps pasted back into the volume', async () => {
