@@ -4,7 +4,7 @@ import { draftManifest, modelFileFacts, type ModelFiles } from '../core/model';
 import { getEngine } from '../engine/client';
 import { listLocalModels, localModelUrl, removeLocalModel, saveLocalModel, type LocalModel } from '../engine/localModels';
 import { useApp, type ModelDraft, type ModelEntry } from './store';
-import { selectModel } from './segmentationActions';
+import { loadModelList, selectModel } from './segmentationActions';
 
 /** Files that make a model rather than a scan: an .onnx file, or a TensorFlow.js model.json (with its weights). */
 export function isModelFileName(name: string): boolean {
@@ -28,8 +28,17 @@ function entryOf(m: LocalModel): ModelEntry {
   };
 }
 
-/** The added models, after the shipped ones (segmentationActions.loadModelList calls this). */
-export async function loadLocalModels(): Promise<void> {
+/** The shipped models, then the ones added in this browser; the chosen (or first) one sets the threshold. */
+export async function loadAllModels(): Promise<void> {
+  await loadModelList();
+  await loadLocalModels();
+  const s = useApp.getState();
+  const first = s.models.find((m) => m.name === s.modelName) ?? s.models[0];
+  if (first) useApp.setState((st) => ({ modelName: first.name, instanceSettings: { ...st.instanceSettings, threshold: first.defaultThreshold } }));
+}
+
+/** The added models, after the shipped ones. */
+async function loadLocalModels(): Promise<void> {
   let local: LocalModel[];
   try {
     local = await listLocalModels();

@@ -2,11 +2,10 @@ import { analyseCase, type CaseAnalysis, type InstanceSettings, type Lesion } fr
 import { getEngine, JobCancelled } from '../engine/client';
 import { openScan, useApp, type LesionSortKey, type ModelEntry, type Selection } from './store';
 import { cachedQuantities, explainSelected, resumePrecompute, stopPrecompute } from './explainActions';
-import { loadLocalModels } from './modelActions';
 
 const MODELS_INDEX = 'models/index.json';
 
-/** Reads the list of shipped models; the first is the default. */
+/** Reads the list of shipped models (modelActions.loadAllModels adds the user's); the first is the default. */
 export async function loadModelList(): Promise<void> {
   const app = useApp.getState();
   try {
@@ -18,10 +17,6 @@ export async function loadModelList(): Promise<void> {
   } catch (e) {
     app.setError(`The list of models could not be read (${(e as Error).message}).`);
   }
-  await loadLocalModels();
-  const s = useApp.getState();
-  const first = s.models.find((m) => m.name === s.modelName) ?? s.models[0];
-  if (first) useApp.setState((st) => ({ modelName: first.name, instanceSettings: { ...st.instanceSettings, threshold: first.defaultThreshold } }));
 }
 
 export function selectModel(name: string): void {

@@ -3,7 +3,8 @@ import { parseSharedView, sharedViewQuery, type SharedView } from '../core/expor
 import { methodById } from '../core/xai';
 import { useApp } from './store';
 import { DEMOS, openDemo, openPending, type DemoName } from './caseLoading';
-import { loadModelList, runSegmentation, select, selectModel } from './segmentationActions';
+import { runSegmentation, select, selectModel } from './segmentationActions';
+import { loadAllModels } from './modelActions';
 
 // Where each opened case came from, so "Copy link" can point at it again; local files have no link.
 const sources = new WeakMap<LoadedCase, Pick<SharedView, 'demo' | 'scans'>>();
@@ -43,7 +44,7 @@ export async function openFromUrl(search = location.search, pageUrl = location.h
   if (opened) return; // React's development double effect: one page load opens one case
   opened = true;
   const { view, problems } = parseSharedView(search, pageUrl);
-  await loadModelList();
+  await loadAllModels();
   const s = useApp.getState();
   if (view.model && !s.models.some((m) => m.name === view.model)) problems.push(`The link's model '${view.model}' is not shipped with this app; the default model is used.`);
   else if (view.model) selectModel(view.model);

@@ -95,9 +95,15 @@ describe('broken model folders', () => {
     );
   });
 
-  it('a manifest that declares 3 channels for the 2-channel ONNX model', async () => {
-    expect(await refusal(folder({ 'manifest.json': manifestWith({ inputChannels: ['FLAIR', 'MPRAGE', 'T2'] }) }))).toBe(
-      `${FIXTURE}: model.onnx: ONNX input 'input' has 2 channels but the manifest declares 3 (FLAIR, MPRAGE, T2).`,
+  it('a manifest that declares 1 channel for the 2-channel ONNX model', async () => {
+    expect(await refusal(folder({ 'manifest.json': manifestWith({ inputChannels: ['FLAIR'] }) }))).toBe(
+      `${FIXTURE}: model.onnx: ONNX input 'input' has 2 channels but the manifest declares 1 (FLAIR).`,
+    );
+  });
+
+  it('a manifest channel that no opened scan can feed (a T2)', async () => {
+    expect(await refusal(folder({ 'manifest.json': manifestWith({ inputChannels: ['FLAIR', 'MPRAGE', 'T2'] }) }))).toMatch(
+      /^The model cannot be used: manifest\.json: field 'inputChannels' names 'T2': this app opens a FLAIR and a T1-weighted scan/,
     );
   });
 

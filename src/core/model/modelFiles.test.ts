@@ -62,4 +62,31 @@ describe('a model brought as files', () => {
     await expect(checkModelFiles(given, { ...draft, output: { kind: 'softmax2', lesionChannel: 1 } })).rejects.toThrow(/the dry run gave 1 output channels; the manifest's output \(softmax2\) has 2/);
     await expect(checkModelFiles(files([['m.onnx', fixture('unsupported_op')]]), draft)).rejects.toThrow(/m\.onnx cannot be run here: unsupported ONNX op 'CumSum'/);
   });
+
+  it('takes a TensorFlow.js model folder (model.json and its weights) given as loose files', async () => {
+    const input = tf.input({ shape: [null, null, null, 1], name: 'image' });
+    const mid = tf.layers.conv3d({ filters: 3, kernelSize: 3, padding: 'same', activation: 'relu', name: 'mid' }).apply(input) as tf.SymbolicTensor;
+    const out = tf.layers.conv3d({ filters: 1, kernelSize: 1, name: 'logit' }).apply(mid) as tf.SymbolicTensor;
+    const keras = tf.model({ inputs: input, outputs: out });
+    let artifacts: tf.io.ModelArtifacts | null = null;
+    await keras.save(tf.io.withSaveHandler(async (a) => {
+      artifacts = a;
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }));
+    const a = artifacts! as tf.io.ModelArtifacts;
+    const modelJson = { format: 'layers-model', modelTopology: a.modelTopology, weightsManifest: [{ paths: ['./group1-shard1of1.bin'], weights: a.weightSpecs }] };
+    const given = files([
+      ['model.json', new TextEncoder().encode(JSON.stringify(modelJson))],
+      ['group1-shard1of1.bin', new Uint8Array(a.weightData as ArrayBuffer)],
+    ]);
+    const facts = modelFileFacts(given);
+    expect(facts).toMatchObject({ format: 'tfjs-layers', file: 'model.json', opset: null });
+    const draft = { ...draftManifest(facts, 'model.json'), inputChannels: ['FLAIR'], output: { kind: 'sigmoid1', lesionChannel: 0 }, sizeMultiple: 1 };
+    // its layers are not listed here: the layer must be named
+    await expect(checkModelFiles(given, draft)).rejects.toThrow(/name the Grad-CAM\+\+ layer/);
+    const check = await checkModelFiles(given, { ...draft, gradCamLayer: 'mid' });
+    expect(check.dryRunZyx).toEqual([16, 16, 16]);
+    expect(Number.isFinite(check.logitRange[0])).toBe(true);
+    keras.dispose();
+  });
 });
