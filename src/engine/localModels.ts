@@ -1,6 +1,6 @@
 // Models the user added from files, kept in this browser (IndexedDB) for the next visit: they never leave the
 // machine. Read by the page (list, add, remove) and by the compute worker (load), keyed by the model file's SHA-256.
-import type { ReadModelFile } from '../core/model';
+import { memoryModelFolder, type ReadModelFile } from '../core/model';
 
 const DB_NAME = 'lesionlens-models';
 const STORE = 'models';
@@ -62,10 +62,5 @@ export async function localModelFolder(url: string): Promise<ReadModelFile> {
   const sha256 = url.slice(LOCAL_MODEL_PREFIX.length).split('@')[0];
   const model = await transact('readonly', (s) => s.get(sha256) as IDBRequest<LocalModel | undefined>);
   if (!model) throw new Error('this added model is no longer in the browser (it was removed, or the site data was cleared): add it again');
-  return async (path) => {
-    if (path === 'manifest.json') return new TextEncoder().encode(JSON.stringify(model.manifest));
-    const bytes = model.files[path] ?? model.files[path.slice(path.lastIndexOf('/') + 1)];
-    if (!bytes) throw new Error(`${path} is not among the added model's files`);
-    return bytes;
-  };
+  return memoryModelFolder(new Map([...Object.entries(model.files), ['manifest.json', new TextEncoder().encode(JSON.stringify(model.manifest))]]));
 }

@@ -5,7 +5,6 @@ import { selectedMeasures } from './segmentationActions';
 import { compareMaps, EXPLAIN_METHODS, methodById } from '../core/xai';
 import { ExplanationPlots } from './ExplanationPlots';
 import { Choice } from './Choice';
-import { scanRoleOf } from '../core/model';
 
 const METHODS = EXPLAIN_METHODS.map((m) => [m.id, m.title] as const);
 const CROPS: ['exact' | 'fast', string][] = [
@@ -21,7 +20,6 @@ export function ExplainPanel() {
   const e = currentExplanation(s);
   const settings = s.explainSettings;
   const q = e?.data.quantities;
-  const flairIndex = e ? e.data.channels.findIndex((c) => scanRoleOf(c) === 'flair') : -1;
   const lesion = selectedMeasures();
   const explaining = s.job?.kind === 'explain' ? s.job : null;
   return (
@@ -95,7 +93,7 @@ export function ExplainPanel() {
                   <th></th>
                   <td></td>
                 </tr>
-                {flairIndex >= 0 && e.data.channels.length > 1 ? (
+                {e.data.channels.length > 1 ? (
                   <tr>
                     <th title="FLAIR's part of the summed |saliency| of both channels: a channel can hold the single highest peak and still the smaller share">FLAIR share, lesion</th>
                     <td data-testid="flair-share">{pct(q.flairShareLesion)}</td>

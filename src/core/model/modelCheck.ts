@@ -49,16 +49,12 @@ export async function checkModelFiles(files: ModelFiles, manifest: Record<string
   let checked = { ...manifest };
   const provenance = typeof checked.provenance === 'string' ? checked.provenance.trim() : '';
   if (!provenance.includes(sha256)) checked.provenance = `${provenance ? `${provenance}; ` : ''}model file ${facts.file}, SHA-256 ${sha256}`;
-  if (!checked.gradCamLayer) {
-    if (!facts.outputName) throw new Error("name the Grad-CAM++ layer (field 'gradCamLayer'): a TensorFlow.js model's layers are not listed here");
-    // loaded once with the output as its layer, to list the real ones
-    const probe = await load(files, { ...checked, gradCamLayer: facts.outputName });
-    const layer = defaultCamLayer(probe.layers(), facts.outputName);
-    probe.dispose();
-    checked = { ...checked, gradCamLayer: layer };
-  }
-  const model = await load(files, checked);
+  const named = !!checked.gradCamLayer;
+  if (!named && !facts.outputName) throw new Error("name the Grad-CAM++ layer (field 'gradCamLayer'): a TensorFlow.js model's layers are not listed here");
+  // without a named layer it loads with the output as its layer (the dry run does not use it), to list the real ones
+  const model = await load(files, named ? checked : { ...checked, gradCamLayer: facts.outputName });
   try {
+    if (!named) checked = { ...checked, gradCamLayer: defaultCamLayer(model.layers(), facts.outputName) };
     const m = model.manifest;
     const zyx = dryRunSize([...m.windowXyz].reverse(), m.sizeMultiple);
     const shape = [1, zyx[0], zyx[1], zyx[2], m.inputChannels.length] as [number, number, number, number, number];

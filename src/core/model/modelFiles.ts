@@ -3,7 +3,7 @@
 import type { ReadModelFile } from './loadModel.ts';
 import type { ModelFormat } from './manifest.ts';
 import { decodeOnnx } from './onnx/proto.ts';
-import { onnxProblems } from './onnx/onnxGraph.ts';
+import { onnxProblems, segmentationOutput } from './onnx/onnxGraph.ts';
 
 /** The files as the user gave them, by name (no folders: a picked or dropped set of files). */
 export type ModelFiles = Map<string, Uint8Array>;
@@ -62,7 +62,7 @@ export function modelFileFacts(files: ModelFiles): ModelFileFacts {
     }
     const input = graph.inputs[0];
     // of several outputs (deep supervision) the runtime segments with the one at the input's resolution
-    const output = graph.outputs.find((o) => o.dims && input?.dims && o.dims.slice(2).every((d, i) => d !== null && d === input.dims![i + 2])) ?? graph.outputs[0];
+    const output = input ? segmentationOutput(input, graph.outputs) : graph.outputs[0];
     const problems = onnxProblems(graph);
     if (graph.inputs.length !== 1) problems.push(`the graph has ${graph.inputs.length} inputs; a segmentation model takes one image`);
     if (input?.dims && input.dims.length !== 5) problems.push(`its input '${input.name}' has rank ${input.dims.length}; a 3D model takes [batch, channel, d1, d2, d3]`);

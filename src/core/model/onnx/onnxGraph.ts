@@ -62,7 +62,7 @@ const ELEMENTWISE = new Set(['Relu', 'LeakyRelu', 'PRelu', 'Elu', 'Sigmoid', 'Ta
 
 /** The output to segment with: of several (deep supervision: one head per decoder level), the one whose spatial
  * dimensions are the input's (the same sizes, or the same named dynamic dimensions), else the first. */
-function segmentationOutput(input: OnnxValueInfo, outputs: OnnxValueInfo[]): OnnxValueInfo {
+export function segmentationOutput(input: OnnxValueInfo, outputs: OnnxValueInfo[]): OnnxValueInfo {
   if (outputs.length === 1 || !input.dims) return outputs[0];
   const spatial = (v: OnnxValueInfo) => v.dims?.slice(2);
   const same = (v: OnnxValueInfo) => {
