@@ -40,7 +40,7 @@ async function xaiParity(backend: string) {
     backend: info,
     meanRelErr: relativeError(concat(mean.maps), concat(fx.mean)),
     maxRelErr: relativeError(concat(max.maps), concat(fx.max!)),
-    gradCamRelErr: relativeError(cam.maps[0], fx.gradCam),
+    gradCamRelErr: relativeError(cam.maps[0], fx.gradCam!),
     gradCamTorchF32RelErr: fx.meta.gradcam_torch_f32_rel_err,
     exactCropRelErr: cropErr,
     exactCropDims: exact.crop.dims,

@@ -15,6 +15,12 @@ window: no max.f32): fixtures.json and, all little-endian, C order [.., z, y, x]
   gradcampp.f32  Grad-CAM++ at the layer (module 'up1'), upsampled trilinear, not scaled, [z, y, x]
   shells.json    mean of the mean-SmoothGrad maps per signed-distance shell (brute-force distances)
 Definitions: docs/method.md. Gradients from a float64 copy of the model.
+
+dynunet-windows (instance norm, explained through the app's sliding windows, written out here from their
+definition: windows of the manifest's size, overlap 0.25, starts spread evenly and rounded half up as
+JavaScript's Math.round, Gaussian weights sigma = size / 8): the target is the blended lesion logit
+S_L = sum over v in L of zbar_v, zbar_v = sum_w g_w(v) z_w(v) / sum_w g_w(v). Files as above (no Grad-CAM++)
+plus probability.f32, the blended lesion probability sum_w g_w p_w / sum_w g_w as the app segments, [z, y, x].
 """
 import copy
 import json
@@ -37,6 +43,9 @@ CASES = {
     'dynunet': (DynUNet, [16, 16, 16], [7, 8, 9], 2, 0, 'dec1'),
 }
 SHELLS = [-3, -2, -1] + list(range(1, 11))
+# the blended-window case: (class, volume [z, y, x], lesion centre, window edge (the test sets the manifest's
+# window to it), noise samples, max-variant samples)
+WINDOWS_CASE = ('dynunet', DynUNet, [20, 22, 25], [10, 11, 12], 16, 2, 1)
 
 
 def build_model(name, cls):
@@ -176,12 +185,102 @@ def export(name, cls, size, centre, n_samples, n_max, module):
           f'lesion {int(mask_np.sum())} voxels')
 
 
+def axis_starts(length, size, overlap=0.25):
+    if length <= size:
+        return [0]
+    step = size * (1 - overlap)
+    n = int(np.ceil((length - size) / step)) + 1
+    return [int(np.floor(w * (length - size) / (n - 1) + 0.5)) for w in range(n)]
+
+
+def gaussian(size):
+    axes = []
+    for s in size:
+        c, sigma = (s - 1) / 2, s * 0.125
+        axes.append(torch.exp(-(torch.arange(s, dtype=torch.float64) - c) ** 2 / (2 * sigma ** 2)))
+    return axes[0][:, None, None] * axes[1][None, :, None] * axes[2][None, None, :]   # [z, y, x]
+
+
+def windows_of(size_zyx, edge):
+    zs, ys, xs = (axis_starts(n, edge) for n in size_zyx)
+    return [(z, y, x) for z in zs for y in ys for x in xs]
+
+
+def blended(model, x, edge):
+    """Blended lesion logit and lesion probability over all windows (zero padding past the volume)."""
+    size = x.shape[2:]
+    g = gaussian([edge] * 3)
+    num_z = torch.zeros(size, dtype=x.dtype)
+    num_p = torch.zeros(size, dtype=x.dtype)
+    den = torch.zeros(size, dtype=x.dtype)
+    for z, y, xx in windows_of(list(size), edge):
+        out = model(x[:, :, z:z + edge, y:y + edge, xx:xx + edge])[0]
+        sl = (slice(z, z + edge), slice(y, y + edge), slice(xx, xx + edge))
+        num_z[sl] += g * out[LESION]          # in place on a plain tensor: autograd follows it
+        num_p[sl] += (g * torch.softmax(out, 0)[LESION]).detach()
+        den[sl] += g
+    return num_z / den, num_p / den
+
+
+def export_windows(name, cls, size, centre, edge, n_samples, n_max):
+    out = os.path.join('public', 'test-fixtures', 'xai', f'{name}-windows')
+    os.makedirs(out, exist_ok=True)
+    model = build_model(name, cls)
+    for s in size:
+        assert s > edge, 'every axis needs two windows or more'
+    gen = torch.Generator().manual_seed(2027)
+    x = torch.randn(1, 2, *size, generator=gen).half().double()
+    mask_np = np.zeros(size, np.uint8)
+    zz, yy, xx = np.meshgrid(*[np.arange(s) for s in size], indexing='ij')
+    mask_np[(zz - centre[0]) ** 2 + (yy - centre[1]) ** 2 + (xx - centre[2]) ** 2 <= 2] = 1   # 19 voxels
+    mask = torch.from_numpy(mask_np).double()
+    sigma = 0.05 * float(x[0, 0].max() - x[0, 0].min())
+    noise = (torch.randn(n_samples, 1, 2, *size, generator=gen) * sigma).half().double()
+    with torch.no_grad():
+        _, prob = blended(model, x, edge)
+    mean = torch.zeros_like(x)
+    for eps in noise:
+        xi = (x + eps).requires_grad_(True)
+        zbar, _ = blended(model, xi, edge)
+        (zbar * mask).sum().backward()
+        mean += xi.grad
+    mean = mean / (n_samples * mask.sum())
+    mx = torch.zeros_like(x)
+    voxels = torch.nonzero(mask)
+    for eps in noise[:n_max]:
+        xi = (x + eps).requires_grad_(True)
+        zbar, _ = blended(model, xi, edge)
+        grads = torch.stack([torch.autograd.grad(zbar[tuple(v)], xi, retain_graph=True)[0] for v in voxels])
+        mx += torch.gather(grads, 0, grads.abs().argmax(0, keepdim=True))[0]
+    mx = mx / max(1, n_max)
+    save(os.path.join(out, 'input.f16'), x[0].numpy(), np.float16)
+    save(os.path.join(out, 'lesion.u8'), mask_np, np.uint8)
+    save(os.path.join(out, 'noise.f16'), noise[:, 0].numpy(), np.float16)
+    save(os.path.join(out, 'mean.f32'), mean[0].detach().numpy(), np.float32)
+    save(os.path.join(out, 'max.f32'), mx[0].detach().numpy(), np.float32)
+    save(os.path.join(out, 'probability.f32'), prob.numpy(), np.float32)
+    starts = windows_of(size, edge)
+    covering = [w for w in starts if all(w[a] <= c - 1 and c + 1 < w[a] + edge for a, c in enumerate(centre))]
+    meta = {'model': f'../../model/{name}/model.onnx', 'manifest': f'../../model/{name}/manifest.json',
+            'size_zyx': size, 'spacing_mm_xyz': SPACING_XYZ, 'samples': n_samples, 'max_samples': n_max,
+            'sigma': sigma, 'lesion_voxels': int(mask_np.sum()), 'lesion_channel': LESION,
+            'window_edge': edge, 'window_starts_zyx': starts, 'windows_covering_lesion': len(covering),
+            'gradcam_torch_f32_rel_err': 0, 'shells': [], 'torch': torch.__version__,
+            'layout': '[.., z, y, x], C order, little-endian; channels FLAIR, MPRAGE'}
+    with open(os.path.join(out, 'fixtures.json'), 'w') as f:
+        json.dump(meta, f, indent=1)
+    print(f'{name}-windows: {len(starts)} windows ({len(covering)} cover the lesion), |mean|max {mean.abs().max():.3g}, '
+          f'|max|max {mx.abs().max():.3g}, probability range {prob.min():.3g}-{prob.max():.3g}')
+
+
 def main():
     torch.set_num_threads(2)
     for name, spec in CASES.items():
         if len(sys.argv) > 1 and name not in sys.argv[1:]:
             continue
         export(name, *spec)
+    if len(sys.argv) == 1 or 'windows' in sys.argv[1:]:
+        export_windows(*WINDOWS_CASE)
 
 
 if __name__ == '__main__':

@@ -54,7 +54,7 @@ export function ExplainPanel() {
         )}
         <Choice
           label="Crop"
-          title="exact: lesion box plus the full receptive field (equals the uncropped result); fast: the effective receptive field"
+          title="exact: lesion box plus the full receptive field (equals the uncropped result); for a model that depends on the whole window (instance norm, attention), the blended sliding windows the segmentation used. fast: the effective receptive field, or one model window centred on the lesion"
           value={settings.cropMode}
           options={CROPS}
           onChange={(cropMode) => updateExplainSettings({ cropMode })}

@@ -2,7 +2,7 @@
 // skull) -> z-score over the brain -> the model's grid (RAS, model spacing) -> sliding windows -> back to the
 // scan grid, nothing outside the brain. The worker, the scripts and the benches all
 // segment through here, so a figure measured by a script is what a user's scan gets.
-import { effectiveWindowSize, modelGridFor, modelGridNotice, segmentVolume, type WindowPredictor } from '../segment';
+import { effectiveWindowSize, modelGridFor, modelGridNotice, segmentVolume, WINDOW_OVERLAP, type WindowPredictor } from '../segment';
 import { percentileNonZero, resampleToGrid, zscoreNonZero, type Grid } from '../volume';
 import { channelRoles, type ModelManifest, type Normalisation, type ImageRole } from '../model';
 import { brainMask, type BrainMask } from '../brain';
@@ -82,7 +82,7 @@ export function probabilityOnModelGrid(input: ModelInput, predict: WindowPredict
   return segmentVolume(input.channels, input.modelGrid.dims, predict, {
     windowSize: input.windowSizeXyz.map((s) => Math.min(s, edge)) as [number, number, number],
     sizeMultiple: input.sizeMultiple,
-    overlap: 0.25,
+    overlap: WINDOW_OVERLAP,
     signal: o.signal,
     onProgress: o.onProgress,
   });

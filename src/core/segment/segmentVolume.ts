@@ -1,4 +1,4 @@
-import { Blender, extractWindow, gaussianWeights, planWindows } from './slidingWindow';
+import { Blender, extractWindow, gaussianWeights, planWindows, WINDOW_OVERLAP } from './slidingWindow';
 
 /** Lesion probability of one window: input channels (x-fastest, FLAIR then MPRAGE) of `size` voxels. */
 export type WindowPredictor = (channels: Float32Array[], size: [number, number, number]) => Promise<Float32Array>;
@@ -35,7 +35,7 @@ export async function segmentVolume(
   opts: SegmentOptions,
 ): Promise<Float32Array> {
   const size = effectiveWindowSize(dims, opts.windowSize, opts.sizeMultiple);
-  const windows = planWindows(dims, size, opts.overlap ?? 0.25);
+  const windows = planWindows(dims, size, opts.overlap ?? WINDOW_OVERLAP);
   const weights = gaussianWeights(size);
   const blender = new Blender(dims);
   opts.onProgress?.(0, windows.length);

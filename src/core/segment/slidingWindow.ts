@@ -1,3 +1,7 @@
+/** Fraction shared by neighbouring windows (the paper's 0.25): the segmentation and the explanations of its
+ * blended prediction use this one value. */
+export const WINDOW_OVERLAP = 0.25;
+
 /** One window: its start voxel on each axis (the window may extend past the volume into zero padding). */
 export interface WindowPlacement {
   start: [number, number, number];
@@ -16,7 +20,7 @@ export function axisStarts(length: number, size: number, overlap: number): numbe
   return starts;
 }
 
-export function planWindows(dims: [number, number, number], size: [number, number, number], overlap = 0.25): WindowPlacement[] {
+export function planWindows(dims: [number, number, number], size: [number, number, number], overlap = WINDOW_OVERLAP): WindowPlacement[] {
   const [xs, ys, zs] = [0, 1, 2].map((a) => axisStarts(dims[a], size[a], overlap));
   const out: WindowPlacement[] = [];
   for (const z of zs) for (const y of ys) for (const x of xs) out.push({ start: [x, y, z] });

@@ -40,9 +40,16 @@ export interface CamMethod {
  * extraMarginVoxels - 2 (the upsampling's reach) of the lesion's bounding box, where it is exact. */
 export async function layerCam(model: SegmentationModel, prepared: PreparedInstance, method: CamMethod, layer = model.manifest.gradCamLayer, o: CamOptions = {}): Promise<CamResult> {
   const extra = o.extraMarginVoxels ?? 8;
-  const widen = prepared.exact && prepared.cropMode === 'exact' && extra > 0;
-  const p = widen ? await prepareInstance(model, prepared.request, { cropMode: 'exact', extraMarginVoxels: extra }) : prepared;
+  // a blended prediction has one set of activations per window: a CAM is made of one window's
+  const multiWindow = prepared.windows.length > 1;
+  const widen = prepared.exact && prepared.cropMode === 'exact' && !prepared.blended && extra > 0;
+  const p = multiWindow
+    ? await prepareInstance(model, prepared.request, { cropMode: 'fast' })
+    : widen ? await prepareInstance(model, prepared.request, { cropMode: 'exact', extraMarginVoxels: extra }) : prepared;
   const validMarginVoxels = widen ? Math.max(0, extra - 2) : null;
+  const note = multiWindow
+    ? `not exact: ${prepared.windows.length} sliding windows cover the lesion and each has its own activations at the layer; shown for one model window centred on the lesion`
+    : widen ? `${p.note}; the map is exact within ${validMarginVoxels} voxels of the lesion's box and not shown beyond` : p.note;
   const [nx, ny, nz] = p.crop.dims;
   const lesion = model.manifest.output.lesionChannel;
   const x = batchInput([p.input], p.crop);
@@ -70,7 +77,7 @@ export async function layerCam(model: SegmentationModel, prepared: PreparedInsta
     for (const v of raw) max = Math.max(max, v);
     const scaled = raw.map((v) => (max > 0 ? v / max : 0));
     return {
-      method: method.id, crop: p.crop, exact: p.exact, note: p.note, channels: [method.title], maps: [raw], scaled,
+      method: method.id, crop: p.crop, exact: p.exact, note, channels: [method.title], maps: [raw], scaled,
       lesionVoxels: p.lesionCrop.length, layer, layerDims: [lx, ly, lz], validMarginVoxels,
       provenance: { model: model.manifest.name, cropMode: p.cropMode, layer, maxRaw: max, validMarginVoxels },
     };

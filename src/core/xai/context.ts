@@ -9,7 +9,7 @@ import { lesionInstances } from '../lesions/components.ts';
 import { lesionProbability as probabilityOf, type SegmentationModel } from '../model/index.ts';
 import { Cancelled } from '../segment/segmentVolume.ts';
 import { signedDistanceMm } from '../volume/distance.ts';
-import { batchInput, type PreparedInstance } from './instance.ts';
+import { batchInput, blendOverWindows, type PreparedInstance } from './instance.ts';
 
 export interface ContextStep {
   radiusMm: number;
@@ -24,8 +24,13 @@ export interface ContextResult {
   minimalContextMm: number | null;
 }
 
+/** The lesion probability on the crop as the app segments it: one run over the crop, or for a blended instance
+ * the windows' probabilities blended with their weights (exact near the lesion: see core/xai/windows.ts). */
 export async function lesionProbability(model: SegmentationModel, p: PreparedInstance, input: Float32Array[]): Promise<Float32Array> {
-  const prob = tf.tidy(() => probabilityOf(model.logits(batchInput([input], p.crop)), model.manifest.output));
+  const prob = tf.tidy(() => blendOverWindows(p, batchInput([input], p.crop), (xw, w) => {
+    const pw = probabilityOf(model.logits(xw), model.manifest.output);
+    return w.weights ? tf.mul(pw, tf.tensor5d(w.weights, [1, w.dims[2], w.dims[1], w.dims[0], 1])) : pw;
+  }));
   const data = new Float32Array(await prob.data());
   prob.dispose();
   return data;

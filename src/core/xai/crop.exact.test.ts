@@ -49,10 +49,15 @@ describe('receptive field and crops', () => {
       // the graph says so too (InstanceNormalization), so the app does not probe at all
       const rfDyn = await receptiveField(dyn);
       expect(rfDyn).toMatchObject({ local: false, probeVoxels: 0, declaredBy: ['InstanceNormalization'] });
+      // exact: the segmentation's windows (starts 0 and 8 per axis) that hold the lesion, blended (windows.test.ts)
       const p = await prepareInstance(dyn, makeRequest([40, 40, 40], [20, 20, 20]));
-      expect(p.exact).toBe(false);
-      expect(p.note).toMatch(/instance norm/);
-      expect(p.crop.dims).toEqual([32, 32, 32]);
+      expect(p).toMatchObject({ exact: true, blended: true, crop: { origin: [0, 0, 0], dims: [40, 40, 40] } });
+      expect(p.windows.length).toBe(8);
+      // fast: one model window centred on the lesion, not exact
+      const fast = await prepareInstance(dyn, makeRequest([40, 40, 40], [20, 20, 20]), { cropMode: 'fast' });
+      expect(fast).toMatchObject({ exact: false, blended: false });
+      expect(fast.note).toMatch(/instance norm/);
+      expect(fast.crop.dims).toEqual([32, 32, 32]);
     } finally {
       dyn.dispose();
     }

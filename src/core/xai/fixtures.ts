@@ -8,6 +8,10 @@ export interface XaiFixture {
   meta: {
     size_zyx: Xyz; spacing_mm_xyz: Xyz; samples: number; max_samples: number; sigma: number; gradcam_torch_f32_rel_err: number; lesion_voxels: number;
     shells: { shellMm: number; voxels: number; flair: number | null; mprage: number | null }[];
+    /** the blended-window fixture only: the window edge the test sets in the manifest, and the windows */
+    window_edge?: number;
+    window_starts_zyx?: Xyz[];
+    windows_covering_lesion?: number;
   };
   request: InstanceRequest;
   /** noise[sample][channel], volume order */
@@ -15,7 +19,10 @@ export interface XaiFixture {
   mean: Float32Array[];
   /** absent when the fixture has no max-variant reference (max_samples 0) */
   max: Float32Array[] | null;
-  gradCam: Float32Array;
+  /** absent in the blended-window fixture */
+  gradCam: Float32Array | null;
+  /** the blended-window fixture only: the blended lesion probability, volume order */
+  probability: Float32Array | null;
 }
 
 const f32 = (b: Uint8Array) => new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
@@ -34,6 +41,7 @@ export async function parseXaiFixture(read: (path: string) => Promise<Uint8Array
     noise,
     mean: split(f32(await read('mean.f32')), 2),
     max: meta.max_samples ? split(f32(await read('max.f32')), 2) : null,
-    gradCam: f32(await read('gradcampp.f32')),
+    gradCam: meta.window_edge ? null : f32(await read('gradcampp.f32')),
+    probability: meta.window_edge ? f32(await read('probability.f32')) : null,
   };
 }

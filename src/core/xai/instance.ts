@@ -4,7 +4,9 @@
 import * as tf from '@tensorflow/tfjs';
 import type { SegmentationModel } from '../model/index.ts';
 import { boundingBox, type Crop, extractCrop, planCrop, planWindow, toCropIndices, wholeVolumeCrop, type Xyz } from './crop.ts';
+import { padConstant } from '../model/safeOps.ts';
 import { receptiveField, type ReceptiveFieldOptions } from './receptiveField.ts';
+import { type BlendWindow, lesionWindows } from './windows.ts';
 
 /** What to explain: z-scored input channels of the whole volume (FLAIR, MPRAGE) and one instance. */
 export interface InstanceRequest {
@@ -15,8 +17,10 @@ export interface InstanceRequest {
   lesionVoxels: ArrayLike<number>;
 }
 
-/** 'exact': margin = receptive field (equals the whole-volume computation); 'fast': margin = effective
- * receptive field (approximate); 'whole': the whole volume as one window. */
+/** 'exact': margin = receptive field (equals the whole-volume computation), or for a model that depends on the
+ * whole window, the blended prediction of the segmentation's windows that cover the lesion; 'fast': margin =
+ * effective receptive field, or one model window centred on the lesion (approximate); 'whole': the whole
+ * volume as one window. */
 export type CropMode = 'exact' | 'fast' | 'whole';
 
 export interface PreparedInstance {
@@ -26,6 +30,11 @@ export interface PreparedInstance {
   /** true when the maps equal the whole-volume computation (exact crop of a local model, or 'whole') */
   exact: boolean;
   note: string;
+  /** true: S_L is the blended logit of the segmentation's sliding windows in `windows` (core/xai/windows.ts),
+   * not one run of the model over the crop */
+  blended: boolean;
+  /** the runs of the model whose logits make S_L, on the crop grid: one covering the crop unless `blended` */
+  windows: BlendWindow[];
   /** input channels on the crop grid */
   input: Float32Array[];
   /** lesion voxels as crop indices, ascending (the order of a PyTorch nonzero()) */
@@ -54,6 +63,7 @@ export async function prepareInstance(model: SegmentationModel, request: Instanc
   let crop: Crop;
   let exact: boolean;
   let note: string;
+  let windows: BlendWindow[] | null = null;
   if (mode === 'whole') {
     crop = wholeVolumeCrop(dimsXyz, m);
     exact = true;
@@ -64,11 +74,18 @@ export async function prepareInstance(model: SegmentationModel, request: Instanc
     note = `crop with a given margin of ${opts.marginVoxels.join(', ')} voxels`;
   } else {
     const rf = await receptiveField(model, opts);
-    if (!rf.local) {
-      // whole-window statistics (instance norm): the result depends on the window; use the model's own
+    if (!rf.local && mode === 'exact') {
+      // whole-window statistics (instance norm, attention): the windows the segmentation blended
+      const b = lesionWindows(request.lesionVoxels, dimsXyz, model.manifest.windowXyz, m);
+      crop = b.crop;
+      windows = b.windows;
+      exact = true;
+      const n = windows.length;
+      note = `exact: the blended prediction of the ${n} sliding window${n === 1 ? '' : 's'} (${b.windowXyz.join(' x ')}) that cover the lesion, as segmented; the model depends on the whole window (e.g. instance norm)`;
+    } else if (!rf.local) {
       crop = planWindow(box, dimsXyz, model.manifest.windowXyz, m);
       exact = false;
-      note = 'model depends on the whole window (e.g. instance norm): not exactly croppable; one model window centred on the lesion';
+      note = 'fast: one model window centred on the lesion, not the blended windows the segmentation used (the model depends on the whole window, e.g. instance norm)';
     } else {
       const extra = opts.extraMarginVoxels ?? 0;
       const margin = [0, 1, 2].map((a) => extra + (mode === 'exact' ? rf.marginVoxels[a] : Math.min(rf.effectiveMarginVoxels, rf.marginVoxels[a]))) as Xyz;
@@ -82,7 +99,52 @@ export async function prepareInstance(model: SegmentationModel, request: Instanc
   const lesionCrop = toCropIndices(request.lesionVoxels, dimsXyz, crop).sort();
   const lesionMask = new Float32Array(crop.dims[0] * crop.dims[1] * crop.dims[2]);
   for (const v of lesionCrop) lesionMask[v] = 1;
-  return { request, crop, cropMode: mode, exact, note, input: extractCrop(request.channels, dimsXyz, crop), lesionCrop, lesionMask };
+  const blended = windows !== null;
+  windows ??= [{ offset: [0, 0, 0], dims: crop.dims, weights: null }];
+  return { request, crop, cropMode: mode, exact, note, blended, windows, input: extractCrop(request.channels, dimsXyz, crop), lesionCrop, lesionMask };
+}
+
+/** True when S_L is one run of the model over the whole crop (no blending): tf.grad and kept forward passes apply directly. */
+export const singleRun = (p: PreparedInstance): boolean => p.windows.length === 1 && p.windows[0].weights === null;
+
+/** Runs `f` on each window's part of a crop-grid input, its result (crop grid [b, z, y, x, ...] of the window)
+ * times the window's weights and pasted back on the crop grid, summed: the blended output. */
+export function blendOverWindows(p: PreparedInstance, x: tf.Tensor5D, f: (xw: tf.Tensor5D, w: BlendWindow) => tf.Tensor): tf.Tensor {
+  if (singleRun(p)) return f(x, p.windows[0]);
+  const [nx, ny, nz] = p.crop.dims;
+  let sum: tf.Tensor | null = null;
+  for (const w of p.windows) {
+    const part = tf.tidy(() => {
+      const [ox, oy, oz] = w.offset;
+      const [wx, wy, wz] = w.dims;
+      const y = f(tf.slice(x, [0, oz, oy, ox, 0], [-1, wz, wy, wx, -1]), w);
+      const pads: [number, number][] = [[0, 0], [oz, nz - oz - wz], [oy, ny - oy - wy], [ox, nx - ox - wx]];
+      return padConstant(y, y.rank === 5 ? [...pads, [0, 0]] : pads);
+    });
+    if (sum) {
+      const next: tf.Tensor = tf.add(sum, part);
+      sum.dispose();
+      part.dispose();
+      sum = next;
+    } else sum = part;
+  }
+  return sum!;
+}
+
+/** A window's part of crop-grid targets [b, z, y, x] times its blending weights. */
+function windowTargets(targets: tf.Tensor4D, w: BlendWindow): tf.Tensor4D {
+  const [ox, oy, oz] = w.offset;
+  const [wx, wy, wz] = w.dims;
+  const t = tf.slice(targets, [0, oz, oy, ox], [-1, wz, wy, wx]);
+  return (w.weights ? tf.mul(t, tf.tensor4d(w.weights, [1, wz, wy, wx])) : t) as tf.Tensor4D;
+}
+
+/** Gradient of sum over batch b of sum over v of targets[b, v] x zbar_v(x_b), zbar the instance's logit (blended
+ * over its windows, or the one run over the crop), with respect to the crop input. Returns [b, z, y, x, c]. */
+export function instanceTargetGradient(model: SegmentationModel, p: PreparedInstance, x: tf.Tensor5D, targets: tf.Tensor4D): tf.Tensor5D {
+  if (singleRun(p)) return targetGradient(model, x, targets);
+  // the weights multiply the gradient of each window's logits: dS/dx_w = grad of sum a_w t z_w
+  return blendOverWindows(p, x, (xw, w) => targetGradient(model, xw, windowTargets(targets, w))) as tf.Tensor5D;
 }
 
 /** Model input [batch, z, y, x, c] from `batch` channel sets on the crop grid (x fastest each). */
@@ -111,9 +173,12 @@ export function targetGradient(model: SegmentationModel, x: tf.Tensor5D, targets
 export function instanceScore(model: SegmentationModel, p: PreparedInstance, input: Float32Array[] = p.input): number {
   const [nx, ny, nz] = p.crop.dims;
   return tf.tidy(() => {
-    const x = batchInput([input], p.crop);
     const mask = tf.tensor4d(p.lesionMask, [1, nz, ny, nx]);
-    return tf.sum(tf.mul(model.lesionLogits(x), mask)).dataSync()[0];
+    const zbar = blendOverWindows(p, batchInput([input], p.crop), (xw, w) => {
+      const z = model.lesionLogits(xw);
+      return w.weights ? tf.mul(z, tf.tensor4d(w.weights, [1, w.dims[2], w.dims[1], w.dims[0]])) : z;
+    });
+    return tf.sum(tf.mul(zbar, mask)).dataSync()[0];
   });
 }
 

@@ -5,11 +5,13 @@
 //       each batch row is one (sample, lesion voxel) pair whose target is that voxel's logit alone, so
 //       one backward pass gives `batchSize` per-voxel gradients. Where the model can (linearizeLesion), each
 //       sample's forward pass runs once and is kept for all its rows: a batch then costs one backward pass.
+// A blended instance (core/xai/windows.ts) takes one gradient per window for each batch (no kept forward passes:
+// several windows' would not fit a GPU's memory).
 import * as tf from '@tensorflow/tfjs';
 import type { LinearizedLesion, SegmentationModel } from '../model/index.ts';
 import { Cancelled } from '../segment/segmentVolume.ts';
 import type { Crop } from './crop.ts';
-import { batchInput, type PreparedInstance, targetGradient } from './instance.ts';
+import { batchInput, instanceTargetGradient, type PreparedInstance, singleRun } from './instance.ts';
 import { type NoiseSource, seededNoise } from './noise.ts';
 import { type NoiseAhead, noiseAhead } from './noiseThread.ts';
 
@@ -142,7 +144,7 @@ export async function smoothGrad(
   const inputs = new Map<number, Float32Array[]>(); // noisy input of each open sample
   // several rows per sample (max): one forward pass per sample, kept for the backward passes of its rows
   const kept = new Map<number, { x: tf.Tensor5D; lin: LinearizedLesion }>();
-  let linearizable = a.rowsPerSample > 1 && model.linearizeLesion !== undefined;
+  let linearizable = a.rowsPerSample > 1 && model.linearizeLesion !== undefined && singleRun(p);
   const release = (sample: number) => {
     inputs.delete(sample);
     const k = kept.get(sample);
@@ -167,7 +169,7 @@ export async function smoothGrad(
   const gradients = (rows: NoiseRow[]): tf.Tensor5D => {
     const runs = sampleRuns(rows);
     const lins = runs.map(([b0]) => linearized(rows[b0].sample));
-    if (lins.some((l) => !l)) return tf.tidy(() => targetGradient(model, batchInput(rows.map((r) => inputs.get(r.sample)!), p.crop), a.targets(rows)));
+    if (lins.some((l) => !l)) return tf.tidy(() => instanceTargetGradient(model, p, batchInput(rows.map((r) => inputs.get(r.sample)!), p.crop), a.targets(rows)));
     return tf.tidy(() => {
       const parts = runs.map(([b0, b1], k) => lins[k]!.backward(a.targets(rows.slice(b0, b1))));
       return (parts.length === 1 ? parts[0] : tf.concat(parts, 0)) as tf.Tensor5D;
@@ -205,7 +207,10 @@ export async function smoothGrad(
     const maps = await toMaps(sum, channels, 1 / (samples * a.normaliser));
     return {
       method, crop: p.crop, exact: p.exact, note: p.note, channels: model.manifest.inputChannels, maps, lesionVoxels: p.lesionCrop.length,
-      provenance: { model: model.manifest.name, cropMode: p.cropMode, samples, sigma, seed, noise: seed === null ? 'supplied' : 'seeded counter-based normal', ...a.provenance?.(samples) },
+      provenance: {
+        model: model.manifest.name, cropMode: p.cropMode, samples, sigma, seed, noise: seed === null ? 'supplied' : 'seeded counter-based normal',
+        windows: p.windows.length, ...a.provenance?.(samples),
+      },
     };
   } finally {
     sum.dispose();

@@ -48,7 +48,7 @@ for (const name of ['unet3d', 'dynunet']) {
 
     it('Grad-CAM++ on the manifest layer, trilinear-upsampled', async () => {
       const r = await gradCamPlusPlus(model, p);
-      const err = relativeError(r.maps[0], fx.gradCam);
+      const err = relativeError(r.maps[0], fx.gradCam!);
       // Grad-CAM++ can be ill-conditioned in float32 (alpha's denominator 2 g^2 + sum A g^3 may nearly
       // cancel): PyTorch's own float32 result is that far from its float64 reference, so that is allowed
       const f32 = fx.meta.gradcam_torch_f32_rel_err;
