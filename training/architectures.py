@@ -512,6 +512,13 @@ class FlairContrast(nn.Module):
         return self.head(self.halves(self.box(x)))
 
 
+class FlairContrastProbability(FlairContrast):
+    """FlairContrast with the sigmoid inside the graph: a model whose output is already the lesion probability."""
+
+    def forward(self, x):
+        return torch.sigmoid(super().forward(x))
+
+
 class CumulativeSum(nn.Module):
     """A model with an op the runtime does not have (ONNX CumSum): the app must refuse it by the op's name."""
 

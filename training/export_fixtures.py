@@ -23,7 +23,7 @@ import numpy as np
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from architectures import (AttentionUNet, CumulativeSum, DynUNet, FlairContrast, FlairOnlyUNet, OpZoo, PlainUNetDeepSupervision,  # noqa: E402
+from architectures import (AttentionUNet, CumulativeSum, DynUNet, FlairContrast, FlairContrastProbability, FlairOnlyUNet, OpZoo, PlainUNetDeepSupervision,  # noqa: E402
                            SegResNetLite, SwinUNETR, ThreeClassUNet, UNet3D, UNETRLite)
 
 OUT = os.path.join('public', 'test-fixtures', 'model')
@@ -48,8 +48,9 @@ MODELS = {
     'unet_3class': (ThreeClassUNet, [[16, 16, 16], [16, 24, 32]], 'up1', 17),
     'flair_contrast': (FlairContrast, [[8, 8, 8], [8, 12, 16]], 'halves', 17),
 }
-# exported as model.onnx only: models the runtime must refuse (no fixtures)
-REFUSED = {'unsupported_op': (CumulativeSum, 17)}
+# exported as model.onnx only (no fixtures): a model the runtime must refuse, and FlairContrast with its sigmoid
+# inside the graph (an output that is already a probability; checked against flair_contrast in the tests)
+MODEL_ONLY = {'unsupported_op': (CumulativeSum, 17), 'flair_contrast_probability': (FlairContrastProbability, 17)}
 
 
 def randomise_norms(model, gen):
@@ -154,14 +155,15 @@ def export(name, cls, sizes, layer_module, opset):
         json.dump(meta, f, indent=1)
 
 
-def export_refused(name, cls, opset):
+def export_model_only(name, cls, opset):
     torch.manual_seed(1234)
     folder = os.path.join(OUT, name)
     os.makedirs(folder, exist_ok=True)
     axes = {0: 'batch', 2: 'z', 3: 'y', 4: 'x'}
-    torch.onnx.export(cls().eval(), torch.randn(1, 2, 8, 8, 8), os.path.join(folder, 'model.onnx'), input_names=['input'],
+    channels = getattr(cls, 'in_channels', 2)
+    torch.onnx.export(cls().eval(), torch.randn(1, channels, 8, 8, 8), os.path.join(folder, 'model.onnx'), input_names=['input'],
                       output_names=['logits'], opset_version=opset, dynamic_axes={'input': axes, 'logits': axes})
-    print(f'{name}: model.onnx (to be refused)')
+    print(f'{name}: model.onnx only')
 
 
 if __name__ == '__main__':
@@ -170,7 +172,7 @@ if __name__ == '__main__':
         if len(sys.argv) > 1 and model_name not in sys.argv[1:]:
             continue
         export(model_name, *spec)
-    for model_name, spec in REFUSED.items():
+    for model_name, spec in MODEL_ONLY.items():
         if len(sys.argv) > 1 and model_name not in sys.argv[1:]:
             continue
-        export_refused(model_name, *spec)
+        export_model_only(model_name, *spec)

@@ -21,6 +21,7 @@ const OUTPUTS: [string, string][] = [
   ['sigmoid1', 'one logit (sigmoid)'],
   ['softmax2', 'two classes (softmax: background, lesion)'],
   ['softmax', 'K classes (softmax)'],
+  ['probability', 'already a probability (one channel)'],
 ];
 
 /** "1 1 1" <-> [1, 1, 1]: triples are typed as three numbers, z y x. */
@@ -102,10 +103,10 @@ export function AddModelForm() {
           label="Output"
           value={String(output.kind ?? '')}
           options={OUTPUTS}
-          onChange={(kind) => set({ output: { kind, lesionChannel: kind === 'sigmoid1' ? 0 : 1, ...(kind === 'softmax' ? { classes: output.classes ?? 3 } : {}) } })}
+          onChange={(kind) => set({ output: { kind, lesionChannel: kind === 'sigmoid1' || kind === 'probability' ? 0 : 1, ...(kind === 'softmax' ? { classes: output.classes ?? 3 } : {}) } })}
         />
         {output.kind === 'softmax' && <Field label="Classes" type="number" value={Number(output.classes ?? 3)} onChange={(v) => set({ output: { ...output, classes: Number(v) } })} />}
-        {output.kind !== 'sigmoid1' && <Field label="Lesion class" type="number" value={Number(output.lesionChannel ?? 1)} onChange={(v) => set({ output: { ...output, lesionChannel: Number(v) } })} />}
+        {output.kind !== 'sigmoid1' && output.kind !== 'probability' && <Field label="Lesion class" type="number" value={Number(output.lesionChannel ?? 1)} onChange={(v) => set({ output: { ...output, lesionChannel: Number(v) } })} />}
         <Field label="Threshold" type="number" step="0.05" value={Number(m.threshold ?? 0.5)} onChange={(v) => set({ threshold: Number(v) })} />
         <Choice label="Grad-CAM++ layer" value={layer} options={layerOptions} onChange={(gradCamLayer) => set({ gradCamLayer })} />
       </div>

@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { slice } from './safeOps.ts';
 import type { Dag, DagValue, Linearized } from './dag.ts';
 import type { ModelManifest } from './manifest.ts';
+import { logitSlope, outputAsLogits } from './output.ts';
 import { isHost } from './onnx/hostTensor.ts';
 import type { ActivationsAndHead, LayerInfo, LinearizedLesion, SegmentationModel } from './segmentationModel.ts';
 import type { OpShape } from './cost.ts';
@@ -35,7 +36,7 @@ export abstract class DagSegmentationModel implements SegmentationModel {
     return tf.tidy(() => {
       const native = this.layout.toModel(x);
       const out = this.dag.run(new Map([[this.inputName, native]]), [this.outputName]).get(this.outputName) as tf.Tensor;
-      return this.layout.fromModel(out);
+      return outputAsLogits(this.layout.fromModel(out), this.manifest.output);
     });
   }
 
@@ -72,7 +73,10 @@ export abstract class DagSegmentationModel implements SegmentationModel {
         // the cotangent of the app-layout logits: the target in the lesion channel, zero in the others
         const classes = this.layout.spatialOf(kept.output.shape).channels;
         const parts = Array.from({ length: classes }, (_, c) => (c === k ? tf.reshape(target, [b, z, y, xx, 1]) : tf.zeros([b, z, y, xx, 1])));
-        const dLogits = parts.length === 1 ? parts[0] : tf.concat(parts, 4);
+        let dLogits = parts.length === 1 ? parts[0] : tf.concat(parts, 4);
+        // a probability model's kept output is p: chain through its logit (outputAsLogits)
+        const slope = logitSlope(this.layout.fromModel(kept.output), this.manifest.output);
+        if (slope) dLogits = tf.mul(dLogits, slope);
         // the layout maps are inverse axis permutations, so each one's adjoint is the other
         const dNative = kept.backward(this.layout.toModel(dLogits));
         return this.layout.fromModel(dNative);
@@ -141,7 +145,7 @@ export abstract class DagSegmentationModel implements SegmentationModel {
         const aNative = this.layout.toModel(a);
         const out = this.dag.run(new Map([...skips, [layer, aNative]]), [this.outputName]).get(this.outputName) as tf.Tensor;
         aNative.dispose();
-        const logits = this.layout.fromModel(out);
+        const logits = tf.tidy(() => outputAsLogits(this.layout.fromModel(out), this.manifest.output));
         out.dispose();
         return logits;
       },

@@ -4,8 +4,9 @@ import { guessRole, type ScanRole } from '../volume/roles.ts';
 
 export type ModelFormat = 'onnx' | 'tfjs-layers' | 'tfjs-graph';
 /** softmax2: [background, lesion] logits; softmax: K class logits (\`classes\`), one of them the lesion class;
- * sigmoid1: one lesion logit. */
-export type OutputKind = 'softmax2' | 'softmax' | 'sigmoid1';
+ * sigmoid1: one lesion logit; probability: one channel that is already the lesion probability (explained through
+ * its logit, core/model/output.ts outputAsLogits). */
+export type OutputKind = 'softmax2' | 'softmax' | 'sigmoid1' | 'probability';
 /** How each input channel is scaled over the brain before the model sees it (segmentScan.ts normaliseBrain). */
 export type Normalisation = 'zscore-brain' | 'percentile-brain' | 'none';
 /** The image scans the app opens (FLAIR, and a T1: MPRAGE or other): every model channel is one of them. */
@@ -31,7 +32,7 @@ export interface ModelManifest {
   sizeMultiple: number;
   /** Which volume axes the model's three spatial axes are: 'zyx' (default) or 'xyz'. */
   spatialAxes: 'zyx' | 'xyz';
-  /** classes: the number of logits (2 for softmax2, 1 for sigmoid1) */
+  /** classes: the number of output channels (2 for softmax2, 1 for sigmoid1 and probability) */
   output: { kind: OutputKind; lesionChannel: number; classes: number };
   /** Lesion-probability threshold. */
   threshold: number;
@@ -44,7 +45,7 @@ export interface ModelManifest {
 }
 
 const FORMATS: ModelFormat[] = ['onnx', 'tfjs-layers', 'tfjs-graph'];
-const KINDS: OutputKind[] = ['softmax2', 'softmax', 'sigmoid1'];
+const KINDS: OutputKind[] = ['softmax2', 'softmax', 'sigmoid1', 'probability'];
 const NORMALISATIONS: Normalisation[] = ['zscore-brain', 'percentile-brain', 'none'];
 
 /** Which opened scan feeds a channel named so (the same guess as for file names): FLAIR, or any T1-weighted image
@@ -103,7 +104,7 @@ export function validateManifest(raw: unknown): ModelManifest {
   const kind = output.kind as OutputKind;
   if (!KINDS.includes(kind)) throw new ManifestError('output.kind', `must be one of ${KINDS.join(', ')}`);
   const lesionChannel = output.lesionChannel;
-  const channels = (kind === 'softmax2' ? 2 : kind === 'sigmoid1' ? 1 : output.classes) as number;
+  const channels = (kind === 'softmax2' ? 2 : kind === 'sigmoid1' || kind === 'probability' ? 1 : output.classes) as number;
   if (kind === 'softmax' && !(Number.isInteger(channels) && channels >= 2)) throw new ManifestError('output.classes', 'must be an integer of at least 2 for softmax');
   if (!Number.isInteger(lesionChannel) || (lesionChannel as number) < 0 || (lesionChannel as number) >= channels) {
     throw new ManifestError('output.lesionChannel', `must be an integer in [0, ${(channels as number) - 1}] for ${kind}`);

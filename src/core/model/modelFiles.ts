@@ -31,6 +31,8 @@ export interface ModelFileFacts {
   /** output channels of the segmentation output when fixed, and its name (ONNX) */
   outputChannels: number | null;
   outputName: string | null;
+  /** the op that makes the segmentation output (ONNX), e.g. 'Sigmoid': a model that outputs probabilities */
+  outputOp: string | null;
   /** what the runtime cannot run (unsupported ops with opset and node), empty when it can run all of it */
   problems: string[];
   /** the manifest.json among the files, parsed, if there was one */
@@ -76,6 +78,7 @@ export function modelFileFacts(files: ModelFiles): ModelFileFacts {
       fixedSpatial: spatial && spatial.every((d) => d !== null) ? (spatial as number[]) : null,
       outputChannels: fixedDim(output?.dims?.[1]),
       outputName: output?.name ?? null,
+      outputOp: graph.nodes.find((n) => output && n.outputs.includes(output.name))?.opType ?? null,
       problems,
       manifest,
     };
@@ -89,7 +92,7 @@ export function modelFileFacts(files: ModelFiles): ModelFileFacts {
     }
     if (!json.modelTopology) throw new Error(`${tfjs[0]} is not a TensorFlow.js model (it has no modelTopology)`);
     const format: ModelFormat = json.format === 'graph-model' ? 'tfjs-graph' : 'tfjs-layers';
-    return { format, file: tfjs[0], opset: null, producer: null, inputChannels: null, fixedSpatial: null, outputChannels: null, outputName: null, problems: [], manifest };
+    return { format, file: tfjs[0], opset: null, producer: null, inputChannels: null, fixedSpatial: null, outputChannels: null, outputName: null, outputOp: null, problems: [], manifest };
   }
   throw new Error(names.length
     ? `no model among ${names.join(', ')}: give an .onnx file, or a TensorFlow.js model.json with its .bin weight files (and optionally a manifest.json)`
@@ -112,7 +115,8 @@ export function draftManifest(facts: ModelFileFacts, fileName: string): Record<s
     windowSizeVoxels: window,
     sizeMultiple: facts.fixedSpatial ? 1 : 16,
     spatialAxes: 'zyx',
-    output: classes === 1 ? { kind: 'sigmoid1', lesionChannel: 0 } : classes === 2 ? { kind: 'softmax2', lesionChannel: 1 } : { kind: 'softmax', classes, lesionChannel: 1 },
+    // a graph that ends in a Sigmoid outputs the probability already
+    output: classes === 1 ? { kind: facts.outputOp === 'Sigmoid' ? 'probability' : 'sigmoid1', lesionChannel: 0 } : classes === 2 ? { kind: 'softmax2', lesionChannel: 1 } : { kind: 'softmax', classes, lesionChannel: 1 },
     threshold: 0.5,
     gradCamLayer: '',
     receptiveFieldVoxels: null,

@@ -6,6 +6,7 @@ import { slice } from './safeOps.ts';
 import { Dag, type DagNode } from './dag.ts';
 import { DagSegmentationModel, type LayoutAdapter } from './dagModel.ts';
 import type { ModelManifest } from './manifest.ts';
+import { outputAsLogits } from './output.ts';
 import type { ActivationsAndHead, LayerInfo, SegmentationModel } from './segmentationModel.ts';
 
 function channelsLastLayout(spatialAxes: 'zyx' | 'xyz'): LayoutAdapter {
@@ -108,7 +109,7 @@ export class GraphSegmentationModel implements SegmentationModel {
 
   logits(x: tf.Tensor5D): tf.Tensor5D {
     this.checkInput(x.shape);
-    return tf.tidy(() => this.layout.fromModel(this.model.execute(this.layout.toModel(x)) as tf.Tensor));
+    return tf.tidy(() => outputAsLogits(this.layout.fromModel(this.model.execute(this.layout.toModel(x)) as tf.Tensor), this.manifest.output));
   }
 
   lesionLogits(x: tf.Tensor5D): tf.Tensor4D {
@@ -131,8 +132,8 @@ export class GraphSegmentationModel implements SegmentationModel {
     a.dispose();
     return {
       activations,
-      head: (acts) => tf.tidy(() => this.layout.fromModel(this.model.execute(
-        { [this.inputName]: native, [layer]: this.layout.toModel(acts) }, this.outputName) as tf.Tensor)),
+      head: (acts) => tf.tidy(() => outputAsLogits(this.layout.fromModel(this.model.execute(
+        { [this.inputName]: native, [layer]: this.layout.toModel(acts) }, this.outputName) as tf.Tensor), this.manifest.output)),
       dispose: () => { activations.dispose(); native.dispose(); },
     };
   }
