@@ -15,6 +15,8 @@ interface Report {
   gradCamRelErr: number;
   gradCamTorchF32RelErr: number;
   exactCropRelErr: number;
+  blendedWindows: number;
+  blendedMeanRelErr: number;
 }
 
 for (const backend of ['webgpu', 'webgl'] as const) {
@@ -23,11 +25,13 @@ for (const backend of ['webgpu', 'webgl'] as const) {
     await page.goto('/test-pages/xai.html');
     await expect(page.locator('body')).toHaveAttribute('data-ready', 'true');
     const r = await page.evaluate((b) => (window as unknown as { xaiParity(b: string): Promise<Report> }).xaiParity(b), backend);
-    console.log(`[xai ${backend}] ${r.backend.adapter}: mean ${r.meanRelErr.toExponential(2)} max ${r.maxRelErr.toExponential(2)} gradcam++ ${r.gradCamRelErr.toExponential(2)} (torch f32 ${r.gradCamTorchF32RelErr.toExponential(2)}) exact crop ${r.exactCropRelErr.toExponential(2)}`);
+    console.log(`[xai ${backend}] ${r.backend.adapter}: mean ${r.meanRelErr.toExponential(2)} max ${r.maxRelErr.toExponential(2)} gradcam++ ${r.gradCamRelErr.toExponential(2)} (torch f32 ${r.gradCamTorchF32RelErr.toExponential(2)}) exact crop ${r.exactCropRelErr.toExponential(2)} blended windows (${r.blendedWindows}) mean ${r.blendedMeanRelErr.toExponential(2)}`);
     expect(r.backend.name).toBe(backend);
     expect(r.meanRelErr).toBeLessThan(1e-3);
     expect(r.maxRelErr).toBeLessThan(1e-3);
     expect(r.gradCamRelErr).toBeLessThan(Math.max(1e-3, r.gradCamTorchF32RelErr));
     expect(r.exactCropRelErr).toBeLessThan(1e-5);
+    expect(r.blendedWindows).toBe(8);
+    expect(r.blendedMeanRelErr).toBeLessThan(1e-3);
   });
 }

@@ -36,8 +36,22 @@ async function xaiParity(backend: string) {
   const whole = await smoothGradMean(model, await prepareInstance(model, request, { cropMode: 'whole' }), opts);
   const exact = await smoothGradMean(model, await prepareInstance(model, request, { cropMode: 'exact' }), opts);
   const cropErr = Math.max(...[0, 1].map((c) => relativeError(pasteCrop(exact.maps[c], exact.crop, dims), pasteCrop(whole.maps[c], whole.crop, dims))));
+  // the blended sliding-window target (core/xai/windows.ts): the instance-norm fixture, its window set to 16^3
+  const dynFolder = fixtures('model/dynunet');
+  const bx = await parseXaiFixture(fixtures('xai/dynunet-windows'));
+  const edge = bx.meta.window_edge!;
+  const dyn = await loadSegmentationModel(async (path) => {
+    const bytes = await dynFolder(path);
+    if (path !== 'manifest.json') return bytes;
+    return new TextEncoder().encode(JSON.stringify({ ...JSON.parse(new TextDecoder().decode(bytes)), windowSizeVoxels: [edge, edge, edge] }));
+  });
+  const bp = await prepareInstance(dyn, bx.request, { cropMode: 'exact' });
+  const blended = await smoothGradMean(dyn, bp, { samples: bx.meta.samples, noise: suppliedNoise(bx.noise, bx.request.dimsXyz), batchSize: 2 });
+  dyn.dispose();
   const report = {
     backend: info,
+    blendedWindows: bp.windows.length,
+    blendedMeanRelErr: relativeError(concat(blended.maps), concat(bx.mean)),
     meanRelErr: relativeError(concat(mean.maps), concat(fx.mean)),
     maxRelErr: relativeError(concat(max.maps), concat(fx.max!)),
     gradCamRelErr: relativeError(cam.maps[0], fx.gradCam!),
