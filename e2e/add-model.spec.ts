@@ -76,3 +76,26 @@ test('a model with an op the runtime does not have is refused, naming the op, it
   await page.getByLabel('Model files').setInputFiles({ name: 'notes.bin', mimeType: 'application/octet-stream', buffer: Buffer.from('hello') });
   await expect(page.getByTestId('error')).toContainText('This is not a model LesionLens can add: no model among notes.bin');
 });
+
+test('a model dropped on the page goes to the add-model form, not to the case', async ({ page }) => {
+  await page.goto('/?demo=test64');
+  await waitForCase(page);
+  const caseName = await page.getByTestId('case-name').textContent();
+  // a drop as the browser makes it: a DataTransfer holding the file, dispatched on the app
+  const bytes = Array.from(fixture('flair_contrast'));
+  const transfer = await page.evaluateHandle((b) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([new Uint8Array(b)], 'dropped_contrast.onnx', { type: 'application/octet-stream' }));
+    return dt;
+  }, bytes);
+  await page.locator('.app').dispatchEvent('dragover', { dataTransfer: transfer });
+  await page.locator('.app').dispatchEvent('drop', { dataTransfer: transfer });
+  const form = page.getByTestId('add-model');
+  await expect(form.getByLabel('Model name')).toHaveValue('dropped_contrast');
+  await expect(page.getByTestId('add-model-facts')).toContainText('1 input channel · 1 output channel');
+  await expect(page.getByTestId('add-model-check')).toContainText('Dry run: a 16 x 16 x 16 window', { timeout: 60_000 });
+  // the open case is untouched
+  await expect(page.getByTestId('case-name')).toHaveText(caseName!);
+  await form.getByRole('button', { name: 'Cancel' }).click();
+  await expect(form).toHaveCount(0);
+});
