@@ -53,7 +53,7 @@ for (const name of backends) {
   });
   const seconds = (performance.now() - t0) / 1000;
   const probability = toScanGrid(input, onModelGrid);
-  const a = analyseCase(scan.flair, probability, { threshold: m.threshold, connectivity: 18, maxDroppedVoxels: 5 }, scan.mask!.data);
+  const a = analyseCase(scan.flair, probability, { threshold: m.threshold, connectivity: 18, maxDroppedVoxels: m.maxDroppedVoxels }, scan.mask!.data);
   console.log(
     `${info.name} | ${info.adapter} | ${windows} | ${seconds.toFixed(1)} | ${(seconds / windows).toFixed(2)} | ${(prof.peakBytes / 2 ** 20).toFixed(0)} | ${a.lesions.length} | ${a.groundTruth!.nDsc.toFixed(3)}`,
   );

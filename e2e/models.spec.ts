@@ -1,5 +1,8 @@
 import { test, expect } from '@playwright/test';
+import { readFileSync } from 'node:fs';
 import { waitForCase } from './helpers';
+
+const manifest = (name: string) => JSON.parse(readFileSync(`public/models/${name}/manifest.json`, 'utf8'));
 
 // The three shipped architectures load in the app and find the test crop's lesions; switching model
 // keeps the page working. CPU backend: CI has no GPU (the 64^3 crop is one window per model).
@@ -31,6 +34,10 @@ test('each shipped model is listed with its held-out figures, runs on the test c
     await expect(page.getByTestId('model-info')).toContainText('research use only');
     await page.getByRole('button', { name: 'Find lesions' }).click();
     await expect(page.getByTestId('segmentation-info')).toContainText(`${m.name}:`, { timeout: 300_000 });
+    // the model's own threshold and smallest-lesion rule (chosen on its validation cases; absent: the paper's 5)
+    const own = manifest(m.name);
+    await expect(page.getByLabel('Drop lesions up to voxels')).toHaveValue(String(own.maxDroppedVoxels ?? 5));
+    await expect(page.getByLabel('Threshold', { exact: true })).toHaveValue(String(own.threshold));
     const count = Number(await page.getByTestId('lesion-count').textContent());
     const nDsc = Number(await page.getByTestId('ndsc').textContent());
     console.log(`test64 with ${m.name} on cpu: ${count} lesions, nDSC ${nDsc}`);

@@ -52,7 +52,7 @@ async function main() {
     const t0 = Date.now();
     const scan = readCase(c);
     const { input, probability } = await segmentCase(model, scan);
-    const a = analyseCase(scan.flair, probability, { threshold: m.threshold, connectivity: 18, maxDroppedVoxels: 5 }, scan.mask!.data);
+    const a = analyseCase(scan.flair, probability, { threshold: m.threshold, connectivity: 18, maxDroppedVoxels: m.maxDroppedVoxels }, scan.mask!.data);
     const caseRows: Row[] = [];
     for (const l of chooseLesions(a.lesions, tpPerCase)) {
       const t1 = Date.now();

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend, loadSegmentationModel } from '../src/core/model';
 import { decodeOnnx } from '../src/core/model/onnx/proto';
-import { analyseCase } from '../src/core/lesions';
+import { analyseCase, DEFAULT_MAX_DROPPED_VOXELS } from '../src/core/lesions';
 import { arg, caseDirs as listCases, folderReader, readCase, segmentCase, writeModelIndex } from './heldOut';
 import { PIPELINE_VERSION } from '../src/core/pipeline';
 
@@ -67,19 +67,19 @@ async function evaluate(name: string, caseDirs: string[], casesRoot: string) {
   for (const c of caseDirs) {
     const cacheFile = join(cacheDir, `${c.split('/').filter(Boolean).pop()}${HEMISPHERE ? `-${HEMISPHERE}` : ''}.json`);
     const cached = existsSync(cacheFile) ? JSON.parse(readFileSync(cacheFile, 'utf8')) : null;
-    if (cached && cached.modelHash === modelHash && cached.threshold === m.threshold && cached.pipeline === PIPELINE_VERSION) {
+    if (cached && cached.modelHash === modelHash && cached.threshold === m.threshold && (cached.maxDroppedVoxels ?? DEFAULT_MAX_DROPPED_VOXELS) === m.maxDroppedVoxels && cached.pipeline === PIPELINE_VERSION) {
       rows.push(cached.row);
       continue;
     }
     const scan = readCase(c);
     const { probability: p } = await segmentCase(model, scan);
     if (HEMISPHERE) keepHemisphere(scan.flair, p, scan.mask!.data);
-    const a = analyseCase(scan.flair, p, { threshold: m.threshold, connectivity: 18, maxDroppedVoxels: 5 }, scan.mask!.data);
+    const a = analyseCase(scan.flair, p, { threshold: m.threshold, connectivity: 18, maxDroppedVoxels: m.maxDroppedVoxels }, scan.mask!.data);
     const gt = a.groundTruth!;
     const lw = gt.match.lesionwise;
     const row = { dice: gt.dice, nDSC: gt.nDsc, TPR: lw.tpr, FDR: lw.fdr, FNR: lw.fnr, F1: lw.f1, lesions: lw.nPred, falseLesions: lw.falsePred, gtLesions: lw.nGt };
     rows.push(row);
-    writeFileSync(cacheFile, JSON.stringify({ modelHash, threshold: m.threshold, pipeline: PIPELINE_VERSION, row }) + '\n');
+    writeFileSync(cacheFile, JSON.stringify({ modelHash, threshold: m.threshold, maxDroppedVoxels: m.maxDroppedVoxels, pipeline: PIPELINE_VERSION, row }) + '\n');
     console.log(`${name} ${c}: ${Object.entries(row).map(([k, v]) => `${k} ${v.toFixed(3)}`).join(' ')}  (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
   }
   const metrics: Record<string, number | string> = {};
@@ -87,7 +87,7 @@ async function evaluate(name: string, caseDirs: string[], casesRoot: string) {
   metrics.cases = rows.length;
   const half = HEMISPHERE ? `, ${HEMISPHERE} hemisphere only (the other half trained the model)` : '';
   const data = REAL ? `real MS patients (${casesRoot.split('/').filter(Boolean).slice(-2).join('/')}${half}, expert consensus masks; ${CITATION})` : `held-out synthetic cases${half}`;
-  metrics.evaluatedWith = `LesionLens runtime (ONNX -> tfjs ${tf.version_core}, ${tf.getBackend()} backend), ${data}, threshold ${m.threshold}, 18-connectivity, lesions > 5 voxels, lesion-wise IoU >= 0.25`;
+  metrics.evaluatedWith = `LesionLens runtime (ONNX -> tfjs ${tf.version_core}, ${tf.getBackend()} backend), ${data}, threshold ${m.threshold}, 18-connectivity, lesions > ${m.maxDroppedVoxels} voxels, lesion-wise IoU >= 0.25`;
   const manifestPath = join(dir, 'manifest.json');
   const raw = JSON.parse(readFileSync(manifestPath, 'utf8'));
   if (REAL) raw.realData = metrics;

@@ -3,6 +3,7 @@ import { readFileSync, readdirSync, existsSync, statSync, writeFileSync } from '
 import { join } from 'node:path';
 import type { SegmentationModel } from '../src/core/model';
 import { segmentScan, windowPredictor } from '../src/core/pipeline';
+import { DEFAULT_MAX_DROPPED_VOXELS } from '../src/core/lesions';
 import { loadCase, type LoadedCase } from '../src/core/pipeline/loadCase';
 
 export const arg = (name: string, fallback: string) => {
@@ -46,7 +47,7 @@ export function writeModelIndex() {
     const heldOut = figures(m.metrics);
     const crossCheck = figures(m.pytorchCrossCheck);
     const fileMB = +(statSync(join(MODELS_DIR, name, m.file)).size / 1e6).toFixed(2);
-    return { name, title: m.title ?? name, defaultThreshold: m.threshold, review: m.review ?? null, realData, heldOut, crossCheck, fileMB };
+    return { name, title: m.title ?? name, defaultThreshold: m.threshold, defaultMaxDroppedVoxels: m.maxDroppedVoxels ?? DEFAULT_MAX_DROPPED_VOXELS, review: m.review ?? null, realData, heldOut, crossCheck, fileMB };
   });
   entries.sort((a, b) => (a.name === DEFAULT_MODEL ? -1 : b.name === DEFAULT_MODEL ? 1 : a.name.localeCompare(b.name)));
   writeFileSync(join(MODELS_DIR, 'index.json'), JSON.stringify({ models: entries }, null, 2) + '\n');

@@ -5,7 +5,7 @@
         --manifest public/models/dynunet/manifest.json
 
 The README's model table comes from the app's own runtime (evaluate-models.ts). This script mirrors the
-app's rules (18-connected components, components of 5 voxels or fewer dropped, a ground-truth lesion detected
+app's rules (18-connected components, components of 5 voxels or fewer dropped, or the manifest's maxDroppedVoxels, a ground-truth lesion detected
 at IoU >= 0.25 with the union of the predictions touching it, a prediction false below IoU 0.25 with the
 union of the lesions it touches) so the two can be compared case by case, and it gives a first figure for a
 model while the slow CPU evaluation in the app's runtime is still running.
@@ -16,38 +16,11 @@ import os
 
 import numpy as np
 import torch
-from scipy import ndimage
 
 from data import hemisphere_mask, list_cases, load_case
-from export_model import STRUCTURE_18, instances, ndsc
 from infer import lesion_probability
+from metrics import MAX_DROPPED_VOXELS, case_metrics, instances
 from models import build_model
-
-
-def iou_with_touched(a_labels, a_id, b_labels):
-    inside = a_labels == a_id
-    touched = np.unique(b_labels[inside])
-    touched = touched[touched > 0]
-    if len(touched) == 0:
-        return 0.0
-    union_b = np.isin(b_labels, touched)
-    inter = np.logical_and(inside, union_b).sum()
-    return inter / (inside.sum() + union_b.sum() - inter)
-
-
-def case_metrics(pred, gt, iou_threshold=0.25):
-    tp = np.logical_and(pred, gt).sum()
-    dice = 1.0 if pred.sum() + gt.sum() == 0 else 2 * tp / (pred.sum() + gt.sum())
-    p_labels, n_pred = ndimage.label(pred, structure=STRUCTURE_18)
-    g_labels, n_gt = ndimage.label(gt, structure=STRUCTURE_18)
-    detected = sum(iou_with_touched(g_labels, i, p_labels) >= iou_threshold for i in range(1, n_gt + 1))
-    false_pred = sum(iou_with_touched(p_labels, i, g_labels) < iou_threshold for i in range(1, n_pred + 1))
-    tpr = 1.0 if n_gt == 0 else detected / n_gt
-    fdr = 0.0 if n_pred == 0 else false_pred / n_pred
-    f1 = 0.0 if tpr + (1 - fdr) == 0 else 2 * tpr * (1 - fdr) / (tpr + 1 - fdr)
-    return {'dice': float(dice), 'nDSC': float(ndsc(pred, gt)), 'TPR': float(tpr), 'FDR': float(fdr),
-            'FNR': float(1 - tpr), 'F1': float(f1),
-            'lesions': int(n_pred), 'falseLesions': int(false_pred), 'gtLesions': int(n_gt)}
 
 
 def main():
@@ -57,12 +30,19 @@ def main():
     p.add_argument('--cases', required=True)
     p.add_argument('--out', required=True)
     p.add_argument('--threshold', type=float, required=True, help="the manifest's threshold")
+    p.add_argument('--max-dropped-voxels', type=int, default=None,
+                   help="components of this many voxels or fewer are dropped (default: the manifest's, else 5)")
     p.add_argument('--window', type=int, default=96)
     p.add_argument('--threads', type=int, default=1)
     p.add_argument('--manifest', help="write the means into this manifest as 'pytorchCrossCheck'")
     p.add_argument('--hemisphere', choices=['left', 'right'], help='score only this half (world x < 0 is left)')
     a = p.parse_args()
     torch.set_num_threads(a.threads)
+    drop = a.max_dropped_voxels
+    if drop is None and a.manifest:
+        with open(a.manifest) as f:
+            drop = json.load(f).get('maxDroppedVoxels')
+    drop = MAX_DROPPED_VOXELS if drop is None else drop
     model = build_model(a.arch)
     model.load_state_dict(torch.load(a.ckpt)['model'])
     model.eval()
@@ -74,7 +54,7 @@ def main():
         if a.hemisphere:
             keep = hemisphere_mask(d, a.hemisphere, label.shape)
             prob, label = prob * keep, label * keep
-        row = case_metrics(instances(prob, a.threshold), label > 0)
+        row = case_metrics(instances(prob, a.threshold, drop), label > 0)
         rows.append(row)
         with open(os.path.join(a.out, os.path.basename(d) + '.json'), 'w') as f:
             json.dump(row, f)

@@ -9,50 +9,31 @@ The held-out metrics in the manifest are then computed by the app's own runtime:
 import argparse
 import json
 import os
+import re
 
-import numpy as np
 import torch
-from scipy import ndimage
-
 from data import list_cases, load_case
 from infer import lesion_probability
+from metrics import choose_postprocessing
 from models import build_model
 
 # the module whose output is the default Grad-CAM++ layer: a decoder layer at half the input resolution
 GRADCAM_MODULE = {'unet': 'up1', 'dynunet': 'dec1', 'swin_unetr': 'dec2'}
 TITLES = {'unet': '3D U-Net', 'dynunet': 'nnU-Net-style dynamic U-Net', 'swin_unetr': 'Swin UNETR'}
-STRUCTURE_18 = ndimage.generate_binary_structure(3, 2)
 
 
-def ndsc(pred, gt, r=0.001):
-    tp = np.logical_and(pred, gt).sum()
-    fp = np.logical_and(pred, ~gt).sum()
-    fn = np.logical_and(~pred, gt).sum()
-    n_gt = gt.sum()
-    k = 1.0 if n_gt == 0 else (1 - r) * n_gt / (r * (gt.size - n_gt))
-    d = 2 * tp + fn + k * fp
-    return 1.0 if d == 0 else 2 * tp / d
-
-
-def instances(prob, threshold, min_voxels=6):
-    """Binary prediction as the app shows it: 18-connected components of more than 5 voxels."""
-    labels, n = ndimage.label(prob >= threshold, structure=STRUCTURE_18)
-    sizes = ndimage.sum(np.ones_like(labels), labels, index=np.arange(1, n + 1))
-    keep = np.concatenate([[False], sizes >= min_voxels])
-    return keep[labels]
-
-
-def choose_threshold(model, val_dirs, window):
-    candidates = np.round(np.arange(0.1, 0.91, 0.05), 2)
-    scores = np.zeros(len(candidates))
+def validation_probabilities(model, val_dirs, window):
+    probs, gts = [], []
     for d in val_dirs:
         image, label = load_case(d)
-        prob = lesion_probability(model, image, window)
-        gt = label > 0
-        scores += [ndsc(instances(prob, t), gt) for t in candidates]
-    scores /= len(val_dirs)
-    best = int(np.argmax(scores))
-    return float(candidates[best]), {str(t): round(float(s), 4) for t, s in zip(candidates, scores)}
+        probs.append(lesion_probability(model, image, window))
+        gts.append(label > 0)
+    return probs, gts
+
+
+def postprocessing_text(threshold, drop, n_cases, val, score):
+    return (f"Threshold {threshold} and lesions > {drop} voxels chosen on {n_cases} validation cases ({val}): "
+            f"the highest nDSC, and within 0.005 of it the highest lesion F1 (nDSC {score['nDSC']}, F1 {score['F1']}).")
 
 
 def main():
@@ -63,6 +44,8 @@ def main():
     p.add_argument('--out', required=True)
     p.add_argument('--window', type=int, default=96)
     p.add_argument('--threads', type=int, default=2)
+    p.add_argument('--choose-only', action='store_true',
+                   help="only choose threshold and minimum lesion size and write them into OUT's manifest (no export)")
     a = p.parse_args()
     torch.set_num_threads(a.threads)
     state = torch.load(a.ckpt)
@@ -73,8 +56,20 @@ def main():
     # --val may list several folders (comma-separated): e.g. realistic cases on held-out real masks and
     # cases of the original generator, so the threshold serves both
     val_dirs = [d for root in a.val.split(',') for d in list_cases(root)]
-    threshold, curve = choose_threshold(model, val_dirs, a.window)
-    print(f'threshold {threshold} (validation nDSC by threshold: {curve})', flush=True)
+    threshold, drop, curve, score = choose_postprocessing(*validation_probabilities(model, val_dirs, a.window))
+    print(f'threshold {threshold}, lesions > {drop} voxels, {score} (validation nDSC by threshold: {curve})', flush=True)
+    chosen = postprocessing_text(threshold, drop, len(val_dirs), a.val, score)
+    if a.choose_only:
+        path = os.path.join(a.out, 'manifest.json')
+        with open(path) as f:
+            manifest = json.load(f)
+        manifest.update(threshold=threshold, maxDroppedVoxels=drop, thresholdCurve=curve)
+        manifest['provenance'] = re.sub(r' Threshold .*?(?= Recipe:)', ' ' + chosen, manifest['provenance'])
+        with open(path, 'w') as f:
+            json.dump(manifest, f, indent=2)
+            f.write('\n')
+        print('wrote', path, flush=True)
+        return
 
     os.makedirs(a.out, exist_ok=True)
     axes = {0: 'batch', 2: 'z', 3: 'y', 4: 'x'}
@@ -108,13 +103,14 @@ def main():
         'spatialAxes': 'zyx',
         'output': {'kind': 'softmax2', 'lesionChannel': 1},
         'threshold': threshold,
+        'maxDroppedVoxels': drop,
         'gradCamModule': GRADCAM_MODULE[a.arch],
         'gradCamLayer': GRADCAM_MODULE[a.arch],
         'receptiveFieldVoxels': None,
         'provenance': (f"Trained on {trained_on} "
                        f"for {state['step']} steps of {args['batch']} patches of {args['patch']}^3, seed {args['seed']}, "
                        f"{loss}, AdamW lr {args['lr']}; final training loss {log[-1]['loss']:.4f}.{init} "
-                       f"Threshold {threshold} chosen on {len(val_dirs)} validation cases ({a.val}) by nDSC. Recipe: training/README.md."),
+                       f"{chosen} Recipe: training/README.md."),
         'metrics': {},
         'thresholdCurve': curve,
         'intendedUse': ('Research and demonstration only. Not for clinical use. Trained on synthetic data'

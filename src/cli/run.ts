@@ -114,7 +114,7 @@ export async function runCohort(o: CohortRunOptions, log: (line: string) => void
   const title = modelAt.title ?? m.name;
   const modelSha256 = await sha256Hex(readFileSync(join(modelAt.dir, m.file)));
   const settings: CohortSettings = {
-    instance: { threshold: o.threshold ?? modelAt.defaultThreshold ?? m.threshold, connectivity: 18, maxDroppedVoxels: 5 },
+    instance: { threshold: o.threshold ?? modelAt.defaultThreshold ?? m.threshold, connectivity: 18, maxDroppedVoxels: m.maxDroppedVoxels },
     explainLesions,
     explain: { method: o.method, samples: o.samples, seed: o.seed, cropMode: 'exact' },
   };

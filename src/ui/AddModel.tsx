@@ -3,6 +3,7 @@ import { useRef } from 'react';
 import { useApp } from './store';
 import { Choice } from './Choice';
 import { addCheckedModel, cancelAddModel, checkDraft, stageModelFiles, updateDraftManifest } from './modelActions';
+import { DEFAULT_MAX_DROPPED_VOXELS } from '../core/lesions';
 
 type Json = Record<string, unknown>;
 
@@ -108,6 +109,7 @@ export function AddModelForm() {
         {output.kind === 'softmax' && <Field label="Classes" type="number" value={Number(output.classes ?? 3)} onChange={(v) => set({ output: { ...output, classes: Number(v) } })} />}
         {output.kind !== 'sigmoid1' && output.kind !== 'probability' && <Field label="Lesion class" type="number" value={Number(output.lesionChannel ?? 1)} onChange={(v) => set({ output: { ...output, lesionChannel: Number(v) } })} />}
         <Field label="Threshold" type="number" step="0.05" value={Number(m.threshold ?? 0.5)} onChange={(v) => set({ threshold: Number(v) })} />
+        <Field label="Drop lesions up to, voxels" type="number" value={Number(m.maxDroppedVoxels ?? DEFAULT_MAX_DROPPED_VOXELS)} onChange={(v) => set({ maxDroppedVoxels: Number(v) })} />
         <Choice label="Grad-CAM++ layer" value={layer} options={layerOptions} onChange={(gradCamLayer) => set({ gradCamLayer })} />
       </div>
       {d.busy && <p className="hint" data-testid="add-model-busy">Checking the model on a small window…</p>}

@@ -1,7 +1,7 @@
 import { useEffect } from 'react';
 import { useApp, type LesionSortKey, type Selection } from './store';
 import { currentTableOrder, select, updateInstanceSettings } from './segmentationActions';
-import { needsReview, type Connectivity, type ReviewCalibration } from '../core/lesions';
+import { DEFAULT_MAX_DROPPED_VOXELS, needsReview, type Connectivity, type ReviewCalibration } from '../core/lesions';
 import { cachedQuantities, togglePrecompute } from './explainActions';
 import { Choice } from './Choice';
 
@@ -23,7 +23,9 @@ export function LesionPanel() {
   const sort = useApp((s) => s.lesionSort);
   const explanations = useApp((s) => s.explanations); // re-render as background results arrive
   const precompute = useApp((s) => s.precompute);
-  const review = useApp((s) => s.models.find((m) => m.name === s.segmentation?.modelName)?.review ?? null);
+  const model = useApp((s) => s.models.find((m) => m.name === s.segmentation?.modelName) ?? null);
+  const review = model?.review ?? null;
+  const modelDrop = model?.defaultMaxDroppedVoxels ?? DEFAULT_MAX_DROPPED_VOXELS;
   const setSort = (lesionSort: { key: SortKey; desc: boolean }) => useApp.setState({ lesionSort });
   // a lesion picked in the viewer (or with N / P) brings its row into sight
   useEffect(() => {
@@ -67,7 +69,9 @@ export function LesionPanel() {
           options={CONNECTIVITIES}
           onChange={(connectivity) => updateInstanceSettings({ connectivity })}
         />
-        <label title="Lesions of this many voxels or fewer are dropped">
+        <label
+          title={`Lesions of this many voxels or fewer are dropped (${model?.title ?? 'this model'}'s default: ${modelDrop}, chosen with its threshold on its validation cases; the paper: ${DEFAULT_MAX_DROPPED_VOXELS})`}
+        >
           Drop ≤{' '}
           <input
             aria-label="Drop lesions up to voxels"

@@ -4,7 +4,7 @@ import { draftManifest, modelFileFacts, type ModelFiles } from '../core/model';
 import { getEngine } from '../engine/client';
 import { listLocalModels, localModelUrl, removeLocalModel, saveLocalModel, type LocalModel } from '../engine/localModels';
 import { useApp, type ModelDraft, type ModelEntry } from './store';
-import { loadModelList, selectModel } from './segmentationActions';
+import { loadModelList, selectModel, withModelDefaults } from './segmentationActions';
 
 /** Files that make a model rather than a scan: an .onnx file, or a TensorFlow.js model.json (with its weights). */
 export function isModelFileName(name: string): boolean {
@@ -12,13 +12,14 @@ export function isModelFileName(name: string): boolean {
 }
 
 function entryOf(m: LocalModel): ModelEntry {
-  const manifest = m.manifest as { name: string; threshold: number; file: string; provenance: string };
+  const manifest = m.manifest as { name: string; threshold: number; maxDroppedVoxels?: number; file: string; provenance: string };
   const bytes = m.files[manifest.file]?.byteLength ?? 0;
   return {
     name: manifest.name,
     title: `${manifest.name} (yours)`,
     manifestUrl: localModelUrl(m),
     defaultThreshold: manifest.threshold,
+    defaultMaxDroppedVoxels: manifest.maxDroppedVoxels,
     review: null,
     realData: null,
     heldOut: null,
@@ -34,7 +35,7 @@ export async function loadAllModels(): Promise<void> {
   await loadLocalModels();
   const s = useApp.getState();
   const first = s.models.find((m) => m.name === s.modelName) ?? s.models[0];
-  if (first) useApp.setState((st) => ({ modelName: first.name, instanceSettings: { ...st.instanceSettings, threshold: first.defaultThreshold } }));
+  if (first) useApp.setState((st) => ({ modelName: first.name, instanceSettings: withModelDefaults(st.instanceSettings, first) }));
 }
 
 /** The added models, after the shipped ones. */

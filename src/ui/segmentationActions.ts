@@ -1,4 +1,4 @@
-import { analyseCase, type CaseAnalysis, type InstanceSettings, type Lesion } from '../core/lesions';
+import { analyseCase, DEFAULT_MAX_DROPPED_VOXELS, type CaseAnalysis, type InstanceSettings, type Lesion } from '../core/lesions';
 import { getEngine, JobCancelled } from '../engine/client';
 import { openScan, useApp, type LesionSortKey, type ModelEntry, type Selection } from './store';
 import { cachedQuantities, explainSelected, resumePrecompute, stopPrecompute } from './explainActions';
@@ -22,7 +22,12 @@ export async function loadModelList(): Promise<void> {
 export function selectModel(name: string): void {
   const m = useApp.getState().models.find((x) => x.name === name);
   if (!m) return;
-  useApp.setState((s) => ({ modelName: name, segmentationError: null, instanceSettings: { ...s.instanceSettings, threshold: m.defaultThreshold } }));
+  useApp.setState((s) => ({ modelName: name, segmentationError: null, instanceSettings: withModelDefaults(s.instanceSettings, m) }));
+}
+
+/** A model's own threshold and smallest-lesion rule (chosen on its validation cases), the user's connectivity. */
+export function withModelDefaults(s: InstanceSettings, m: ModelEntry): InstanceSettings {
+  return { ...s, threshold: m.defaultThreshold, maxDroppedVoxels: m.defaultMaxDroppedVoxels ?? DEFAULT_MAX_DROPPED_VOXELS };
 }
 
 /** Runs the chosen model over the whole scan in the worker, with progress and cancel. */

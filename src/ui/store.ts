@@ -1,7 +1,7 @@
 import { create } from 'zustand';
 import type { LoadedCase } from '../core/pipeline/loadCase';
 import type { ScanRole } from '../core/volume/roles';
-import type { CaseAnalysis, InstanceSettings, ReviewCalibration } from '../core/lesions';
+import { DEFAULT_MAX_DROPPED_VOXELS, type CaseAnalysis, type InstanceSettings, type ReviewCalibration } from '../core/lesions';
 import type { BackendChoice, BackendPreference, ModelCheck, ModelFileFacts, ModelFiles } from '../core/model';
 import type { ExplainSettings, ExplanationData } from '../engine/protocol';
 import type { CroppedMaps } from '../core/xai';
@@ -68,6 +68,8 @@ export interface ModelEntry {
   title: string;
   manifestUrl: string;
   defaultThreshold: number;
+  /** the model's smallest-lesion rule (components of this many voxels or fewer dropped); absent: method.md's 5 */
+  defaultMaxDroppedVoxels?: number;
   /** peak-saliency review calibration measured on held-out cases (scripts/calibrate-review.ts), if any */
   review?: ReviewCalibration | null;
   /** figures on real MS patients from the app's own runtime (scripts/evaluate-models.ts --real), if evaluated */
@@ -232,7 +234,7 @@ export const useApp = create<AppState>((set) => ({
   job: null,
   segmentation: null,
   segmentationError: null,
-  instanceSettings: { threshold: 0.5, connectivity: 18, maxDroppedVoxels: 5 },
+  instanceSettings: { threshold: 0.5, connectivity: 18, maxDroppedVoxels: DEFAULT_MAX_DROPPED_VOXELS },
   analysis: null,
   selection: null,
   overlay: { labels: true, outlines: true, probability: false, brain: true, opacity: 0.5 },

@@ -6,9 +6,12 @@ import { type Detection, type InstanceMatch, dice, matchInstances, normalisedDic
 export interface InstanceSettings {
   threshold: number;
   connectivity: Connectivity;
-  /** components of this many voxels or fewer are dropped (method.md: 5) */
+  /** components of this many voxels or fewer (on the scan grid) are dropped (method.md: 5; a model may choose its own) */
   maxDroppedVoxels: number;
 }
+
+/** method.md's rule: components of 5 voxels or fewer are dropped. */
+export const DEFAULT_MAX_DROPPED_VOXELS = 5;
 
 export interface Lesion extends LesionMeasures {
   /** TP / FP against the ground truth when one is loaded */

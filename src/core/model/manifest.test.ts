@@ -12,6 +12,13 @@ describe('validateManifest', () => {
     const m = validateManifest(good);
     expect(m.spatialAxes).toBe('zyx');
     expect(m.output).toEqual({ kind: 'softmax2', lesionChannel: 1, classes: 2 });
+    expect(m.maxDroppedVoxels).toBe(5); // method.md's rule when the model names none
+  });
+
+  it("keeps a model's own smallest-lesion rule and refuses one that is not a whole number of voxels", () => {
+    expect(validateManifest({ ...good, maxDroppedVoxels: 9 }).maxDroppedVoxels).toBe(9);
+    expect(validateManifest({ ...good, maxDroppedVoxels: 0 }).maxDroppedVoxels).toBe(0);
+    for (const bad of [-1, 2.5, '9']) expect(() => validateManifest({ ...good, maxDroppedVoxels: bad })).toThrow("field 'maxDroppedVoxels'");
   });
 
   it('takes K-class softmax models with the lesion class among them, and one sigmoid logit', () => {

@@ -1,6 +1,7 @@
 // manifest.json, the description that sits beside every model in public/models/<name>/.
 // Validated on load; a bad manifest is refused with a message naming the field.
 import { guessRole, type ScanRole } from '../volume/roles.ts';
+import { DEFAULT_MAX_DROPPED_VOXELS } from '../lesions/analyse.ts';
 
 export type ModelFormat = 'onnx' | 'tfjs-layers' | 'tfjs-graph';
 /** softmax2: [background, lesion] logits; softmax: K class logits (\`classes\`), one of them the lesion class;
@@ -36,6 +37,9 @@ export interface ModelManifest {
   output: { kind: OutputKind; lesionChannel: number; classes: number };
   /** Lesion-probability threshold. */
   threshold: number;
+  /** The model's default for the smallest lesion: components of this many voxels or fewer are dropped (chosen on
+   * validation like the threshold; absent: method.md's 5). */
+  maxDroppedVoxels: number;
   /** Intermediate tensor used by Grad-CAM++ unless the user picks another. */
   gradCamLayer: string;
   receptiveFieldVoxels: number | null;
@@ -113,6 +117,8 @@ export function validateManifest(raw: unknown): ModelManifest {
   if (typeof threshold !== 'number' || !(threshold > 0 && threshold < 1)) {
     throw new ManifestError('threshold', 'must be a number in (0, 1)');
   }
+  const maxDroppedVoxels = m.maxDroppedVoxels ?? DEFAULT_MAX_DROPPED_VOXELS;
+  if (!Number.isInteger(maxDroppedVoxels) || (maxDroppedVoxels as number) < 0) throw new ManifestError('maxDroppedVoxels', 'must be a whole number of voxels (0 or more)');
   const sizeMultiple = m.sizeMultiple ?? 1;
   if (!Number.isInteger(sizeMultiple) || (sizeMultiple as number) < 1) throw new ManifestError('sizeMultiple', 'must be a positive integer');
   const windowSizeVoxels = positiveTriple(m, 'windowSizeVoxels', true);
@@ -141,6 +147,7 @@ export function validateManifest(raw: unknown): ModelManifest {
     spatialAxes,
     output: { kind, lesionChannel: lesionChannel as number, classes: channels as number },
     threshold,
+    maxDroppedVoxels: maxDroppedVoxels as number,
     gradCamLayer: str(m, 'gradCamLayer'),
     receptiveFieldVoxels: rf as number | null,
     provenance: str(m, 'provenance'),

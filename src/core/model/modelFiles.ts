@@ -4,6 +4,7 @@ import type { ReadModelFile } from './loadModel.ts';
 import type { ModelFormat } from './manifest.ts';
 import { decodeOnnx } from './onnx/proto.ts';
 import { onnxProblems, segmentationOutput } from './onnx/onnxGraph.ts';
+import { DEFAULT_MAX_DROPPED_VOXELS } from '../lesions/analyse.ts';
 
 /** The files as the user gave them, by name (no folders: a picked or dropped set of files). */
 export type ModelFiles = Map<string, Uint8Array>;
@@ -118,6 +119,7 @@ export function draftManifest(facts: ModelFileFacts, fileName: string): Record<s
     // a graph that ends in a Sigmoid outputs the probability already
     output: classes === 1 ? { kind: facts.outputOp === 'Sigmoid' ? 'probability' : 'sigmoid1', lesionChannel: 0 } : classes === 2 ? { kind: 'softmax2', lesionChannel: 1 } : { kind: 'softmax', classes, lesionChannel: 1 },
     threshold: 0.5,
+    maxDroppedVoxels: DEFAULT_MAX_DROPPED_VOXELS,
     gradCamLayer: '',
     receptiveFieldVoxels: null,
     provenance: `added by the user from ${facts.file}${facts.opset ? ` (ONNX opset ${facts.opset}${facts.producer ? `, made by ${facts.producer}` : ''})` : ''}`,
