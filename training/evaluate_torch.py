@@ -5,8 +5,8 @@
         --manifest public/models/dynunet/manifest.json
 
 The README's model table comes from the app's own runtime (evaluate-models.ts). This script mirrors the
-app's rules (18-connected components, components of 5 voxels or fewer dropped, or the manifest's maxDroppedVoxels, a ground-truth lesion detected
-at IoU >= 0.25 with the union of the predictions touching it, a prediction false below IoU 0.25 with the
+app's rules (18-connected components, components of the manifest's maxDroppedVoxels or fewer dropped (else 5),
+a ground-truth lesion detected at IoU >= 0.25 with the union of the predictions touching it, a prediction false below IoU 0.25 with the
 union of the lesions it touches) so the two can be compared case by case, and it gives a first figure for a
 model while the slow CPU evaluation in the app's runtime is still running.
 """

@@ -1,4 +1,4 @@
-"""Threshold on validation cases, ONNX export and a draft manifest for one trained model.
+"""Threshold and smallest lesion on validation cases, ONNX export and a draft manifest for one trained model.
 
     /usr/bin/python3 training/export_model.py --arch unet --ckpt training/checkpoints/unet/last.pt \
         --val training/data/val --out public/models/unet3d

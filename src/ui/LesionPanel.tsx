@@ -25,7 +25,6 @@ export function LesionPanel() {
   const precompute = useApp((s) => s.precompute);
   const model = useApp((s) => s.models.find((m) => m.name === s.segmentation?.modelName) ?? null);
   const review = model?.review ?? null;
-  const modelDrop = model?.defaultMaxDroppedVoxels ?? DEFAULT_MAX_DROPPED_VOXELS;
   const setSort = (lesionSort: { key: SortKey; desc: boolean }) => useApp.setState({ lesionSort });
   // a lesion picked in the viewer (or with N / P) brings its row into sight
   useEffect(() => {
@@ -70,7 +69,7 @@ export function LesionPanel() {
           onChange={(connectivity) => updateInstanceSettings({ connectivity })}
         />
         <label
-          title={`Lesions of this many voxels or fewer are dropped (${model?.title ?? 'this model'}'s default: ${modelDrop}, chosen with its threshold on its validation cases; the paper: ${DEFAULT_MAX_DROPPED_VOXELS})`}
+          title={`Lesions of this many voxels or fewer are dropped (${model?.title ?? 'this model'}'s default: ${model?.defaultMaxDroppedVoxels ?? DEFAULT_MAX_DROPPED_VOXELS}, chosen with its threshold on its validation cases; the paper: ${DEFAULT_MAX_DROPPED_VOXELS})`}
         >
           Drop ≤{' '}
           <input

@@ -1,6 +1,7 @@
 // Adding a model from files, and the added models' life in this browser: read the files, draft the manifest,
 // dry-run it in the worker, keep it (IndexedDB), list it beside the shipped ones, remove it.
 import { draftManifest, modelFileFacts, type ModelFiles } from '../core/model';
+import { DEFAULT_MAX_DROPPED_VOXELS } from '../core/lesions';
 import { getEngine } from '../engine/client';
 import { listLocalModels, localModelUrl, removeLocalModel, saveLocalModel, type LocalModel } from '../engine/localModels';
 import { useApp, type ModelDraft, type ModelEntry } from './store';
@@ -19,7 +20,7 @@ function entryOf(m: LocalModel): ModelEntry {
     title: `${manifest.name} (yours)`,
     manifestUrl: localModelUrl(m),
     defaultThreshold: manifest.threshold,
-    defaultMaxDroppedVoxels: manifest.maxDroppedVoxels,
+    defaultMaxDroppedVoxels: manifest.maxDroppedVoxels ?? DEFAULT_MAX_DROPPED_VOXELS,
     review: null,
     realData: null,
     heldOut: null,

@@ -1,4 +1,4 @@
-import { analyseCase, DEFAULT_MAX_DROPPED_VOXELS, type CaseAnalysis, type InstanceSettings, type Lesion } from '../core/lesions';
+import { analyseCase, type CaseAnalysis, type InstanceSettings, type Lesion } from '../core/lesions';
 import { getEngine, JobCancelled } from '../engine/client';
 import { openScan, useApp, type LesionSortKey, type ModelEntry, type Selection } from './store';
 import { cachedQuantities, explainSelected, resumePrecompute, stopPrecompute } from './explainActions';
@@ -27,7 +27,7 @@ export function selectModel(name: string): void {
 
 /** A model's own threshold and smallest-lesion rule (chosen on its validation cases), the user's connectivity. */
 export function withModelDefaults(s: InstanceSettings, m: ModelEntry): InstanceSettings {
-  return { ...s, threshold: m.defaultThreshold, maxDroppedVoxels: m.defaultMaxDroppedVoxels ?? DEFAULT_MAX_DROPPED_VOXELS };
+  return { ...s, threshold: m.defaultThreshold, maxDroppedVoxels: m.defaultMaxDroppedVoxels };
 }
 
 /** Runs the chosen model over the whole scan in the worker, with progress and cancel. */

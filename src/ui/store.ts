@@ -68,8 +68,8 @@ export interface ModelEntry {
   title: string;
   manifestUrl: string;
   defaultThreshold: number;
-  /** the model's smallest-lesion rule (components of this many voxels or fewer dropped); absent: method.md's 5 */
-  defaultMaxDroppedVoxels?: number;
+  /** the model's smallest-lesion rule: components of this many voxels or fewer are dropped (its manifest's, else method.md's 5) */
+  defaultMaxDroppedVoxels: number;
   /** peak-saliency review calibration measured on held-out cases (scripts/calibrate-review.ts), if any */
   review?: ReviewCalibration | null;
   /** figures on real MS patients from the app's own runtime (scripts/evaluate-models.ts --real), if evaluated */
