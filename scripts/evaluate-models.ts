@@ -1,6 +1,6 @@
 // Held-out evaluation of the shipped models through the app's own runtime (ONNX -> tfjs, cpu backend in
 // Node), with the app's own metrics; writes them into each manifest and public/models/index.json.
-// Usage: npx tsx scripts/evaluate-models.ts --cases training/data/test [--models unet3d,dynunet] [--limit 20]
+// Usage: npx tsx scripts/evaluate-models.ts --cases training/data/test [--models unet3d,dynunet] [--limit 20] [--region R]
 //        npx tsx scripts/evaluate-models.ts --cases ../shared/data/open-ms/mni/patient07 --real
 //          (real patients: t1.nii.gz is accepted for the T1 channel, a case folder itself as --cases; the
 //           figures go to the manifest's 'realData'; skipped with a message when the folder is absent)
@@ -13,7 +13,7 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend, loadSegmentationModel } from '../src/core/model';
 import { decodeOnnx } from '../src/core/model/onnx/proto';
 import { analyseCase, DEFAULT_MAX_DROPPED_VOXELS } from '../src/core/lesions';
-import { arg, caseDirs as listCases, folderReader, readCase, segmentCase, writeModelIndex } from './heldOut';
+import { arg, caseDirs as listCases, folderReader, keepRegion, readCase, REGIONS, segmentCase, writeModelIndex, type Region } from './heldOut';
 import { PIPELINE_VERSION } from '../src/core/pipeline';
 
 const MODELS_DIR = 'public/models';
@@ -36,22 +36,10 @@ function resolveGradCamLayer(dir: string): void {
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(xs.length, 1);
 
 const REAL = process.argv.includes('--real');
-// --hemisphere left|right: score only that half (world x < 0 is left): the other half of a real case may
-// have trained the model (training/README.md), so only the unseen half is reported
-const HEMISPHERE = arg('--hemisphere', '');
-
-/** Zeroes what lies outside the scored hemisphere, in place. */
-function keepHemisphere(grid: { dims: number[]; voxToMm: readonly number[] }, ...maps: Float32Array[]) {
-  const [nx, ny] = grid.dims;
-  const m = grid.voxToMm;
-  for (let v = 0; v < maps[0].length; v++) {
-    const i = v % nx;
-    const j = Math.floor(v / nx) % ny;
-    const k = Math.floor(v / nx / ny);
-    const x = m[0] * i + m[1] * j + m[2] * k + m[3];
-    if ((HEMISPHERE === 'left') !== (x < 0)) for (const map of maps) map[v] = 0;
-  }
-}
+// --region left|right|right-anterior|right-posterior: score only that part (heldOut.ts inRegion). The left
+// half of patient07 trains the U-Net; right-anterior validates; right-posterior is the reported test.
+const REGION = arg('--region', '') as Region | '';
+if (REGION && !REGIONS.includes(REGION)) throw new Error(`--region ${REGION}: one of ${REGIONS.join(', ')}`);
 const CITATION = 'Lesjak et al., Neuroinformatics 2018, doi 10.1007/s12021-017-9348-7 (CC-BY)';
 
 async function evaluate(name: string, caseDirs: string[], casesRoot: string) {
@@ -65,7 +53,7 @@ async function evaluate(name: string, caseDirs: string[], casesRoot: string) {
   const cacheDir = join('training/eval', name, REAL ? 'real' : '');
   mkdirSync(cacheDir, { recursive: true });
   for (const c of caseDirs) {
-    const cacheFile = join(cacheDir, `${c.split('/').filter(Boolean).pop()}${HEMISPHERE ? `-${HEMISPHERE}` : ''}.json`);
+    const cacheFile = join(cacheDir, `${c.split('/').filter(Boolean).pop()}${REGION ? `-${REGION}` : ''}.json`);
     const cached = existsSync(cacheFile) ? JSON.parse(readFileSync(cacheFile, 'utf8')) : null;
     if (cached && cached.modelHash === modelHash && cached.threshold === m.threshold && (cached.maxDroppedVoxels ?? DEFAULT_MAX_DROPPED_VOXELS) === m.maxDroppedVoxels && cached.pipeline === PIPELINE_VERSION) {
       rows.push(cached.row);
@@ -73,7 +61,7 @@ async function evaluate(name: string, caseDirs: string[], casesRoot: string) {
     }
     const scan = readCase(c);
     const { probability: p } = await segmentCase(model, scan);
-    if (HEMISPHERE) keepHemisphere(scan.flair, p, scan.mask!.data);
+    if (REGION) keepRegion(scan.flair, REGION, p, scan.mask!.data);
     const a = analyseCase(scan.flair, p, { threshold: m.threshold, connectivity: 18, maxDroppedVoxels: m.maxDroppedVoxels }, scan.mask!.data);
     const gt = a.groundTruth!;
     const lw = gt.match.lesionwise;
@@ -85,14 +73,23 @@ async function evaluate(name: string, caseDirs: string[], casesRoot: string) {
   const metrics: Record<string, number | string> = {};
   for (const k of Object.keys(rows[0])) metrics[k] = +mean(rows.map((r) => r[k])).toFixed(4);
   metrics.cases = rows.length;
-  const half = HEMISPHERE ? `, ${HEMISPHERE} hemisphere only (the other half trained the model)` : '';
+  const why: Record<string, string> = {
+    right: 'the left hemisphere trained the models',
+    'right-posterior': 'the left hemisphere trained the models, right-anterior chose the threshold, the smallest lesion and the U-Net\'s checkpoint',
+    'right-anterior': 'the validation part',
+  };
+  const half = REGION ? `, ${REGION} only (${why[REGION] ?? 'the scored part'})` : '';
   const data = REAL ? `real MS patients (${casesRoot.split('/').filter(Boolean).slice(-2).join('/')}${half}, expert consensus masks; ${CITATION})` : `held-out synthetic cases${half}`;
   metrics.evaluatedWith = `LesionLens runtime (ONNX -> tfjs ${tf.version_core}, ${tf.getBackend()} backend), ${data}, threshold ${m.threshold}, 18-connectivity, lesions > ${m.maxDroppedVoxels} voxels, lesion-wise IoU >= 0.25`;
   const manifestPath = join(dir, 'manifest.json');
   const raw = JSON.parse(readFileSync(manifestPath, 'utf8'));
-  if (REAL) raw.realData = metrics;
-  else raw.metrics = metrics;
-  writeFileSync(manifestPath, JSON.stringify(raw, null, 2) + '\n');
+  // a validation part is printed, never written as the model's reported figure
+  if (REGION.endsWith('-anterior')) console.log(`${name}: ${REGION} is a validation part; the manifest is left as it is`);
+  else {
+    if (REAL) raw.realData = metrics;
+    else raw.metrics = metrics;
+    writeFileSync(manifestPath, JSON.stringify(raw, null, 2) + '\n');
+  }
   model.dispose();
   return { name, title: raw.title ?? name, threshold: m.threshold, metrics, bytes: readFileSync(join(dir, m.file)).length };
 }

@@ -28,6 +28,35 @@ export function readCase(dir: string): LoadedCase {
   return loadCase({ flair: read('flair.nii.gz'), mprage: read(t1), mask: read('lesions.nii.gz') });
 }
 
+// patient07's right hemisphere (no model trains on it) is split at this coronal plane, world y in mm:
+// anterior = validation, posterior = the reported test. No lesion of its consensus mask crosses it.
+// training/data.py region_mask has the same rule.
+export const CORONAL_SPLIT_Y_MM = -14.5;
+export const REGIONS = ['left', 'right', 'right-anterior', 'right-posterior'] as const;
+export type Region = (typeof REGIONS)[number];
+
+/** Whether a point (world RAS mm) lies in the region: x < 0 is left; '-anterior' is y >= the split plane. */
+export function inRegion(region: Region, xMm: number, yMm: number): boolean {
+  const side = region.startsWith('left') ? xMm < 0 : xMm >= 0;
+  if (region.endsWith('-anterior')) return side && yMm >= CORONAL_SPLIT_Y_MM;
+  if (region.endsWith('-posterior')) return side && yMm < CORONAL_SPLIT_Y_MM;
+  return side;
+}
+
+/** Zeroes, in place, what lies outside the region (voxel centres through the grid's affine). */
+export function keepRegion(grid: { dims: number[]; voxToMm: readonly number[] }, region: Region, ...maps: Float32Array[]) {
+  const [nx, ny] = grid.dims;
+  const m = grid.voxToMm;
+  for (let v = 0; v < maps[0].length; v++) {
+    const i = v % nx;
+    const j = Math.floor(v / nx) % ny;
+    const k = Math.floor(v / nx / ny);
+    const x = m[0] * i + m[1] * j + m[2] * k + m[3];
+    const y = m[4] * i + m[5] * j + m[6] * k + m[7];
+    if (!inRegion(region, x, y)) for (const map of maps) map[v] = 0;
+  }
+}
+
 /** The lesion probability on the scan grid and the model-grid input, through the app's one pipeline. */
 export async function segmentCase(model: SegmentationModel, scan: LoadedCase) {
   const { input, probability } = await segmentScan([scan.flair.data, scan.mprage.data], scan.flair, model.manifest, windowPredictor(model));

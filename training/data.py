@@ -105,9 +105,32 @@ class PatchSampler:
         return np.ascontiguousarray(x), np.ascontiguousarray(y)
 
 
-def hemisphere_mask(case_dir, side, shape_zyx):
-    """1 where a voxel's centre lies in the `side` hemisphere (world x < 0 is left, RAS), else 0; [z, y, x]."""
+# patient07's right hemisphere, the one no model trains on, is split at this coronal plane (world y, mm):
+# anterior = validation (threshold, lesion size, checkpoint), posterior = the reported test. No lesion of the
+# consensus mask crosses it (the right hemisphere's lesions end at y = -18 mm behind and start at -11 in front).
+CORONAL_SPLIT_Y_MM = -14.5
+REGIONS = ('left', 'right', 'right-anterior', 'right-posterior')
+
+
+def region_mask(case_dir, region, shape_zyx):
+    """1 where a voxel's centre lies in `region` (world RAS mm: x < 0 is left; '-anterior' adds
+    y >= CORONAL_SPLIT_Y_MM, '-posterior' y < it), else 0; [z, y, x]. scripts/heldOut.ts has the same rule."""
+    if region not in REGIONS:
+        raise ValueError(f'unknown region {region!r} (one of {", ".join(REGIONS)})')
     affine = load_ras(os.path.join(case_dir, 'flair.nii.gz')).affine
     k, j, i = np.meshgrid(*[np.arange(n) for n in shape_zyx], indexing='ij')
-    x = affine[0, 0] * i + affine[0, 1] * j + affine[0, 2] * k + affine[0, 3]
-    return ((x < 0) if side == 'left' else (x >= 0)).astype(np.float32)
+    world = [affine[r, 0] * i + affine[r, 1] * j + affine[r, 2] * k + affine[r, 3] for r in range(2)]
+    inside = (world[0] < 0) if region.startswith('left') else (world[0] >= 0)
+    if region.endswith('-anterior'):
+        inside &= world[1] >= CORONAL_SPLIT_Y_MM
+    elif region.endswith('-posterior'):
+        inside &= world[1] < CORONAL_SPLIT_Y_MM
+    return inside.astype(np.float32)
+
+
+def case_with_region(spec):
+    """'DIR' or 'DIR@region' (e.g. ../shared/data/open-ms/mni/patient07@right-anterior) -> (case dirs, region or None)."""
+    root, _, region = spec.partition('@')
+    if region and region not in REGIONS:
+        raise SystemExit(f'{spec}: unknown region {region!r} (one of {", ".join(REGIONS)})')
+    return list_cases(root), region or None

@@ -17,7 +17,7 @@ import os
 import numpy as np
 import torch
 
-from data import hemisphere_mask, list_cases, load_case
+from data import REGIONS, list_cases, load_case, region_mask
 from infer import lesion_probability
 from metrics import MAX_DROPPED_VOXELS, case_metrics, instances
 from models import build_model
@@ -35,7 +35,7 @@ def main():
     p.add_argument('--window', type=int, default=96)
     p.add_argument('--threads', type=int, default=1)
     p.add_argument('--manifest', help="write the means into this manifest as 'pytorchCrossCheck'")
-    p.add_argument('--hemisphere', choices=['left', 'right'], help='score only this half (world x < 0 is left)')
+    p.add_argument('--region', choices=REGIONS, help='score only this part of each case (data.region_mask: world x < 0 is left)')
     a = p.parse_args()
     torch.set_num_threads(a.threads)
     drop = a.max_dropped_voxels
@@ -51,8 +51,8 @@ def main():
     for d in list_cases(a.cases):
         image, label = load_case(d)
         prob = lesion_probability(model, image, a.window)
-        if a.hemisphere:
-            keep = hemisphere_mask(d, a.hemisphere, label.shape)
+        if a.region:
+            keep = region_mask(d, a.region, label.shape)
             prob, label = prob * keep, label * keep
         row = case_metrics(instances(prob, a.threshold, drop), label > 0)
         rows.append(row)

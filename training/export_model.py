@@ -11,10 +11,11 @@ import json
 import os
 import re
 
+import numpy as np
 import torch
-from data import list_cases, load_case
+from data import case_with_region, list_cases, load_case, region_mask
 from infer import lesion_probability
-from metrics import choose_postprocessing
+from metrics import case_metrics, choose_postprocessing, instances
 from models import build_model
 
 # the module whose output is the default Grad-CAM++ layer: a decoder layer at half the input resolution
@@ -22,18 +23,34 @@ GRADCAM_MODULE = {'unet': 'up1', 'dynunet': 'dec1', 'swin_unetr': 'dec2'}
 TITLES = {'unet': '3D U-Net', 'dynunet': 'nnU-Net-style dynamic U-Net', 'swin_unetr': 'Swin UNETR'}
 
 
-def validation_probabilities(model, val_dirs, window):
+def validation_probabilities(model, val_cases, window):
+    """val_cases: (case dir, region or None); a region scores only that part of the case (data.region_mask)."""
     probs, gts = [], []
-    for d in val_dirs:
+    for d, region in val_cases:
         image, label = load_case(d)
-        probs.append(lesion_probability(model, image, window))
+        prob = lesion_probability(model, image, window)
+        if region:
+            keep = region_mask(d, region, label.shape)
+            prob, label = prob * keep, label * keep
+        probs.append(prob)
         gts.append(label > 0)
     return probs, gts
 
 
-def postprocessing_text(threshold, drop, n_cases, val, score):
+def validation_weights(val_cases):
+    """Parts of real patients (DIR@region) count as much, together, as all generated cases together: a
+    generated validation set alone chose against the real patient (training/README.md, section 3)."""
+    real = [region is not None for _, region in val_cases]
+    n_real, n_gen = sum(real), len(real) - sum(real)
+    if not n_real or not n_gen:
+        return [1.0] * len(val_cases)
+    return [0.5 / n_real if r else 0.5 / n_gen for r in real]
+
+
+def postprocessing_text(threshold, drop, n_cases, val, score, weighted):
+    mean = 'mean (the real part weighs as much as the generated cases together)' if weighted else 'mean'
     return (f"Threshold {threshold} and lesions > {drop} voxels chosen on {n_cases} validation cases ({val}): "
-            f"the highest nDSC, and within 0.005 of it the highest lesion F1 (nDSC {score['nDSC']}, F1 {score['F1']}).")
+            f"the highest {mean} nDSC, and within 0.005 of it the highest lesion F1 (nDSC {score['nDSC']}, F1 {score['F1']}).")
 
 
 def main():
@@ -53,12 +70,19 @@ def main():
     model.load_state_dict(state['model'])
     model.eval()
 
-    # --val may list several folders (comma-separated): e.g. realistic cases on held-out real masks and
-    # cases of the original generator, so the threshold serves both
-    val_dirs = [d for root in a.val.split(',') for d in list_cases(root)]
-    threshold, drop, curve, score = choose_postprocessing(*validation_probabilities(model, val_dirs, a.window))
+    # --val may list several folders (comma-separated): e.g. realistic cases on held-out real masks, cases of
+    # the original generator and the validation part of a real patient (DIR@right-anterior), so the choice serves all
+    val_cases = [(d, region) for spec in a.val.split(',') for ds, region in [case_with_region(spec)] for d in ds]
+    weights = validation_weights(val_cases)
+    probs, gts = validation_probabilities(model, val_cases, a.window)
+    threshold, drop, curve, score = choose_postprocessing(probs, gts, weights=weights)
     print(f'threshold {threshold}, lesions > {drop} voxels, {score} (validation nDSC by threshold: {curve})', flush=True)
-    chosen = postprocessing_text(threshold, drop, len(val_dirs), a.val, score)
+    for part, cases in (('real parts', [i for i, (_, r) in enumerate(val_cases) if r]),
+                        ('generated', [i for i, (_, r) in enumerate(val_cases) if not r])):
+        if cases:
+            rows = [case_metrics(instances(probs[i], threshold, drop), gts[i]) for i in cases]
+            print(f'  {part} ({len(cases)}): ' + ' '.join(f"{k} {np.mean([r[k] for r in rows]):.3f}" for k in rows[0]), flush=True)
+    chosen = postprocessing_text(threshold, drop, len(val_cases), a.val, score, len(set(weights)) > 1)
     if a.choose_only:
         path = os.path.join(a.out, 'manifest.json')
         with open(path) as f:
@@ -86,7 +110,9 @@ def main():
                        f" ({args.get('realistic_weight', 1) if args.get('data') else 1:.0%} of patches)")
     if args.get('real_case'):
         sources.append(f"{args.get('real_case_weight', 0.2):.0%} of patches from the {args.get('real_case_keep', 'left')} hemisphere of one "
-                       f"real MS patient ({os.path.basename(os.path.normpath(args['real_case']))}, Lesjak et al. 2018, CC-BY; the other half never seen)")
+                       f"real MS patient ({os.path.basename(os.path.normpath(args['real_case']))}, Lesjak et al. 2018, CC-BY; the other half never seen)"
+                       + (f", {args['real_case_paint']:.0%} of them with other patients' masks painted in (training/paint_real.py)"
+                          if args.get('real_case_paint') else ''))
     loss = 'Dice + focal loss' + (f" + lesion-wise Dice (weight {args['lesion_wise_weight']:g})" if args.get('lesion_wise_weight') else '')
     init = f" Started from {args['init']}." if args.get('init') else ''
     trained_on = ' and '.join(sources) if len(sources) < 3 else ', '.join(sources[:-1]) + ' and ' + sources[-1]

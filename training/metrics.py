@@ -7,12 +7,14 @@ STRUCTURE_18 = ndimage.generate_binary_structure(3, 2)
 MAX_DROPPED_VOXELS = 5
 
 
-def ndsc(pred, gt, r=0.001):
+def ndsc(pred, gt, r=0.001, total_voxels=None):
+    """total_voxels: the whole volume's voxel count when pred and gt are a crop of it (k depends on it)."""
     tp = np.logical_and(pred, gt).sum()
     fp = np.logical_and(pred, ~gt).sum()
     fn = np.logical_and(~pred, gt).sum()
     n_gt = gt.sum()
-    k = 1.0 if n_gt == 0 else (1 - r) * n_gt / (r * (gt.size - n_gt))
+    size = gt.size if total_voxels is None else total_voxels
+    k = 1.0 if n_gt == 0 else (1 - r) * n_gt / (r * (size - n_gt))
     d = 2 * tp + fn + k * fp
     return 1.0 if d == 0 else 2 * tp / d
 
@@ -25,29 +27,35 @@ def instances(prob, threshold, max_dropped_voxels=MAX_DROPPED_VOXELS):
     return keep[labels]
 
 
-def iou_with_touched(a_labels, a_id, b_labels):
-    inside = a_labels == a_id
-    touched = np.unique(b_labels[inside])
-    touched = touched[touched > 0]
-    if len(touched) == 0:
-        return 0.0
-    union_b = np.isin(b_labels, touched)
-    inter = np.logical_and(inside, union_b).sum()
-    return inter / (inside.sum() + union_b.sum() - inter)
+def matched_iou(a_labels, n_a, b_labels, n_b):
+    """For each component i of a: the IoU of i with the union of the b components it touches (0 when none),
+    as the app's lesion-wise rule. From one table of overlaps: b's components are disjoint, so the
+    intersection is the overlap summed over the touched ones."""
+    both = (a_labels > 0) & (b_labels > 0)
+    pair = a_labels[both].astype(np.int64) * (n_b + 1) + b_labels[both]
+    keys, counts = np.unique(pair, return_counts=True)
+    ia, ib = keys // (n_b + 1), keys % (n_b + 1)
+    size_a = np.bincount(a_labels.reshape(-1), minlength=n_a + 1)
+    size_b = np.bincount(b_labels.reshape(-1), minlength=n_b + 1)
+    inter = np.bincount(ia, weights=counts, minlength=n_a + 1)
+    union_b = np.bincount(ia, weights=size_b[ib], minlength=n_a + 1)
+    union = size_a + union_b - inter
+    iou = np.where(union_b > 0, inter / np.maximum(union, 1), 0.0)
+    return iou[1:]
 
 
-def case_metrics(pred, gt, iou_threshold=0.25):
+def case_metrics(pred, gt, iou_threshold=0.25, total_voxels=None):
     tp = np.logical_and(pred, gt).sum()
     dice = 1.0 if pred.sum() + gt.sum() == 0 else 2 * tp / (pred.sum() + gt.sum())
     p_labels, n_pred = ndimage.label(pred, structure=STRUCTURE_18)
     g_labels, n_gt = ndimage.label(gt, structure=STRUCTURE_18)
-    detected = sum(iou_with_touched(g_labels, i, p_labels) >= iou_threshold for i in range(1, n_gt + 1))
-    false_pred = sum(iou_with_touched(p_labels, i, g_labels) < iou_threshold for i in range(1, n_pred + 1))
+    detected = int((matched_iou(g_labels, n_gt, p_labels, n_pred) >= iou_threshold).sum())
+    false_pred = int((matched_iou(p_labels, n_pred, g_labels, n_gt) < iou_threshold).sum())
     tpr = 1.0 if n_gt == 0 else detected / n_gt
     fdr = 0.0 if n_pred == 0 else false_pred / n_pred
     f1 = 0.0 if tpr + (1 - fdr) == 0 else 2 * tpr * (1 - fdr) / (tpr + 1 - fdr)
-    return {'dice': float(dice), 'nDSC': float(ndsc(pred, gt)), 'TPR': float(tpr), 'FDR': float(fdr),
-            'FNR': float(1 - tpr), 'F1': float(f1),
+    return {'dice': float(dice), 'nDSC': float(ndsc(pred, gt, total_voxels=total_voxels)), 'TPR': float(tpr),
+            'FDR': float(fdr), 'FNR': float(1 - tpr), 'F1': float(f1),
             'lesions': int(n_pred), 'falseLesions': int(false_pred), 'gtLesions': int(n_gt)}
 
 
@@ -55,18 +63,33 @@ THRESHOLDS = np.round(np.arange(0.1, 0.91, 0.05), 2)
 DROPPED_VOXELS = (5, 7, 9, 11, 14, 19)
 
 
-def choose_postprocessing(probs, gts, tie=0.005):
+def _crop_to_candidates(prob, gt, lowest):
+    """The box around every voxel any candidate threshold or the truth marks: components and scores are
+    the same inside it (nDSC gets the whole volume's size)."""
+    on = np.argwhere((prob >= lowest) | gt)
+    if not len(on):
+        return prob[:1, :1, :1], gt[:1, :1, :1]
+    s = tuple(slice(lo, hi + 1) for lo, hi in zip(on.min(0), on.max(0)))
+    return prob[s], gt[s]
+
+
+def choose_postprocessing(probs, gts, tie=0.005, weights=None):
     """Threshold and minimum lesion size on validation cases.
 
     The rule: the highest mean nDSC over (threshold, dropped size); among pairs within `tie` of it, the highest
     mean lesion F1 (then the higher nDSC). nDSC alone would leave the size at the app's default, since a few small
     false lesions hardly move a voxel score, while to a reader each one is a lesion to check.
+    weights: one per case (the means are weighted; default equal), e.g. so that a real validation part
+    counts as much as all generated cases together.
     """
+    w = np.ones(len(probs)) if weights is None else np.asarray(weights, float)
+    w = w / w.sum()
+    crops = [(*_crop_to_candidates(p, g, THRESHOLDS.min()), g.size) for p, g in zip(probs, gts)]
     table = []
     for drop in DROPPED_VOXELS:
         for t in THRESHOLDS:
-            rows = [case_metrics(instances(p, t, drop), g) for p, g in zip(probs, gts)]
-            table.append((float(t), drop, float(np.mean([r['nDSC'] for r in rows])), float(np.mean([r['F1'] for r in rows]))))
+            rows = [case_metrics(instances(p, t, drop), g, total_voxels=n) for p, g, n in crops]
+            table.append((float(t), drop, float(np.dot(w, [r['nDSC'] for r in rows])), float(np.dot(w, [r['F1'] for r in rows]))))
     best_ndsc = max(r[2] for r in table)
     t, drop, score, f1 = max((r for r in table if r[2] >= best_ndsc - tie), key=lambda r: (r[3], r[2]))
     curve = {str(r[0]): round(r[2], 4) for r in table if r[1] == drop}

@@ -19,8 +19,9 @@ import numpy as np
 import torch
 
 from models import build_model
-from data import PatchSampler, crop_to_brain, hemisphere_mask, list_cases, load_case
+from data import PatchSampler, crop_to_brain, list_cases, load_case, region_mask
 from synth_real import TEST_MASKS, VALIDATION_MASKS, Anatomy, MixedSampler, RealisticSampler, load_masks_on
+from paint_real import PaintedRealSampler, load_mask_bank
 from losses import dice_focal_loss, lesion_regions, lesion_wise_dice_loss
 
 
@@ -36,6 +37,9 @@ def parse():
     p.add_argument('--real-case-keep', default='left', choices=['left', 'right'],
                    help='the hemisphere that trains (world x < 0 is left); the other is zeroed and never seen')
     p.add_argument('--real-case-weight', type=float, default=0.2)
+    p.add_argument('--real-case-paint', type=float, default=0.0,
+                   help='share of the real case\'s patches with other patients\' lesion masks painted into its training '
+                        'half (paint_real.py; needs --real-masks); 0 = its own lesions only')
     p.add_argument('--out', required=True)
     p.add_argument('--steps', type=int, default=3000)
     p.add_argument('--patch', type=int, default=64)
@@ -93,10 +97,18 @@ def main():
         weights.append(a.realistic_weight if a.data else 1)
     if a.real_case:
         image, label = load_case(a.real_case)     # z-scored over the whole brain, as the app does
-        keep = hemisphere_mask(a.real_case, a.real_case_keep, label.shape)
-        image, label = image * keep, label * keep
-        print(f'real case {a.real_case}: {a.real_case_keep} hemisphere only ({int(label.sum())} lesion voxels)', flush=True)
-        samplers.append(PatchSampler([crop_to_brain(image, label)], (a.patch,) * 3, a.lesion_fraction, rng))
+        keep = region_mask(a.real_case, a.real_case_keep, label.shape)
+        print(f'real case {a.real_case}: {a.real_case_keep} hemisphere only ({int((label * keep).sum())} lesion voxels)', flush=True)
+        if a.real_case_paint > 0:
+            if not a.real_masks:
+                raise SystemExit('--real-case-paint needs --real-masks')
+            bank = load_mask_bank(a.real_masks, label.shape, exclude=TEST_MASKS + VALIDATION_MASKS)
+            print(f'{a.real_case_paint:.0%} of its patches with painted lesions of {len(bank)} masks', flush=True)
+            samplers.append(PaintedRealSampler(a.real_case, keep, bank, (a.patch,) * 3, a.lesion_fraction, rng,
+                                               paint=a.real_case_paint))
+        else:
+            image, label = image * keep, label * keep
+            samplers.append(PatchSampler([crop_to_brain(image, label)], (a.patch,) * 3, a.lesion_fraction, rng))
         weights = [w * (1 - a.real_case_weight) for w in weights] + [a.real_case_weight]
     sampler = MixedSampler(samplers, weights, rng)
 
