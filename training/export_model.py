@@ -39,7 +39,7 @@ def validation_probabilities(model, val_cases, window):
 
 def validation_weights(val_cases):
     """Parts of real patients (DIR@region) count as much, together, as all generated cases together: a
-    generated validation set alone chose against the real patient (training/README.md, section 3)."""
+    generated validation set alone chose against the real patient (training/README.md, section 1d)."""
     real = [region is not None for _, region in val_cases]
     n_real, n_gen = sum(real), len(real) - sum(real)
     if not n_real or not n_gen:

@@ -17,12 +17,9 @@ import os
 
 import numpy as np
 import torch
-from scipy import ndimage
 
-from data import PatchSampler, load_zyx, t1_path
-from synth_real import _gaussian_blur, _kmeans_1d, _smooth_field
-
-STRUCTURE_18 = ndimage.generate_binary_structure(3, 2)
+from data import PatchSampler, load_zyx, t1_path, zscore_nonzero
+from synth_real import _gaussian_blur, _kmeans_1d, _smooth_field, flat_components
 
 
 def load_mask_bank(folder, shape_zyx, exclude):
@@ -36,11 +33,7 @@ def load_mask_bank(folder, shape_zyx, exclude):
         m = load_zyx(os.path.join(folder, f)) > 0
         if m.shape != tuple(shape_zyx):
             raise SystemExit(f'{f}: grid {m.shape} is not the patient\'s {tuple(shape_zyx)}')
-        labels, n = ndimage.label(m, structure=STRUCTURE_18)
-        flat = labels.reshape(-1)
-        idx = np.flatnonzero(flat)
-        order = np.argsort(flat[idx], kind='stable')
-        bank.append((name, np.split(idx[order], np.cumsum(np.bincount(flat[idx], minlength=n + 1)[1:])[:-1])))
+        bank.append((name, flat_components(m)[1]))
     return bank
 
 
@@ -53,8 +46,8 @@ class PaintedRealSampler(PatchSampler):
         label = (load_zyx(os.path.join(case_dir, 'lesions.nii.gz')) > 0).astype(np.uint8)
         brain = flair != 0
         self.raw = np.stack([flair, t1])
-        # whole-brain z-score of the unpainted scan, as data.load_case and the app
-        self.stats = [(float(c[brain].mean()), float(c[brain].std())) for c in self.raw]
+        # whole-brain z-score of the unpainted scan, as data.zscore_nonzero (each channel over its own non-zero voxels)
+        self.stats = [(float(c[c != 0].mean()), float(c[c != 0].std())) for c in self.raw]
         keep = keep > 0
         self.region = keep & brain
         # tissue from the T1 (WM brightest): CSF voxels never take a painted lesion
@@ -71,7 +64,7 @@ class PaintedRealSampler(PatchSampler):
         self.paint = paint
         self.margin = margin
         self.shape = np.array(label.shape)
-        region_image = np.stack([(c - m) / max(s, 1e-6) * self.region for c, (m, s) in zip(self.raw, self.stats)])
+        region_image = np.stack([zscore_nonzero(c) for c in self.raw]) * self.region
         super().__init__([(region_image.astype(np.float32), self.label)], patch, lesion_fraction, rng)
         self.region_voxels = np.flatnonzero(self.region.reshape(-1))[::53]
         self.real_lesion_voxels = np.flatnonzero(self.label.reshape(-1))
@@ -80,7 +73,7 @@ class PaintedRealSampler(PatchSampler):
         """1-3 masks of the bank, each mirrored left-right at random; the components that fall (90 % or
         more of their voxels) on paintable tissue of the training region, cut to it."""
         r = self.rng
-        nz, ny, nx = self.shape
+        nx = self.shape[2]
         ok = self.paintable.reshape(-1)
         comps = []
         for m in r.choice(len(self.bank), size=int(r.choice([1, 2, 3], p=[0.5, 0.35, 0.15])), replace=False):

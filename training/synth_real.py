@@ -18,6 +18,8 @@ import torch
 import torch.nn.functional as F
 from scipy import ndimage
 
+from metrics import STRUCTURE_18
+
 TEMPLATE = '/usr/share/mricron/templates/ch2bet.nii.gz'
 
 # Masks never used for training. patient07 is the real test patient (its images are in mni/patient07);
@@ -76,13 +78,18 @@ def load_masks_on(anatomy, folder, names=None, exclude=()):
         on = np.zeros(vox.shape[1], bool)
         on[ok] = src[vox[0, ok], vox[1, ok], vox[2, ok]]
         on &= anatomy.brain.reshape(-1)
-        labels, n = ndimage.label(on.reshape(anatomy.shape), structure=ndimage.generate_binary_structure(3, 2))
-        flat = labels.reshape(-1)
-        idx = np.flatnonzero(flat)
-        order = np.argsort(flat[idx], kind='stable')
-        comps = np.split(idx[order], np.cumsum(np.bincount(flat[idx], minlength=n + 1)[1:])[:-1])
+        idx, comps = flat_components(on.reshape(anatomy.shape))
         out.append((name, idx, comps))
     return out
+
+
+def flat_components(mask):
+    """A binary mask's flat voxel indices and its 18-connected components, each an array of flat indices."""
+    labels, n = ndimage.label(mask, structure=STRUCTURE_18)
+    flat = labels.reshape(-1)
+    idx = np.flatnonzero(flat)
+    order = np.argsort(flat[idx], kind='stable')
+    return idx, np.split(idx[order], np.cumsum(np.bincount(flat[idx], minlength=n + 1)[1:])[:-1])
 
 
 def _smooth_field(shape, rng, sd, coarse=4):
