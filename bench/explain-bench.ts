@@ -7,7 +7,9 @@
 // Defaults are the full workload (all lesions, N = 50, everything timed), which is for GPUs; on a CPU
 // use e.g. --lesions 3 --budget 8 --segment off (times per explanation are then extrapolated).
 // Backend 'cpu-tfjs' is the cpu backend with tfjs's stock kernels (before ours); 'cpu-js' the cpu backend with
-// our JavaScript kernels only (no WebAssembly convolutions, no fused channels-first conv or PReLU).
+// our JavaScript kernels only (no WebAssembly convolutions, no fused channels-first conv or PReLU); 'cpu-fresh'
+// the cpu backend with all our kernels but a fresh array for every output (before cpuArrays.ts). A name may repeat
+// (--backends cpu-fresh,cpu,cpu-fresh,cpu) for a before/after from one run.
 // webgpu in Node is Dawn; here on SwiftShader (software): correct, not a GPU speed.
 import { readFile, writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
@@ -28,6 +30,7 @@ const tf = await import('@tensorflow/tfjs');
 const { initBackend, setFastCpuKernels } = await import('../src/core/model/index.ts');
 const { setWasmKernels } = await import('../src/core/model/wasmConv.ts');
 const { setFusedCpuOps } = await import('../src/core/model/cpuFused.ts');
+const { setArrayReuse } = await import('../src/core/model/cpuArrays.ts');
 const w = await import('../src/bench/workload.ts');
 
 const root = resolve(import.meta.dirname, '..');
@@ -42,14 +45,16 @@ const report: import('../src/bench/workload.ts').BenchReport = {
   config, backends: [],
 };
 for (const name of backends) {
-  const stock = name === 'cpu-tfjs', js = name === 'cpu-js';
-  const info = await initBackend([stock || js ? 'cpu' : name]).catch((e: Error) => (console.log(`${name}: unavailable (${e.message})`), null));
+  const stock = name === 'cpu-tfjs', js = name === 'cpu-js', fresh = name === 'cpu-fresh';
+  const info = await initBackend([stock || js || fresh ? 'cpu' : name]).catch((e: Error) => (console.log(`${name}: unavailable (${e.message})`), null));
   if (!info) continue;
   setFastCpuKernels(!stock);
   setWasmKernels(!stock && !js);
   setFusedCpuOps(!stock && !js);
+  setArrayReuse(!stock && !js && !fresh);
   if (stock) info.adapter = 'CPU (JavaScript), tfjs stock kernels';
   if (js) info.adapter = 'CPU (JavaScript), our JavaScript kernels';
+  if (fresh) info.adapter += ', a fresh array per output';
   const readModel = async (p: string) => new Uint8Array(await readFile(resolve(root, 'public/models/unet3d', p)));
   report.backends.push(await w.runBackendWorkload({ backend: info, readModel, demo, log: (l) => console.error(l) }, config));
 }

@@ -15,7 +15,7 @@ import numpy as np
 import torch
 from data import case_with_region, list_cases, load_case, region_mask
 from infer import lesion_probability
-from metrics import case_metrics, choose_postprocessing, instances
+from metrics import MAX_FDR, case_metrics, choose_postprocessing, instances
 from models import build_model
 
 # the module whose output is the default Grad-CAM++ layer: a decoder layer at half the input resolution
@@ -50,7 +50,8 @@ def validation_weights(val_cases):
 def postprocessing_text(threshold, drop, n_cases, val, score, weighted):
     mean = 'mean (the real part weighs as much as the generated cases together)' if weighted else 'mean'
     return (f"Threshold {threshold} and lesions > {drop} voxels chosen on {n_cases} validation cases ({val}): "
-            f"the highest {mean} nDSC, and within 0.005 of it the highest lesion F1 (nDSC {score['nDSC']}, F1 {score['F1']}).")
+            f"among pairs with {mean} lesion FDR <= {MAX_FDR}, the highest {mean} nDSC, and within 0.005 of it the highest "
+            f"lesion F1 (nDSC {score['nDSC']}, F1 {score['F1']}, FDR {score['FDR']}).")
 
 
 def main():

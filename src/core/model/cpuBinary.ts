@@ -4,6 +4,7 @@
 // on every op, and spent 2/3 of a forward pass there. Here axes that broadcast alike are merged and
 // the innermost one is a tight loop. Each element is the same float32(a op b) as tfjs's: bit-identical.
 
+import { outputArray } from './cpuArrays.ts';
 import { broadcastShape } from './onnx/hostTensor.ts';
 
 export type BinaryOp = 'Add' | 'Sub' | 'Multiply' | 'RealDiv';
@@ -32,7 +33,7 @@ function broadcastStrides(shape: readonly number[], outShape: readonly number[])
 export function broadcastBinary(op: BinaryOp, a: ArrayLike<number>, aShape: readonly number[], b: ArrayLike<number>, bShape: readonly number[]): { values: Float32Array; shape: number[] } {
   const outShape = broadcastShape(aShape, bShape);
   const total = outShape.reduce((p, d) => p * d, 1);
-  const values = new Float32Array(total);
+  const values = outputArray(total);
   if (total === 0) return { values, shape: outShape };
   // merge neighbouring axes that both operands walk contiguously (or both skip)
   const as = broadcastStrides(aShape, outShape);

@@ -6,6 +6,7 @@
 // this one slope * dy (PyTorch's); nothing else differs.
 import * as tf from '@tensorflow/tfjs';
 import { backend_util } from '@tensorflow/tfjs';
+import { outputArray } from './cpuArrays.ts';
 import { conv3dForwardWasm, conv3dInputGradientWasm, wasmKernels } from './wasmConv.ts';
 
 const FORWARD = 'LesionLensPRelu';
@@ -29,7 +30,7 @@ function blocks(xShape: readonly number[], slopeShape: readonly number[]): [numb
 
 /** out = v > 0 ? v : slope v where v = from, or (gradient) where x > 0 ? dy : slope dy. */
 function apply(x: Float32Array, v: Float32Array, slope: Float32Array, [outer, channels, inner]: [number, number, number]): Float32Array {
-  const out = new Float32Array(x.length);
+  const out = outputArray(x.length);
   let i = 0;
   for (let o = 0; o < outer; o++) {
     for (let c = 0; c < channels; c++) {
@@ -83,7 +84,7 @@ function affineKernel({ inputs, backend }: Args): tf.TensorInfo {
   const v = backend.data.get(x.dataId).values, a = backend.data.get(scale.dataId).values;
   const b = shift ? backend.data.get(shift.dataId).values : null;
   const [outer, channels, inner] = blocks(x.shape, scale.shape)!;
-  const out = new Float32Array(v.length);
+  const out = outputArray(v.length);
   let i = 0;
   for (let o = 0; o < outer; o++) {
     for (let c = 0; c < channels; c++) {

@@ -12,6 +12,7 @@ import * as tf from '@tensorflow/tfjs';
 import { backend_util, slice_util, util } from '@tensorflow/tfjs';
 import { conv3dForward, conv3dInputGradient } from './cpuConv.ts';
 import { batchMatMulWasm, conv3dForwardWasm, conv3dInputGradientWasm } from './wasmConv.ts';
+import { outputArray } from './cpuArrays.ts';
 import { stridedCopy } from './cpuStrided.ts';
 import { mean, neg, relu, softmaxLast, step, sum } from './cpuPointwise.ts';
 import { type BinaryOp, broadcastBinary } from './cpuBinary.ts';
@@ -27,7 +28,7 @@ function sliceValues(backend: CpuBackend, x: tf.TensorInfo, begin: number[], siz
   const src = backend.data.get(x.dataId).values;
   const strides = [...util.computeStrides(x.shape), 1];
   const offset = begin.reduce((s, b, a) => s + b * strides[a], 0);
-  const dst = new (src.constructor as Float32ArrayConstructor)(util.sizeFromShape(size));
+  const dst = src instanceof Float32Array ? outputArray(util.sizeFromShape(size)) : new (src.constructor as Float32ArrayConstructor)(util.sizeFromShape(size));
   stridedCopy(src, size, strides.slice(0, size.length), offset, dst);
   return backend.makeTensorInfo(size, x.dtype, dst);
 }
@@ -55,7 +56,7 @@ function fastTranspose({ inputs: { x }, backend, attrs }: Args): tf.TensorInfo {
   const src = backend.data.get(x.dataId).values;
   const inStrides = [...util.computeStrides(x.shape), 1];
   const shape = perm.map((p) => x.shape[p]);
-  const dst = new (src.constructor as Float32ArrayConstructor)(src.length);
+  const dst = src instanceof Float32Array ? outputArray(src.length) : new (src.constructor as Float32ArrayConstructor)(src.length);
   stridedCopy(src, shape, perm.map((p) => inStrides[p]), 0, dst);
   return backend.makeTensorInfo(shape, x.dtype, dst);
 }
@@ -120,7 +121,7 @@ function fastConcat({ inputs, backend, attrs }: { inputs: tf.TensorInfo[]; backe
   const outer = util.sizeFromShape(shape.slice(0, axis));
   const blocks = parts.map((t) => util.sizeFromShape(t.shape.slice(axis)));
   const values = parts.map((t) => backend.data.get(t.dataId).values as Float32Array);
-  const out = new Float32Array(util.sizeFromShape(shape));
+  const out = outputArray(util.sizeFromShape(shape));
   const row = blocks.reduce((a, b) => a + b, 0);
   if (blocks.every((n) => n <= 16)) { // short blocks (a channel each): one long read per part instead
     for (let p = 0, at = 0; p < parts.length; at += blocks[p], p++) {

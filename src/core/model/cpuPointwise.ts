@@ -5,11 +5,12 @@
 // (96^3): Mean 10 %, Relu 5 %, Neg 2.5 % of forward time (bench/kernel-profile.ts).
 // Each returns tfjs's own result bit for bit (cpuKernels.test.ts compares them).
 import { backend_util, util } from '@tensorflow/tfjs';
+import { outputArray } from './cpuArrays.ts';
 import { stridedCopy } from './cpuStrided.ts';
 
 /** max(0, x) as Math.max does it: NaN stays NaN, -0 becomes +0. */
 export function relu(x: Float32Array): Float32Array {
-  const out = new Float32Array(x.length);
+  const out = outputArray(x.length);
   for (let i = 0; i < x.length; i++) {
     const v = x[i];
     out[i] = v > 0 || v !== v ? v : 0;
@@ -18,14 +19,14 @@ export function relu(x: Float32Array): Float32Array {
 }
 
 export function neg(x: Float32Array): Float32Array {
-  const out = new Float32Array(x.length);
+  const out = outputArray(x.length);
   for (let i = 0; i < x.length; i++) out[i] = -x[i];
   return out;
 }
 
 /** 1 where x > 0, alpha elsewhere, NaN where x is NaN (the derivative of relu-like functions). */
 export function step(x: Float32Array, alpha: number): Float32Array {
-  const out = new Float32Array(x.length);
+  const out = outputArray(x.length);
   for (let i = 0; i < x.length; i++) {
     const v = x[i];
     out[i] = v !== v ? NaN : v > 0 ? 1 : alpha;
@@ -78,7 +79,7 @@ function reduce(x: Float32Array, shape: readonly number[], axisAttr: number | nu
  */
 export function softmaxLast(x: Float32Array, shape: readonly number[]): Float32Array {
   const n = shape[shape.length - 1];
-  const out = new Float32Array(x.length);
+  const out = outputArray(x.length);
   for (let o = 0; o < x.length; o += n) {
     let max = -Infinity;
     for (let k = 0; k < n; k++) if (x[o + k] > max || x[o + k] !== x[o + k]) max = x[o + k];

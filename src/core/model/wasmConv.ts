@@ -8,6 +8,7 @@
 // row mask, one parameter block per output grid, the output. A strided input gradient is one grid per
 // stride phase (dx voxels i with the same i mod stride receive from the same taps).
 import type { backend_util } from '@tensorflow/tfjs';
+import { outputArray } from './cpuArrays.ts';
 import { stridedCopy } from './cpuStrided.ts';
 import { CONV3D_WASM_PLAIN, CONV3D_WASM_SHARED } from './wasm/kernels.generated.ts';
 import { CONTROL_BYTES, type Job, type KernelExports, type KernelPool, rowRunner, startPool } from './wasmThreads.ts';
@@ -207,7 +208,9 @@ function run(plan: Plan, src: Float32Array): Float32Array | null {
     i32.set([outAt, B, OD * OH * OW, CO, biasAt, finalAt], layoutAt / 4);
     rows([{ kind: 'unpack', params: layoutAt, rows: B * Math.ceil((OD * OH * OW) / 8) }]);
   }
-  return f32.slice(finalAt / 4, finalAt / 4 + B * OD * OH * OW * CO);
+  const out = outputArray(B * OD * OH * OW * CO);
+  out.set(f32.subarray(finalAt / 4, finalAt / 4 + out.length));
+  return out;
 }
 
 /** y = conv3d(x, filter), tfjs layouts (x NDHWC, filter [kd, kh, kw, in, out]) unless `layout` says channels
