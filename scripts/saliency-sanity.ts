@@ -23,9 +23,9 @@ import { lesionSaliency, type LesionSaliency } from '../src/core/xai/quantities'
 
 /** Architecture and checkpoint folder of each shipped model (its manifest's provenance; training/README.md). */
 const CHECKPOINT: Record<string, { arch: string; folder: string }> = {
-  unet3d: { arch: 'unet', folder: 'unet-real2' },
-  dynunet: { arch: 'dynunet', folder: 'dynunet-real' },
-  swin_unetr: { arch: 'swin_unetr', folder: 'swin_unetr-real' },
+  unet3d: { arch: 'unet', folder: 'unet-real8' },
+  dynunet: { arch: 'dynunet', folder: 'dynunet-real3' },
+  swin_unetr: { arch: 'swin_unetr', folder: 'swin_unetr-real2' },
 };
 
 /** Mean SmoothGrad with the app's crop, noise (seed 1) and quantities, gradients from PyTorch. */
