@@ -24,11 +24,16 @@ type Args = { inputs: { x: tf.TensorInfo }; backend: CpuBackend; attrs: Record<s
 type ConvArgs = { inputs: { x?: tf.TensorInfo; dy?: tf.TensorInfo; filter: tf.TensorInfo }; backend: CpuBackend; attrs: Record<string, unknown> };
 type BinaryArgs = { inputs: { a: tf.TensorInfo; b: tf.TensorInfo }; backend: CpuBackend };
 
+/** An output array of `length` of src's element type (float32 ones from the reuse pool, cpuArrays.ts). */
+function outputLike(src: ArrayLike<number>, length: number) {
+  return src instanceof Float32Array ? outputArray(length) : new (src.constructor as Float32ArrayConstructor)(length);
+}
+
 function sliceValues(backend: CpuBackend, x: tf.TensorInfo, begin: number[], size: number[]) {
   const src = backend.data.get(x.dataId).values;
   const strides = [...util.computeStrides(x.shape), 1];
   const offset = begin.reduce((s, b, a) => s + b * strides[a], 0);
-  const dst = src instanceof Float32Array ? outputArray(util.sizeFromShape(size)) : new (src.constructor as Float32ArrayConstructor)(util.sizeFromShape(size));
+  const dst = outputLike(src, util.sizeFromShape(size));
   stridedCopy(src, size, strides.slice(0, size.length), offset, dst);
   return backend.makeTensorInfo(size, x.dtype, dst);
 }
@@ -56,7 +61,7 @@ function fastTranspose({ inputs: { x }, backend, attrs }: Args): tf.TensorInfo {
   const src = backend.data.get(x.dataId).values;
   const inStrides = [...util.computeStrides(x.shape), 1];
   const shape = perm.map((p) => x.shape[p]);
-  const dst = src instanceof Float32Array ? outputArray(src.length) : new (src.constructor as Float32ArrayConstructor)(src.length);
+  const dst = outputLike(src, src.length);
   stridedCopy(src, shape, perm.map((p) => inStrides[p]), 0, dst);
   return backend.makeTensorInfo(shape, x.dtype, dst);
 }
