@@ -49,7 +49,7 @@ def validation_weights(val_cases):
 
 def postprocessing_text(threshold, drop, n_cases, val, score, weighted):
     weights = '; means weighted so that the real part counts as much as the generated cases together' if weighted else ''
-    fallback = ' (no pair was under the cap: the lowest FDR instead)' if score['FDR'] > MAX_FDR else ''
+    fallback = '' if score['underCap'] else ' (no pair was under the cap: the lowest FDR instead)'
     return (f"Threshold {threshold} and lesions > {drop} voxels chosen on {n_cases} validation cases ({val}{weights}): "
             f"among pairs with mean lesion FDR <= {MAX_FDR} the highest mean nDSC, and within 0.005 of it the highest "
             f"lesion F1{fallback} (nDSC {score['nDSC']}, F1 {score['F1']}, FDR {score['FDR']}).")

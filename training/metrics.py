@@ -94,9 +94,10 @@ def choose_postprocessing(probs, gts, tie=0.005, weights=None, max_fdr=MAX_FDR):
         for t in THRESHOLDS:
             rows = [case_metrics(instances(p, t, drop), g, total_voxels=n) for p, g, n in crops]
             table.append((float(t), drop, *(float(np.dot(w, [r[k] for r in rows])) for k in ('nDSC', 'F1', 'FDR'))))
-    allowed = [r for r in table if r[4] <= max_fdr] or [min(table, key=lambda r: r[4])]
+    capped = [r for r in table if r[4] <= max_fdr]
+    allowed = capped or [min(table, key=lambda r: r[4])]
     best_ndsc = max(r[2] for r in allowed)
     t, drop, score, f1, fdr = max((r for r in allowed if r[2] >= best_ndsc - tie), key=lambda r: (r[3], r[2]))
     curve = {str(r[0]): round(r[2], 4) for r in table if r[1] == drop}
-    return t, drop, curve, {'nDSC': round(score, 4), 'F1': round(f1, 4), 'FDR': round(fdr, 4),
+    return t, drop, curve, {'nDSC': round(score, 4), 'F1': round(f1, 4), 'FDR': round(fdr, 4), 'underCap': bool(capped),
                             'bestNDSCUncapped': round(max(r[2] for r in table), 4)}
